@@ -1,0 +1,236 @@
+// A small REST layer over the apiserver. client-node's typed APIs hide the raw Status of a
+// failed request; conformance checks need it exactly (code, reason, message), so every call goes
+// through here and failures become ApiError with the parsed Status.
+import https from "node:https";
+import http from "node:http";
+import { KubeConfig } from "@kubernetes/client-node";
+
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name?: string;
+    generateName?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: { kind: string; name: string; uid: string; controller?: boolean }[];
+    creationTimestamp?: string;
+    deletionTimestamp?: string;
+    finalizers?: string[];
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+
+export interface KubeList<T = KubeObject> {
+  metadata: { resourceVersion?: string; continue?: string };
+  items: T[];
+}
+
+export interface Status {
+  kind?: string;
+  status?: string;
+  message?: string;
+  reason?: string;
+  code?: number;
+  details?: unknown;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly method: string,
+    readonly path: string,
+    readonly code: number,
+    readonly status: Status,
+  ) {
+    super(`${method} ${path} -> ${code} ${status.reason ?? ""}: ${status.message ?? "(no message)"}`);
+    this.name = "ApiError";
+  }
+  get reason(): string | undefined {
+    return this.status.reason;
+  }
+}
+
+export interface ResourceInfo {
+  /** URL path segment, e.g. "pods". */
+  plural: string;
+  namespaced: boolean;
+  group: string;
+  version: string;
+}
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  contentType?: string;
+}
+
+export class Api {
+  private readonly discovery = new Map<string, Promise<Map<string, ResourceInfo>>>();
+  private readonly server: URL;
+  requests = 0;
+
+  constructor(readonly kc: KubeConfig) {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new Error("kubeconfig has no current cluster");
+    this.server = new URL(cluster.server);
+  }
+
+  static fromFile(path: string): Api {
+    const kc = new KubeConfig();
+    kc.loadFromFile(path);
+    return new Api(kc);
+  }
+
+  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const url = new URL(path, this.server);
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const reqOpts: https.RequestOptions = { method, headers: { Accept: "application/json" } };
+    await this.kc.applyToHTTPSOptions(reqOpts);
+    const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+    if (payload !== undefined) {
+      (reqOpts.headers as Record<string, string>)["Content-Type"] = opts.contentType ?? "application/json";
+    }
+    this.requests++;
+    const mod = url.protocol === "https:" ? https : http;
+    const { code, text } = await new Promise<{ code: number; text: string }>((resolve, reject) => {
+      const req = mod.request(url, reqOpts, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ code: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", reject);
+      });
+      req.on("error", reject);
+      req.setTimeout(60_000, () => req.destroy(new Error(`${method} ${url.pathname}: no answer within 60 s`)));
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = { message: text };
+    }
+    if (code < 200 || code >= 300) {
+      throw new ApiError(method, url.pathname + url.search, code, (parsed as Status) ?? { message: text });
+    }
+    return parsed as T;
+  }
+
+  /** Discovery of one group/version, cached: kind -> resource. */
+  private resources(apiVersion: string): Promise<Map<string, ResourceInfo>> {
+    let p = this.discovery.get(apiVersion);
+    if (!p) {
+      const [group, version] = apiVersion.includes("/") ? (apiVersion.split("/") as [string, string]) : ["", apiVersion];
+      const path = group ? `/apis/${group}/${version}` : `/api/${version}`;
+      p = this.request<{ resources: { name: string; kind: string; namespaced: boolean }[] }>("GET", path).then((r) => {
+        const m = new Map<string, ResourceInfo>();
+        for (const res of r.resources) {
+          if (res.name.includes("/")) continue; // subresources
+          m.set(res.kind, { plural: res.name, namespaced: res.namespaced, group, version });
+        }
+        return m;
+      });
+      p.catch(() => this.discovery.delete(apiVersion));
+      this.discovery.set(apiVersion, p);
+    }
+    return p;
+  }
+
+  async resource(apiVersion: string, kind: string): Promise<ResourceInfo> {
+    let m: Map<string, ResourceInfo>;
+    try {
+      m = await this.resources(apiVersion);
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 404) throw new Error(`unknown apiVersion "${apiVersion}" (the cluster does not serve it)`);
+      throw e;
+    }
+    const info = m.get(kind);
+    if (!info) throw new Error(`unknown kind "${kind}" in ${apiVersion} (the cluster serves: ${[...m.keys()].sort().join(", ")})`);
+    return info;
+  }
+
+  /** The collection path of a kind, optionally in a namespace, optionally of one object. */
+  async path(apiVersion: string, kind: string, namespace?: string, name?: string): Promise<string> {
+    const r = await this.resource(apiVersion, kind);
+    const base = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
+    const ns = r.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : "";
+    return `${base}${ns}/${r.plural}${name ? `/${encodeURIComponent(name)}` : ""}`;
+  }
+
+  async get<T extends KubeObject>(apiVersion: string, kind: string, name: string, namespace?: string): Promise<T> {
+    return this.request<T>("GET", await this.path(apiVersion, kind, namespace, name));
+  }
+
+  async getOrNull<T extends KubeObject>(apiVersion: string, kind: string, name: string, namespace?: string): Promise<T | null> {
+    try {
+      return await this.get<T>(apiVersion, kind, name, namespace);
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 404) return null;
+      throw e;
+    }
+  }
+
+  async list<T extends KubeObject>(
+    apiVersion: string,
+    kind: string,
+    opts: { namespace?: string; labelSelector?: string; fieldSelector?: string } = {},
+  ): Promise<KubeList<T>> {
+    return this.request<KubeList<T>>("GET", await this.path(apiVersion, kind, opts.namespace), {
+      query: { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector },
+    });
+  }
+
+  async create<T extends KubeObject>(obj: T, query?: RequestOptions["query"]): Promise<T> {
+    const { apiVersion, kind } = typeOf(obj);
+    return this.request<T>("POST", await this.path(apiVersion, kind, obj.metadata.namespace), { body: obj, query });
+  }
+
+  /** Server-side apply under one field manager; `force` takes over conflicting fields. */
+  async apply<T extends KubeObject>(obj: T, opts: { fieldManager: string; dryRun?: boolean }): Promise<T> {
+    const { apiVersion, kind } = typeOf(obj);
+    if (!obj.metadata.name) throw new Error(`${kind}: server-side apply needs metadata.name`);
+    return this.request<T>("PATCH", await this.path(apiVersion, kind, obj.metadata.namespace, obj.metadata.name), {
+      body: obj,
+      contentType: "application/apply-patch+yaml",
+      query: { fieldManager: opts.fieldManager, force: true, dryRun: opts.dryRun ? "All" : undefined, fieldValidation: "Strict" },
+    });
+  }
+
+  async patch<T extends KubeObject>(
+    ref: { apiVersion: string; kind: string; name: string; namespace?: string },
+    body: unknown,
+    type: "merge" | "json" | "strategic" = "merge",
+    subresource?: string,
+  ): Promise<T> {
+    const ct = { merge: "application/merge-patch+json", json: "application/json-patch+json", strategic: "application/strategic-merge-patch+json" }[type];
+    const p = await this.path(ref.apiVersion, ref.kind, ref.namespace, ref.name);
+    return this.request<T>("PATCH", subresource ? `${p}/${subresource}` : p, { body, contentType: ct });
+  }
+
+  /**
+   * Deletes one object. `propagationPolicy` undefined sends no DeleteOptions body at all, which is
+   * what a plain API client does (and differs from kubectl's default for some kinds).
+   */
+  async delete(
+    ref: { apiVersion: string; kind: string; name: string; namespace?: string },
+    propagationPolicy?: "Background" | "Foreground" | "Orphan",
+  ): Promise<void> {
+    const p = await this.path(ref.apiVersion, ref.kind, ref.namespace, ref.name);
+    await this.request("DELETE", p, propagationPolicy ? { body: { kind: "DeleteOptions", apiVersion: "v1", propagationPolicy } } : {});
+  }
+}
+
+export function typeOf(obj: KubeObject): { apiVersion: string; kind: string } {
+  if (!obj.apiVersion || !obj.kind) throw new Error(`object ${obj.metadata?.name ?? "(unnamed)"} has no apiVersion/kind`);
+  return { apiVersion: obj.apiVersion, kind: obj.kind };
+}
+
+/** A short human reference: Kind ns/name. */
+export function refOf(obj: KubeObject): string {
+  const ns = obj.metadata.namespace ? `${obj.metadata.namespace}/` : "";
+  return `${obj.kind ?? "?"} ${ns}${obj.metadata.name ?? obj.metadata.generateName ?? "?"}`;
+}

@@ -1,0 +1,39 @@
+// The `existing` provider: a cluster from KUBECONFIG (or ~/.kube/config). Creates nothing and
+// deletes nothing but the test namespaces; capabilities are what a real cluster has.
+import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Api } from "../api.js";
+import type { ClusterInfo, Provider } from "./types.js";
+
+export class ExistingProvider implements Provider {
+  async up(): Promise<ClusterInfo> {
+    const file = (process.env.KUBECONFIG ?? path.join(os.homedir(), ".kube", "config")).split(path.delimiter)[0]!;
+    if (!existsSync(file)) throw new Error(`KUBEPROOF_PROVIDER=existing: kubeconfig ${file} does not exist (set KUBECONFIG to the cluster's kubeconfig file)`);
+    let api: Api;
+    try {
+      api = Api.fromFile(file);
+    } catch (e) {
+      throw new Error(`KUBEPROOF_PROVIDER=existing: kubeconfig ${file} is not valid: ${(e as Error).message}`);
+    }
+    const t = Date.now();
+    let version: { gitVersion: string };
+    try {
+      version = await api.request<{ gitVersion: string }>("GET", "/version");
+    } catch (e) {
+      throw new Error(`KUBEPROOF_PROVIDER=existing: the cluster in ${file} (${api.kc.getCurrentCluster()?.server}) does not answer: ${(e as Error).message}`);
+    }
+    return {
+      provider: "existing",
+      name: api.kc.getCurrentContext(),
+      kubeconfig: file,
+      kubeVersion: version.gitVersion,
+      owned: false,
+      phases: { connect: Date.now() - t },
+      runId: "",
+      capabilities: { containerRuntime: true, simulatedUsage: false, fakeNodes: false, hostPathProvisioner: false, nodeFilesystem: "none" },
+    };
+  }
+  async down(): Promise<void> {}
+  downSync(): void {}
+}

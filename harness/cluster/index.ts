@@ -1,0 +1,21 @@
+// Provider choice: KUBEPROOF_PROVIDER = local | existing | auto (default auto). kind arrives
+// with its own provider; until then auto means local.
+import { ExistingProvider } from "./existing.js";
+import { LocalProvider } from "./local.js";
+import type { Provider, ProviderName } from "./types.js";
+
+export const providerNames = ["auto", "local", "existing"] as const;
+
+export function chooseProvider(env: NodeJS.ProcessEnv = process.env): { name: ProviderName; provider: Provider } {
+  const asked = env.KUBEPROOF_PROVIDER ?? "auto";
+  const keep = env.KUBEPROOF_KEEP_CLUSTER === "1" || env.KUBEPROOF_KEEP_CLUSTER === "true";
+  switch (asked) {
+    case "auto":
+    case "local":
+      return { name: "local", provider: new LocalProvider(keep ? "kubeproof-kept" : `kubeproof-${process.pid}`, keep) };
+    case "existing":
+      return { name: "existing", provider: new ExistingProvider() };
+    default:
+      throw new Error(`KUBEPROOF_PROVIDER="${asked}" is not a provider; use one of: ${providerNames.join(", ")}`);
+  }
+}

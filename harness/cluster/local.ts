@@ -1,0 +1,228 @@
+// The `local` provider: kwokctl's binary runtime. Real etcd, kube-apiserver,
+// kube-controller-manager, kube-scheduler and metrics-server run as local processes bound to
+// 127.0.0.1; kwok simulates the kubelet of three fake nodes (Stages in local/stages.yaml).
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { $ } from "zx";
+import { stringify } from "yaml";
+import { Api } from "../api.js";
+import { waitFor } from "../wait/wait.js";
+import { onList, met, notYet, conditionOf } from "../wait/conditions.js";
+import { mergeExtraArgs, parseExtraArgs, type ExtraArg } from "./extra-args.js";
+import { cacheDir, repoRoot } from "./paths.js";
+import type { ClusterInfo, Provider } from "./types.js";
+import { progress } from "../progress.js";
+
+const here = path.join(repoRoot, "harness", "cluster", "local");
+export const kwokWorkdir = path.join(cacheDir, "kwok-workdir");
+export const nodeCount = 3;
+
+/** Component flags the local provider needs; KUBEPROOF_EXTRA_ARGS can override each one. */
+const defaultArgs: ExtraArg[] = [
+  // In-tree hostPath dynamic provisioning: the default StorageClass of this provider.
+  { component: "kube-controller-manager", key: "enable-hostpath-provisioner", value: "true" },
+  // Fake nodes have no addresses but a Hostname (kwok's endpoint on localhost).
+  { component: "metrics-server", key: "kubelet-preferred-address-types", value: "Hostname" },
+];
+
+function env(): NodeJS.ProcessEnv {
+  return { ...process.env, KWOK_WORKDIR: kwokWorkdir };
+}
+
+/** Runs the toolchain script (cached binaries return at once; otherwise builds with progress). */
+export function ensureBinaries(): string {
+  const out = execFileSync("bash", [path.join(repoRoot, "scripts", "toolchain.sh")], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" });
+  const dir = out.trim().split("\n").pop()!;
+  if (!existsSync(path.join(dir, "kwokctl"))) throw new Error(`toolchain did not produce kwokctl in ${dir}`);
+  return dir;
+}
+
+export function kwokctlConfig(bin: string, args: ExtraArg[], runMs: number): string {
+  const byComponent = new Map<string, { key: string; value: string; override?: boolean }[]>();
+  for (const a of args) {
+    const list = byComponent.get(a.component) ?? [];
+    // metrics-server's address types are set by kwokctl itself: ours must replace, not add.
+    list.push({ key: a.key, value: a.value, ...(a.component === "metrics-server" || a.key === "controllers" ? { override: true } : {}) });
+    byComponent.set(a.component, list);
+  }
+  const config = {
+    apiVersion: "config.kwok.x-k8s.io/v1alpha1",
+    kind: "KwokctlConfiguration",
+    options: {
+      runtime: "binary",
+      bindAddress: "127.0.0.1",
+      kubeBinaryPrefix: bin,
+      kubectlBinary: path.join(bin, "kubectl"),
+      etcdBinary: path.join(bin, "etcd"),
+      kwokControllerBinary: path.join(bin, "kwok"),
+      metricsServerBinary: path.join(bin, "metrics-server"),
+      metricsServerManifests: [path.join(here, "metrics-server")],
+      enable: ["metrics-server"],
+    },
+    componentsPatches: [...byComponent].map(([name, extraArgs]) => ({ name, extraArgs })),
+  };
+  const stages = readFileSync(path.join(here, "stages.yaml"), "utf8").replaceAll("${RUN_MS}", String(runMs));
+  return `${stringify(config)}---\n${stages}`;
+}
+
+export class LocalProvider implements Provider {
+  private created = false;
+  private kwokctlPath = "";
+  constructor(
+    readonly name: string,
+    private readonly keep: boolean,
+  ) {}
+
+  async up(): Promise<ClusterInfo> {
+    const phases: Record<string, number> = {};
+    let t = Date.now();
+    const bin = ensureBinaries();
+    phases.binaries = Date.now() - t;
+    const kwokctl = (this.kwokctlPath = path.join(bin, "kwokctl"));
+    mkdirSync(kwokWorkdir, { recursive: true });
+    const kubeconfig = path.join(kwokWorkdir, "clusters", this.name, "kubeconfig.yaml");
+    const versions = JSON.parse(readFileSync(path.join(bin, "versions.json"), "utf8")) as { kubernetes: string };
+
+    removeStaleClusters(kwokctl);
+    const existing = (await $({ env: env(), quiet: true })`${kwokctl} get clusters`).stdout.split("\n").map((s) => s.trim());
+    let reused = false;
+    if (existing.includes(this.name)) {
+      if (this.keep && (await answers(kubeconfig))) {
+        reused = true;
+        progress(`local: reusing kept cluster ${this.name}`);
+      } else {
+        await $({ env: env(), quiet: true, nothrow: true })`${kwokctl} delete cluster --name ${this.name}`;
+      }
+    }
+    if (!reused) {
+      const runMs = Number(process.env.KUBEPROOF_POD_RUN_MS ?? "1500");
+      if (!Number.isInteger(runMs) || runMs < 0) throw new Error(`KUBEPROOF_POD_RUN_MS must be a whole number of milliseconds, got "${process.env.KUBEPROOF_POD_RUN_MS}"`);
+      const args = mergeExtraArgs(defaultArgs, parseExtraArgs(process.env.KUBEPROOF_EXTRA_ARGS));
+      const configFile = path.join(kwokWorkdir, `${this.name}.config.yaml`);
+      writeFileSync(configFile, kwokctlConfig(bin, args, runMs));
+      t = Date.now();
+      progress(`local: starting control plane ${this.name} (etcd, apiserver, controller-manager, scheduler, kwok, metrics-server)`);
+      this.created = true;
+      const r = await $({ env: env(), quiet: true, nothrow: true, timeout: "180s" })`${kwokctl} create cluster --name ${this.name} --config ${configFile} --wait 2m`;
+      if (r.exitCode !== 0) {
+        throw new Error(`kwokctl create cluster failed (exit ${r.exitCode}):\n${(r.stderr || r.stdout).split("\n").slice(-25).join("\n")}\nComponent logs: ${path.join(kwokWorkdir, "clusters", this.name, "logs")}`);
+      }
+      phases.controlPlane = Date.now() - t;
+    }
+    t = Date.now();
+    const api = Api.fromFile(kubeconfig);
+    await ensureNodes(api);
+    await ensureDefaultStorageClass(api);
+    phases.nodesReady = Date.now() - t;
+    return {
+      provider: "local",
+      name: this.name,
+      kubeconfig,
+      kubeVersion: versions.kubernetes,
+      owned: !this.keep,
+      phases,
+      runId: "",
+      capabilities: { containerRuntime: false, simulatedUsage: true, fakeNodes: true, hostPathProvisioner: true, nodeFilesystem: "host" },
+    };
+  }
+
+  async down(): Promise<void> {
+    if (this.keep || !this.created) return;
+    this.downSync();
+  }
+
+  downSync(): void {
+    if (this.keep || !this.created) return;
+    try {
+      execFileSync(this.kwokctlPath, ["delete", "cluster", "--name", this.name], { env: env(), stdio: "ignore", timeout: 60_000 });
+    } catch {
+      // already gone
+    }
+    this.created = false;
+  }
+}
+
+/** Clusters named kubeproof-<pid> whose process is gone were left by a killed run: remove them. */
+function removeStaleClusters(kwokctl: string): void {
+  let names: string[] = [];
+  try {
+    names = execFileSync(kwokctl, ["get", "clusters"], { env: env(), encoding: "utf8" }).split("\n").map((s) => s.trim());
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const m = /^kubeproof-(\d+)$/.exec(n);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    let alive = true;
+    try {
+      process.kill(pid, 0);
+    } catch {
+      alive = false;
+    }
+    if (!alive) {
+      progress(`local: removing cluster ${n} left by a run that no longer exists`);
+      try {
+        execFileSync(kwokctl, ["delete", "cluster", "--name", n], { env: env(), stdio: "ignore", timeout: 60_000 });
+      } catch {
+        /* best effort */
+      }
+    }
+  }
+}
+
+async function answers(kubeconfig: string): Promise<boolean> {
+  if (!existsSync(kubeconfig)) return false;
+  try {
+    await Api.fromFile(kubeconfig).request("GET", "/readyz");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Fake nodes through the API, with no addresses (kwok fills in Hostname only). */
+async function ensureNodes(api: Api): Promise<void> {
+  for (let i = 0; i < nodeCount; i++) {
+    const name = `kwok-node-${i}`;
+    if (await api.getOrNull("v1", "Node", name)) continue;
+    await api.create(fakeNode(name));
+  }
+  await waitFor(
+    api,
+    onList({ apiVersion: "v1", kind: "Node", labelSelector: "type=kwok" }, `${nodeCount} fake nodes to be Ready`, "controller", (nodes) =>
+      nodes.filter((n) => conditionOf(n, "Ready")?.status === "True").length >= nodeCount ? met(nodes) : notYet(),
+    ),
+  );
+}
+
+export function fakeNode(name: string, labels: Record<string, string> = {}) {
+  return {
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: {
+      name,
+      labels: { type: "kwok", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64", ...labels },
+      annotations: {
+        "kwok.x-k8s.io/node": "fake",
+        "node.alpha.kubernetes.io/ttl": "0",
+        // metrics-server asks kwok for this node's resource metrics at this path.
+        "metrics.k8s.io/resource-metrics-path": `/metrics/nodes/${name}/metrics/resource`,
+      },
+    },
+    spec: {},
+  };
+}
+
+async function ensureDefaultStorageClass(api: Api): Promise<void> {
+  if (await api.getOrNull("storage.k8s.io/v1", "StorageClass", "standard")) return;
+  await api.create({
+    apiVersion: "storage.k8s.io/v1",
+    kind: "StorageClass",
+    metadata: { name: "standard", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+    provisioner: "kubernetes.io/host-path",
+    reclaimPolicy: "Delete",
+    volumeBindingMode: "Immediate",
+  });
+}

@@ -1,0 +1,36 @@
+// What a provider hands to the test workers (serialised through vitest's provide/inject).
+export type ProviderName = "local" | "kind" | "existing";
+
+export interface Capabilities {
+  /** Containers really run: exec, logs, files on the node, real CPU load. */
+  containerRuntime: boolean;
+  /** Pod resource usage is simulated from annotations (kwok's usage model). */
+  simulatedUsage: boolean;
+  /** Nodes can be added and removed through the API (simulated nodes). */
+  fakeNodes: boolean;
+  /** The in-tree kubernetes.io/host-path provisioner runs in the controller manager. */
+  hostPathProvisioner: boolean;
+  /** The test process can see the node's filesystem for hostPath PVs (same host). */
+  nodeFilesystem: "host" | "docker-exec" | "none";
+}
+
+export interface ClusterInfo {
+  provider: ProviderName;
+  name: string;
+  kubeconfig: string;
+  kubeVersion: string;
+  capabilities: Capabilities;
+  /** Created by this run (deleted at the end unless kept). */
+  owned: boolean;
+  /** Time to bring it up, by phase, in ms. */
+  phases: Record<string, number>;
+  runId: string;
+}
+
+export interface Provider {
+  up(): Promise<ClusterInfo>;
+  /** Tears down what up() created; must be safe to call twice and from a signal handler. */
+  down(): Promise<void>;
+  /** Synchronous best-effort teardown for process exit paths. */
+  downSync(): void;
+}

@@ -1,0 +1,32 @@
+// Evidence attached to the report when a test fails: namespace events in time order, dumps of
+// every object the test touched (last observed state), the timeline as text and picture, and
+// container logs where the provider runs containers.
+import { attachment } from "allure-js-commons";
+import { stringify } from "yaml";
+import type { Recorder } from "./recorder.js";
+import { timelineSvg } from "./timeline.js";
+import { tidy } from "./wait/wait.js";
+
+export async function attachTimeline(rec: Recorder, title: string): Promise<void> {
+  await attachment("timeline.svg", timelineSvg(rec.entries, title), "image/svg+xml");
+  await attachment("timeline.txt", rec.text() || "(no transitions recorded)", "text/plain");
+  await attachment("timeline.json", JSON.stringify(rec.entries, null, 1), "application/json");
+}
+
+export async function attachDiagnostics(rec: Recorder, title: string, logs?: () => Promise<string>): Promise<void> {
+  await attachment("events.txt", rec.events().join("\n") || "(no events in the namespace)", "text/plain");
+  const dumps = [...rec.last.values()]
+    .filter((o) => o.kind !== "Event" && o.kind !== "Node")
+    .map((o) => stringify(tidy(o)))
+    .join("---\n");
+  await attachment("objects.yaml", dumps || "(no objects)", "text/yaml");
+  await attachTimeline(rec, title);
+  if (rec.errors.length) await attachment("recorder-errors.txt", rec.errors.join("\n"), "text/plain");
+  if (logs) {
+    try {
+      await attachment("container-logs.txt", await logs(), "text/plain");
+    } catch (e) {
+      await attachment("container-logs.txt", `could not collect logs: ${String(e)}`, "text/plain");
+    }
+  }
+}

@@ -1,0 +1,117 @@
+// Fixtures: multi-document YAML under fixtures/. Loading is pure (parse, shape checks, namespace
+// injection, unique cluster-scoped names); validation against the cluster is a server-side dry
+// run done by apply. Every error names the file, the document, the object and what is wrong.
+import { readFileSync, existsSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseAllDocuments } from "yaml";
+import type { KubeObject } from "./api.js";
+
+export const fixturesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
+
+export class FixtureError extends Error {
+  constructor(
+    readonly file: string,
+    readonly doc: number | undefined,
+    readonly object: string | undefined,
+    readonly problem: string,
+  ) {
+    super(`${file}${doc !== undefined ? `, document ${doc + 1}` : ""}${object ? ` (${object})` : ""}: ${problem}`);
+    this.name = "FixtureError";
+  }
+}
+
+export interface LoadedDoc {
+  file: string;
+  index: number;
+  obj: KubeObject;
+}
+
+/** Parses a fixture file into objects, checking the shape every Kubernetes object must have. */
+export function parseFixture(text: string, file: string): LoadedDoc[] {
+  const docs = parseAllDocuments(text, { prettyErrors: true });
+  const out: LoadedDoc[] = [];
+  const list = Array.isArray(docs) ? docs : [docs];
+  list.forEach((doc, index) => {
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0]!;
+      throw new FixtureError(file, index, undefined, `not valid YAML: ${e.message.split("\n")[0]}`);
+    }
+    const value: unknown = doc.toJS();
+    if (value === null || value === undefined) return; // empty document (e.g. trailing ---)
+    if (typeof value !== "object" || Array.isArray(value)) {
+      throw new FixtureError(file, index, undefined, `expected a Kubernetes object (a mapping), got ${Array.isArray(value) ? "a list" : typeof value}`);
+    }
+    const obj = value as Partial<KubeObject>;
+    const name = (obj.metadata as { name?: string } | undefined)?.name;
+    const label = `${obj.kind ?? "?"} ${name ?? "?"}`;
+    if (typeof obj.apiVersion !== "string" || obj.apiVersion === "") throw new FixtureError(file, index, label, "apiVersion is missing");
+    if (typeof obj.kind !== "string" || obj.kind === "") throw new FixtureError(file, index, label, "kind is missing");
+    if (!obj.metadata || typeof obj.metadata !== "object") throw new FixtureError(file, index, label, "metadata is missing");
+    if (!name) throw new FixtureError(file, index, label, "metadata.name is missing (server-side apply needs a name)");
+    out.push({ file, index, obj: obj as KubeObject });
+  });
+  if (out.length === 0) throw new FixtureError(file, undefined, undefined, "contains no objects");
+  return out;
+}
+
+export function readFixture(name: string): LoadedDoc[] {
+  const file = path.join(fixturesDir, name);
+  const shown = path.relative(process.cwd(), file) || file;
+  if (!existsSync(file)) throw new FixtureError(shown, undefined, undefined, `no such fixture (looked in ${fixturesDir})`);
+  return parseFixture(readFileSync(file, "utf8"), shown);
+}
+
+/** Fields that refer to cluster-scoped objects by name; renamed together with their targets. */
+const referenceKeys = new Set(["storageClassName", "volumeName", "nodeName", "priorityClassName"]);
+
+export interface Placement {
+  namespace: string;
+  /** Appended to the name of every cluster-scoped object so parallel runs and tests never collide. */
+  suffix: string;
+  isNamespaced: (apiVersion: string, kind: string) => Promise<boolean>;
+  /** Extra mutation per object (labels for ownership, for instance). */
+  labels?: Record<string, string>;
+}
+
+/**
+ * Puts fixture objects in the test's place: namespaced objects into the test namespace,
+ * cluster-scoped ones renamed `<name>-<suffix>`, and references between them rewritten.
+ */
+export async function place(docs: LoadedDoc[], p: Placement): Promise<LoadedDoc[]> {
+  const renames = new Map<string, string>();
+  const placed: LoadedDoc[] = [];
+  for (const d of docs) {
+    const obj = structuredClone(d.obj);
+    const namespaced = await p.isNamespaced(obj.apiVersion!, obj.kind!);
+    obj.metadata.labels = { ...(obj.metadata.labels ?? {}), ...(p.labels ?? {}) };
+    if (namespaced) {
+      if (obj.metadata.namespace && obj.metadata.namespace !== p.namespace) {
+        throw new FixtureError(d.file, d.index, `${obj.kind} ${obj.metadata.name}`, `metadata.namespace "${obj.metadata.namespace}" is set; fixtures must leave it out (each test gets its own namespace)`);
+      }
+      obj.metadata.namespace = p.namespace;
+    } else {
+      delete obj.metadata.namespace;
+      const unique = `${obj.metadata.name}-${p.suffix}`;
+      renames.set(obj.metadata.name!, unique);
+      obj.metadata.name = unique;
+    }
+    placed.push({ ...d, obj });
+  }
+  for (const d of placed) rewriteRefs(d.obj, renames);
+  return placed;
+}
+
+function rewriteRefs(node: unknown, renames: Map<string, string>): void {
+  if (Array.isArray(node)) {
+    node.forEach((n) => rewriteRefs(n, renames));
+    return;
+  }
+  if (!node || typeof node !== "object") return;
+  const rec = node as Record<string, unknown>;
+  for (const [k, v] of Object.entries(rec)) {
+    if (referenceKeys.has(k) && typeof v === "string" && renames.has(v)) rec[k] = renames.get(v);
+    else rewriteRefs(v, renames);
+  }
+  // claimRef-like references from a PV to a PVC keep the test namespace; nothing to rename.
+}

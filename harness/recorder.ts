@@ -1,0 +1,144 @@
+// The flight recorder: from the start of a test, watch everything in its namespace and the
+// cluster-scoped objects it may touch, and keep every transition with a timestamp. Specs query
+// the timeline (harness/timeline.ts); on failure it is attached as data and as a picture.
+import type { Api, KubeObject } from "./api.js";
+import { observe, type Observation, type Selection } from "./wait/watch.js";
+import type { TimelineEntry } from "./timeline.js";
+
+const namespaced: [string, string][] = [
+  ["v1", "Pod"],
+  ["batch/v1", "Job"],
+  ["batch/v1", "CronJob"],
+  ["apps/v1", "DaemonSet"],
+  ["apps/v1", "Deployment"],
+  ["apps/v1", "ReplicaSet"],
+  ["v1", "PersistentVolumeClaim"],
+  ["v1", "ResourceQuota"],
+  ["autoscaling/v2", "HorizontalPodAutoscaler"],
+  ["v1", "Event"],
+];
+const clusterScoped: [string, string][] = [
+  ["v1", "PersistentVolume"],
+  ["v1", "Node"],
+  ["storage.k8s.io/v1", "StorageClass"],
+];
+
+type Obj = KubeObject & { status?: Record<string, unknown>; spec?: Record<string, unknown> };
+
+export function summarise(o: Obj): string {
+  const s = (o.status ?? {}) as Record<string, unknown>;
+  const spec = (o.spec ?? {}) as Record<string, unknown>;
+  const conds = (s.conditions as { type: string; status: string; reason?: string }[] | undefined) ?? [];
+  const trueConds = conds.filter((c) => c.status === "True").map((c) => c.type);
+  const del = o.metadata.deletionTimestamp ? " terminating" : "";
+  switch (o.kind) {
+    case "Pod":
+      return `${s.phase ?? "Pending"}${del}${spec.nodeName ? ` on ${spec.nodeName}` : ""}`;
+    case "Job":
+      return `active=${s.active ?? 0} succeeded=${s.succeeded ?? 0} failed=${s.failed ?? 0}${trueConds.length ? ` ${trueConds.join(",")}` : ""}${del}`;
+    case "PersistentVolume":
+      return `${s.phase ?? "Pending"}${(spec.claimRef as { name?: string } | undefined)?.name ? ` claim=${(spec.claimRef as { namespace: string; name: string }).namespace}/${(spec.claimRef as { name: string }).name}` : ""}${del}`;
+    case "PersistentVolumeClaim":
+      return `${s.phase ?? "Pending"}${spec.volumeName ? ` volume=${spec.volumeName}` : ""}${del}`;
+    case "Node":
+      return `${conds.find((c) => c.type === "Ready")?.status === "True" ? "Ready" : "NotReady"}${spec.unschedulable ? " unschedulable" : ""}${del}`;
+    case "Event": {
+      const e = o as unknown as { reason?: string; message?: string; involvedObject?: { kind?: string; name?: string }; count?: number };
+      return `${e.reason}: ${e.involvedObject?.kind}/${e.involvedObject?.name}: ${e.message}`;
+    }
+    case "DaemonSet":
+      return `desired=${s.desiredNumberScheduled ?? 0} current=${s.currentNumberScheduled ?? 0} ready=${s.numberReady ?? 0}${del}`;
+    case "Deployment":
+    case "ReplicaSet":
+      return `replicas=${s.replicas ?? 0} ready=${s.readyReplicas ?? 0} spec=${spec.replicas ?? "?"}${del}`;
+    case "HorizontalPodAutoscaler":
+      return `current=${s.currentReplicas ?? 0} desired=${s.desiredReplicas ?? 0}${del}`;
+    case "CronJob":
+      return `active=${(s.active as unknown[] | undefined)?.length ?? 0} lastSchedule=${s.lastScheduleTime ?? "-"}${spec.suspend ? " suspended" : ""}${del}`;
+    case "ResourceQuota":
+      return `used=${JSON.stringify(s.used ?? {})}`;
+    default:
+      return `${o.metadata.resourceVersion ?? ""}${del}`;
+  }
+}
+
+export class Recorder {
+  readonly entries: TimelineEntry[] = [];
+  /** The last state of every object seen, for dumps. */
+  readonly last = new Map<string, KubeObject>();
+  readonly errors: string[] = [];
+  private readonly observations: Observation[] = [];
+  private seq = 0;
+  readonly started = Date.now();
+
+  constructor(
+    private readonly api: Api,
+    readonly namespace: string,
+    /** Cluster-scoped objects belong to this test when their name ends with it. */
+    private readonly suffix: string,
+  ) {}
+
+  async start(): Promise<void> {
+    const sels: Selection[] = [
+      ...namespaced.map(([apiVersion, kind]) => ({ apiVersion, kind, namespace: this.namespace })),
+      ...clusterScoped.map(([apiVersion, kind]) => ({ apiVersion, kind })),
+    ];
+    for (const sel of sels) {
+      const obs = observe(this.api, sel, {
+        onEvent: (type, obj) => this.record(type, obj as Obj),
+        onError: (e) => this.errors.push(`${sel.kind}: ${String(e)}`),
+      });
+      this.observations.push(obs);
+    }
+    const results = await Promise.allSettled(this.observations.map((o) => o.ready));
+    for (const r of results) if (r.status === "rejected") this.errors.push(String(r.reason));
+  }
+
+  private mine(o: Obj): boolean {
+    if (o.metadata.namespace) return true;
+    if (o.kind === "Node") return true;
+    if (o.metadata.name?.endsWith(this.suffix)) return true;
+    if (o.kind === "PersistentVolume") {
+      return (o.spec as { claimRef?: { namespace?: string } } | undefined)?.claimRef?.namespace === this.namespace;
+    }
+    return false;
+  }
+
+  private record(type: TimelineEntry["type"], o: Obj): void {
+    if (!this.mine(o)) return;
+    const key = `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
+    const state = summarise(o);
+    const prev = this.last.get(key);
+    this.last.set(key, o);
+    if (type === "SYNC" && prev) return;
+    if (type === "MODIFIED" && prev && summarise(prev as Obj) === state) return; // heartbeats, no news
+    const owner = o.metadata.ownerReferences?.find((r) => r.controller);
+    this.entries.push({
+      seq: this.seq++,
+      t: Date.now() - this.started,
+      type,
+      kind: o.kind!,
+      namespace: o.metadata.namespace,
+      name: o.metadata.name!,
+      uid: o.metadata.uid,
+      state,
+      owner: owner ? `${owner.kind}/${owner.name}` : undefined,
+    });
+  }
+
+  stop(): void {
+    for (const o of this.observations) o.stop();
+  }
+
+  /** Events of the namespace in time order (for diagnostics). */
+  events(): string[] {
+    return this.entries.filter((e) => e.kind === "Event" && e.type !== "DELETED").map((e) => `${(e.t / 1000).toFixed(2).padStart(7)} s  ${e.state}`);
+  }
+
+  text(): string {
+    return this.entries
+      .filter((e) => e.kind !== "Event")
+      .map((e) => `${(e.t / 1000).toFixed(2).padStart(7)} s  ${e.type.padEnd(8)} ${e.kind}/${e.name}  ${e.state}`)
+      .join("\n");
+  }
+}

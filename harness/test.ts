@@ -1,0 +1,222 @@
+// The test fixture every spec uses. Each test gets `k`: its own namespace on the run's one
+// cluster, a flight recorder, fixture apply with self-registered cleanup, named waits and API
+// error expectations. Plumbing stays here; spec files hold inputs, waits and expectations.
+import { test as base, inject } from "vitest";
+import * as allure from "allure-js-commons";
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { Api, ApiError, refOf, type KubeObject } from "./api.js";
+import { expectApiError, type ExpectedError } from "./api-error.js";
+import { claims as claimTable, type ClaimId } from "./claims.js";
+import type { ClusterInfo, Capabilities } from "./cluster/types.js";
+import { attachDiagnostics, attachTimeline } from "./diagnostics.js";
+import { readFixture, place, FixtureError } from "./fixtures.js";
+import { Recorder } from "./recorder.js";
+import { lifetimes, type Lifetime, type TimelineEntry } from "./timeline.js";
+import { never, waitFor, type Condition } from "./wait/wait.js";
+import { deleted, refTo, show, type Ref } from "./wait/index.js";
+
+declare module "vitest" {
+  interface ProvidedContext {
+    cluster: ClusterInfo;
+  }
+  interface TaskMeta {
+    /** Tutorial claims this test checks (shared/notes/claims.md). */
+    claims?: ClaimId[];
+    /** Names of upstream e2e tests asserting the same behaviour. */
+    upstream?: string[];
+  }
+}
+
+export const fieldManager = "kubeproof";
+const keepOnFailure = process.env.KUBEPROOF_KEEP_ON_FAILURE === "1";
+
+let sharedApi: Api | undefined;
+function clusterApi(info: ClusterInfo): Api {
+  sharedApi ??= Api.fromFile(info.kubeconfig);
+  return sharedApi;
+}
+
+export interface Kube {
+  readonly api: Api;
+  readonly ns: string;
+  readonly cluster: ClusterInfo;
+  /** Unique per test; appended to the names of cluster-scoped objects. */
+  readonly suffix: string;
+  /** Applies a fixture file (server-side dry run first); its deletion is registered for the end. */
+  apply<T extends KubeObject = KubeObject>(fixture: string, mutate?: (obj: T) => void): Promise<T[]>;
+  /** Applies a fixture holding exactly one object. */
+  applyOne<T extends KubeObject = KubeObject>(fixture: string, mutate?: (obj: T) => void): Promise<T & { ref: Ref }>;
+  delete(obj: KubeObject | Ref, propagation?: "Background" | "Foreground" | "Orphan"): Promise<void>;
+  patch<T extends KubeObject>(obj: KubeObject | Ref, body: unknown, type?: "merge" | "json" | "strategic", subresource?: string): Promise<T>;
+  get<T extends KubeObject>(obj: KubeObject | Ref): Promise<T>;
+  wait<R>(cond: Condition<R>): Promise<R>;
+  never<R>(cond: Condition<R>, windowMs?: number): Promise<void>;
+  expectApiError(op: Promise<unknown>, expected: ExpectedError, what?: string): Promise<ApiError>;
+  /** Registers a cleanup step (run in reverse order after the test). */
+  defer(what: string, fn: () => Promise<void>): void;
+  /** Skips the test, with the reason, where the provider lacks a capability. */
+  requires(cap: keyof Capabilities, why: string): void;
+  timeline: {
+    entries(): TimelineEntry[];
+    pods(filter?: (e: TimelineEntry) => boolean): Lifetime[];
+    of(kind: string, filter?: (e: TimelineEntry) => boolean): Lifetime[];
+  };
+  step<T>(name: string, fn: () => Promise<T>): Promise<T>;
+}
+
+/** allure's step returns a PromiseLike; callers want a Promise. */
+function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  return Promise.resolve(allure.step(name, fn));
+}
+
+function toRef(o: KubeObject | Ref): Ref {
+  return "metadata" in o ? refTo(o as KubeObject) : (o as Ref);
+}
+
+function slug(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 30).replace(/-$/, "");
+}
+
+export const test = base.extend<{ k: Kube }>({
+  k: async ({ task, skip, onTestFailed }, use) => {
+    const info = inject("cluster");
+    const api = clusterApi(info);
+    const suffix = randomBytes(3).toString("hex");
+    const ns = `kp-${slug(task.name)}-${suffix}`;
+    const specFile = path.relative(process.cwd(), task.file.filepath);
+    const area = specFile.split(path.sep)[1] ?? "misc";
+    const feature = task.suite?.name ?? path.basename(specFile, ".spec.ts");
+
+    await allure.epic(area[0]!.toUpperCase() + area.slice(1));
+    await allure.feature(feature);
+    await allure.story(task.name);
+    await allure.parameter("provider", info.provider);
+    await allure.parameter("kubernetes", info.kubeVersion);
+    for (const c of task.meta.claims ?? []) {
+      await allure.label("claim", c);
+      await allure.tag(c);
+    }
+    if (task.meta.claims?.length) {
+      await allure.description(task.meta.claims.map((c) => `- **${c}**: ${claimTable[c].title}`).join("\n"));
+    }
+    for (const u of task.meta.upstream ?? []) await allure.label("upstream", u);
+
+    const cleanups: { what: string; fn: () => Promise<void> }[] = [];
+    const defer = (what: string, fn: () => Promise<void>) => cleanups.push({ what, fn });
+
+    await api.create({
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: { name: ns, labels: { "kubeproof.dev/run": info.runId, "kubeproof.dev/test": slug(task.name) } },
+    });
+    defer(`namespace ${ns}`, async () => {
+      await api.delete({ apiVersion: "v1", kind: "Namespace", name: ns }, "Background").catch(ignoreNotFound);
+    });
+
+    const rec = new Recorder(api, ns, suffix);
+    await rec.start();
+    let failed = false;
+    onTestFailed(async () => {
+      failed = true;
+      rec.stop();
+      await attachDiagnostics(rec, `${feature}: ${task.name}`);
+    });
+
+    const apply = async <T extends KubeObject>(fixture: string, mutate?: (obj: T) => void): Promise<T[]> => {
+      const docs = await place(readFixture(fixture), {
+        namespace: ns,
+        suffix,
+        labels: { "kubeproof.dev/run": info.runId },
+        isNamespaced: async (v, kind) => (await api.resource(v, kind).catch((e: Error) => { throw new FixtureError(fixture, undefined, kind, e.message); })).namespaced,
+      });
+      for (const d of docs) mutate?.(d.obj as T);
+      // Validate everything before creating anything: a bad document must not leave half a fixture.
+      for (const d of docs) {
+        try {
+          await api.apply(d.obj, { fieldManager, dryRun: true });
+        } catch (e) {
+          if (e instanceof ApiError && (e.code === 400 || e.code === 422 || e.code === 404)) {
+            const causes = (e.status.details as { causes?: { field?: string; message?: string }[] } | undefined)?.causes ?? [];
+            const detail = causes.length ? causes.map((c) => `${c.field ?? ""}: ${c.message ?? ""}`).join("; ") : (e.status.message ?? "");
+            throw new FixtureError(d.file, d.index, `${d.obj.kind} ${d.obj.metadata.name}`, `rejected by the apiserver (${e.status.reason}): ${detail}`);
+          }
+          throw e;
+        }
+      }
+      const out: T[] = [];
+      for (const d of docs) {
+        const applied = await api.apply(d.obj as T, { fieldManager });
+        out.push(applied);
+        if (!applied.metadata.namespace) {
+          // Cluster-scoped objects outlive the namespace: delete them explicitly and wait.
+          const ref = refTo(applied);
+          defer(show(ref), async () => {
+            await api.delete(ref, "Background").catch(ignoreNotFound);
+            await waitFor(api, deleted(ref, "volume")).catch(() => undefined);
+          });
+        }
+      }
+      return out;
+    };
+
+    const k: Kube = {
+      api,
+      ns,
+      cluster: info,
+      suffix,
+      apply,
+      async applyOne<T extends KubeObject>(fixture: string, mutate?: (obj: T) => void) {
+        const objs = await apply<T>(fixture, mutate);
+        if (objs.length !== 1) throw new Error(`${fixture}: expected exactly one object, found ${objs.length}`);
+        const o = objs[0]!;
+        return Object.assign(o, { ref: refTo(o) });
+      },
+      delete: (o, propagation) => step(`delete ${show(toRef(o))}${propagation ? ` (propagation ${propagation})` : " (no propagation policy)"}`, () => api.delete(toRef(o), propagation)),
+      patch: (o, body, type, sub) => api.patch(toRef(o), body, type, sub),
+      get: (o) => {
+        const r = toRef(o);
+        return api.get(r.apiVersion, r.kind, r.name, r.namespace);
+      },
+      wait: (cond) => step(`wait for ${cond.description}`, () => waitFor(api, cond)),
+      never: (cond, windowMs) => step(`make sure ${cond.description} does not happen`, () => never(api, cond, windowMs)),
+      expectApiError: (op, expected, what) => step(`expect ${what ?? "the request"} to be refused with ${expected.code}${expected.reason ? ` ${expected.reason}` : ""}`, () => expectApiError(op, expected, what)),
+      defer,
+      requires(cap, why) {
+        const have = info.capabilities[cap];
+        if (!have || have === "none") skip(`${why} (provider ${info.provider} has no ${cap})`);
+      },
+      timeline: {
+        entries: () => rec.entries,
+        pods: (filter) => lifetimes(rec.entries, "Pod", filter),
+        of: (kind, filter) => lifetimes(rec.entries, kind, filter),
+      },
+      step,
+    };
+
+    await use(k);
+
+    rec.stop();
+    if (!failed && rec.entries.some((e) => e.kind !== "Event" && e.kind !== "Node")) await attachTimeline(rec, `${feature}: ${task.name}`).catch(() => undefined);
+    if (failed && keepOnFailure) {
+      process.stderr.write(`[kubeproof] keeping ${ns} and its cluster-scoped objects (KUBEPROOF_KEEP_ON_FAILURE=1)\n`);
+      return;
+    }
+    const errors: string[] = [];
+    for (const c of cleanups.reverse()) {
+      try {
+        await c.fn();
+      } catch (e) {
+        errors.push(`${c.what}: ${String(e)}`);
+      }
+    }
+    if (errors.length) throw new Error(`cleanup failed:\n${errors.join("\n")}`);
+  },
+});
+
+function ignoreNotFound(e: unknown): void {
+  if (e instanceof ApiError && e.code === 404) return;
+  throw e;
+}
+
+export { refOf };

@@ -1,0 +1,32 @@
+// The one table of wait timeouts, per kind of operation. A wait names its row; nothing else in
+// the suite picks a number. KUBEPROOF_TIMEOUT_SCALE stretches every row (slow machines, kind).
+export const timeouts = {
+  /** An object the test just created shows up or changes in a way the apiserver does itself. */
+  api: 15_000,
+  /** A controller reacts to a change (Job creates a pod, DaemonSet fills a node, GC deletes). */
+  controller: 45_000,
+  /** A Job runs all its pods to completion (several pod lifetimes in a row). */
+  jobCompletion: 120_000,
+  /** The garbage collector removes dependents of a deleted owner. */
+  garbageCollection: 60_000,
+  /** A CronJob's next minute boundary, plus the controller's reaction. */
+  cronMinute: 95_000,
+  /** PV binder and reclaim (the binder resyncs every 15 s by default). */
+  volume: 90_000,
+  /** HPA reacts to a metrics change: metrics resolution 15 s + sync period 15 s, twice. */
+  autoscale: 150_000,
+  /** Pods become Ready on a real kubelet (image present locally). */
+  podStart: 120_000,
+  /** `consistently` windows: how long something must NOT happen. */
+  quietPeriod: 8_000,
+} as const;
+
+export type TimeoutKind = keyof typeof timeouts;
+
+export function timeoutFor(kind: TimeoutKind): number {
+  const scale = Number(process.env.KUBEPROOF_TIMEOUT_SCALE ?? "1");
+  if (!Number.isFinite(scale) || scale <= 0) {
+    throw new Error(`KUBEPROOF_TIMEOUT_SCALE must be a positive number, got "${process.env.KUBEPROOF_TIMEOUT_SCALE}"`);
+  }
+  return Math.round(timeouts[kind] * scale);
+}

@@ -1,0 +1,53 @@
+// Building blocks for named conditions: one object by name, or a collection by selector.
+import type { KubeObject } from "../api.js";
+import type { TimeoutKind } from "../timeouts.js";
+import type { Condition, Verdict } from "./wait.js";
+
+export interface Ref {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  namespace?: string;
+}
+
+export function refTo(obj: KubeObject): Ref {
+  if (!obj.apiVersion || !obj.kind || !obj.metadata.name) throw new Error("refTo: object without apiVersion, kind or name");
+  return { apiVersion: obj.apiVersion, kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace };
+}
+
+export function show(ref: Ref): string {
+  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
+}
+
+export const met = <R>(value: R): Verdict<R> => ({ met: true, value });
+export const notYet = (failFast?: string): Verdict<never> => ({ met: false, failFast });
+
+/** A condition over one named object (undefined while it does not exist). */
+export function onObject<T extends KubeObject, R = T>(
+  ref: Ref,
+  description: string,
+  timeout: TimeoutKind,
+  judge: (obj: T | undefined) => Verdict<R>,
+): Condition<R> {
+  return {
+    description: `${show(ref)} ${description}`,
+    timeout,
+    selection: { apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace, fieldSelector: `metadata.name=${ref.name}` },
+    check: (objs) => judge(objs[0] as T | undefined),
+  };
+}
+
+/** A condition over a collection (kind in a namespace, narrowed by selectors). */
+export function onList<T extends KubeObject, R = T[]>(
+  sel: { apiVersion: string; kind: string; namespace?: string; labelSelector?: string; fieldSelector?: string },
+  description: string,
+  timeout: TimeoutKind,
+  judge: (objs: T[]) => Verdict<R>,
+): Condition<R> {
+  return { description, timeout, selection: sel, check: (objs) => judge(objs as T[]) };
+}
+
+export function conditionOf(obj: KubeObject | undefined, type: string): { type: string; status: string; reason?: string; message?: string } | undefined {
+  const conds = (obj?.status as { conditions?: { type: string; status: string; reason?: string; message?: string }[] } | undefined)?.conditions;
+  return conds?.find((c) => c.type === type);
+}

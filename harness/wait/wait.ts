@@ -1,0 +1,159 @@
+// Named waits: a Condition says what it waits for, over which objects, under which timeout row,
+// and how to judge the objects seen so far. waitFor drives it from watch events only (no polling),
+// so a wait costs one list and one watch request however long it lasts.
+import { stringify } from "yaml";
+import type { Api, KubeObject } from "../api.js";
+import { timeoutFor, type TimeoutKind } from "../timeouts.js";
+import { observe, type Selection } from "./watch.js";
+
+export type Verdict<R> = { met: true; value: R } | { met: false; failFast?: string };
+
+export interface Condition<R = KubeObject[]> {
+  /** Reads as the end of "waiting for ...", e.g. "Job ns/pi to be Complete". */
+  description: string;
+  selection: Selection;
+  timeout: TimeoutKind;
+  check(objects: KubeObject[]): Verdict<R>;
+}
+
+export class WaitError extends Error {
+  constructor(
+    message: string,
+    readonly lastObserved: KubeObject[],
+    readonly category: "timeout" | "terminal-state" | "unexpected-change",
+  ) {
+    super(message);
+    this.name = "WaitError";
+  }
+}
+
+/** Strips what makes dumps unreadable and says nothing about behaviour. */
+export function tidy(obj: KubeObject): KubeObject {
+  const { managedFields: _m, ...metadata } = obj.metadata as KubeObject["metadata"] & { managedFields?: unknown };
+  return { ...obj, metadata };
+}
+
+export function dump(objects: KubeObject[], max = 3): string {
+  if (objects.length === 0) return "  (nothing matched the selection)";
+  const shown = objects.slice(-max).map((o) => stringify(tidy(o)).replace(/^/gm, "  "));
+  const more = objects.length > max ? `\n  ... and ${objects.length - max} more` : "";
+  return shown.join("  ---\n") + more;
+}
+
+function describeSelection(s: Selection): string {
+  const parts = [`${s.kind}${s.namespace ? ` in ${s.namespace}` : ""}`];
+  if (s.fieldSelector) parts.push(s.fieldSelector);
+  if (s.labelSelector) parts.push(s.labelSelector);
+  return parts.join(", ");
+}
+
+interface Tracked {
+  objects: () => KubeObject[];
+  stop: () => void;
+  ready: Promise<void>;
+}
+
+function track(api: Api, sel: Selection, onChange: (objs: KubeObject[]) => void, onError: (e: unknown) => void): Tracked {
+  const state = new Map<string, KubeObject>();
+  const objects = () => [...state.values()];
+  let syncing = new Set<string>();
+  const obs = observe(api, sel, {
+    onEvent(type, obj) {
+      const key = `${obj.metadata.namespace ?? ""}/${obj.metadata.name}`;
+      if (type === "SYNC") syncing.add(key);
+      if (type === "DELETED") state.delete(key);
+      else state.set(key, obj);
+      onChange(objects());
+    },
+    onError,
+  });
+  void obs.ready.then(() => {
+    // After the initial list, objects missing from it are gone (matters after a 410 re-list).
+    for (const k of state.keys()) if (!syncing.has(k)) state.delete(k);
+    syncing = new Set();
+    onChange(objects());
+  }, onError);
+  return { objects, stop: obs.stop, ready: obs.ready };
+}
+
+/** Waits until the condition is met; fails fast on a terminal wrong state; times out per the table. */
+export function waitFor<R>(api: Api, cond: Condition<R>, opts: { timeoutMs?: number } = {}): Promise<R> {
+  const timeoutMs = opts.timeoutMs ?? timeoutFor(cond.timeout);
+  const started = Date.now();
+  return new Promise<R>((resolve, reject) => {
+    let settled = false;
+    let listed = false;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      t.stop();
+      fn();
+    };
+    const judge = (objs: KubeObject[]) => {
+      if (!listed) return;
+      let v: Verdict<R>;
+      try {
+        v = cond.check(objs);
+      } catch (e) {
+        finish(() => reject(e));
+        return;
+      }
+      if (v.met) finish(() => resolve(v.value));
+      else if (v.failFast) {
+        const msg = `Gave up waiting for ${cond.description} after ${secs(Date.now() - started)}: ${v.failFast}.\nLast observed (${describeSelection(cond.selection)}):\n${dump(objs)}`;
+        finish(() => reject(new WaitError(msg, objs, "terminal-state")));
+      }
+    };
+    const t = track(api, cond.selection, judge, (e) => {
+      if (!listed) finish(() => reject(e));
+    });
+    void t.ready.then(() => {
+      listed = true;
+      judge(t.objects());
+    }, () => undefined);
+    const timer = setTimeout(() => {
+      const objs = t.objects();
+      const msg = `Timed out after ${secs(timeoutMs)} waiting for ${cond.description} (timeout row "${cond.timeout}").\nLast observed (${describeSelection(cond.selection)}):\n${dump(objs)}`;
+      finish(() => reject(new WaitError(msg, objs, "timeout")));
+    }, timeoutMs);
+  });
+}
+
+/**
+ * The negative: the condition must stay unmet for the whole window ("no Job appears", "the PVC
+ * stays Pending"). Fails at the first moment it is met, showing what met it.
+ */
+export function never<R>(api: Api, cond: Condition<R>, windowMs: number = timeoutFor("quietPeriod")): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    let listed = false;
+    const finish = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      t.stop();
+      fn();
+    };
+    const judge = (objs: KubeObject[]) => {
+      if (!listed) return;
+      const v = cond.check(objs);
+      if (v.met) {
+        const msg = `Expected ${cond.description} NOT to happen within ${secs(windowMs)}, but it did.\nObserved (${describeSelection(cond.selection)}):\n${dump(objs)}`;
+        finish(() => reject(new WaitError(msg, objs, "unexpected-change")));
+      }
+    };
+    const t = track(api, cond.selection, judge, (e) => {
+      if (!listed) finish(() => reject(e));
+    });
+    void t.ready.then(() => {
+      listed = true;
+      judge(t.objects());
+    }, () => undefined);
+    const timer = setTimeout(() => finish(resolve), windowMs);
+  });
+}
+
+function secs(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Obtains the pinned binaries the local provider needs and prints the directory that holds them.
+#
+# Order of attempts per component: already cached -> official release download (users with
+# internet) -> build from the Go module proxy (what works on machines with no download site).
+# Cache: ${KUBEPROOF_CACHE:-${XDG_CACHE_HOME:-~/.cache}/kubeproof}/<component>/<version>/, never the repo.
+# Progress goes to stderr; the only stdout line is the bin directory (scripts read it).
+set -euo pipefail
+
+KUBE_VERSION=${KUBEPROOF_KUBE_VERSION:-v1.34.4}
+ETCD_VERSION=${KUBEPROOF_ETCD_VERSION:-v3.6.16}
+KWOK_VERSION=${KUBEPROOF_KWOK_VERSION:-v0.8.0}
+METRICS_VERSION=${KUBEPROOF_METRICS_SERVER_VERSION:-v0.8.0}
+CACHE=${KUBEPROOF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubeproof}
+BIN="$CACHE/bin-$KUBE_VERSION"
+ARCH=$(uname -m); case "$ARCH" in x86_64) ARCH=amd64;; aarch64|arm64) ARCH=arm64;; esac
+
+log() { printf '[toolchain] %s\n' "$*" >&2; }
+die() { printf '[toolchain] error: %s\n' "$*" >&2; exit 1; }
+
+have_go() { command -v go >/dev/null 2>&1; }
+need_go() {
+  have_go || die "cannot get $1: no release download was reachable and Go is not installed.
+  Install Go >= 1.24 (https://go.dev/dl/, or your distribution's golang package) so the
+  binaries can be built from the Go module proxy, or put the binaries in $CACHE by hand."
+}
+
+# Runs a build command and turns `go build -v` package lines into a progress counter, so a
+# 15-minute build on 2 cores shows it is alive without flooding the terminal.
+with_progress() {
+  local what=$1; shift
+  local start=$SECONDS n=0 line logf
+  logf=$(mktemp)
+  log "$what: building from the Go module proxy (cold builds take minutes)"
+  set +e
+  ( "$@" ) 2>&1 | while IFS= read -r line; do
+    echo "$line" >>"$logf"
+    n=$((n + 1))
+    if (( n % 100 == 0 )); then log "$what: $n packages compiled, $((SECONDS - start)) s"; fi
+  done
+  local rc=${PIPESTATUS[0]}
+  set -e
+  if (( rc != 0 )); then tail -40 "$logf" >&2; rm -f "$logf"; die "$what: build failed (log above)"; fi
+  rm -f "$logf"
+  log "$what: built in $((SECONDS - start)) s"
+}
+
+# try_download <url> <dest>: a release binary for users with internet. Short timeouts: on an
+# offline machine this must fail within seconds, not minutes.
+try_download() {
+  [ "${KUBEPROOF_NO_DOWNLOAD:-}" = 1 ] && return 1
+  command -v curl >/dev/null 2>&1 || return 1
+  local tmp="$2.part"
+  if curl -fsSL --connect-timeout 3 --max-time 300 -o "$tmp" "$1" 2>/dev/null; then
+    chmod +x "$tmp" && mv "$tmp" "$2" && return 0
+  fi
+  rm -f "$tmp"; return 1
+}
+
+kube_from_proxy() {
+  local out=$1; shift
+  need_go kubernetes
+  local work="$CACHE/build/kubernetes-$KUBE_VERSION"
+  mkdir -p "$work" "$out"
+  local minor=${KUBE_VERSION#v1.}; minor=${minor%%.*}
+  local staging="v0.${KUBE_VERSION#v1.}"
+  if [ ! -f "$work/go.mod.ready" ]; then
+    log "kubernetes $KUBE_VERSION: resolving module (the staging replaces come from its own go.mod)"
+    local gomod
+    gomod=$(cd "$work" && go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
+    [ -f "$gomod" ] || die "could not download k8s.io/kubernetes@$KUBE_VERSION from the module proxy"
+    local goline godebug
+    goline=$(grep -E '^go [0-9]' "$gomod" | head -1)
+    godebug=$(awk '/^godebug/{p=1} p{print} p&&/\)/{exit} /^godebug [a-z]/{exit}' "$gomod")
+    {
+      echo "module kubeproof.local/kube-build"
+      echo "$goline"
+      [ -n "$godebug" ] && echo "$godebug"
+      echo "require k8s.io/kubernetes $KUBE_VERSION"
+      # every ./staging/src/k8s.io/<m> replace becomes the published k8s.io/<m> at the staging version
+      go mod edit -json "$gomod" | tr -d ' \n\t' | grep -o '"Old":{"Path":"[^"]*"[^}]*},"New":{"Path":"./staging/[^"]*"' \
+        | sed -E 's/.*"Old":\{"Path":"([^"]*)".*/replace \1 => \1 '"$staging"'/'
+    } >"$work/go.mod"
+    echo 'package main' >"$work/main.go"
+    (cd "$work" && go mod tidy >/dev/null 2>&1 || true)
+    (cd "$work" && go get "k8s.io/kubernetes@$KUBE_VERSION" >&2) || die "go get k8s.io/kubernetes@$KUBE_VERSION failed"
+    touch "$work/go.mod.ready"
+  fi
+  local date; date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  local ld="-s -w"
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld="$ld -X $p.gitVersion=$KUBE_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean -X $p.buildDate=$date -X $p.gitCommit=0000000000000000000000000000000000000000"
+  done
+  local pkgs=() b
+  for b in "$@"; do pkgs+=("k8s.io/kubernetes/cmd/$b"); done
+  with_progress "kubernetes $KUBE_VERSION ($*)" \
+    bash -c 'cd "$0" && CGO_ENABLED=0 go build -mod=mod -v -trimpath -ldflags "$1" -o "$2/" "${@:3}"' "$work" "$ld" "$out" "${pkgs[@]}"
+}
+
+etcd_from_proxy() {
+  need_go etcd
+  local work="$CACHE/build/etcd-$ETCD_VERSION"
+  mkdir -p "$work"
+  if [ ! -f "$work/go.mod" ]; then
+    (cd "$work" && printf 'module kubeproof.local/etcd-build\ngo 1.24\n' >go.mod && echo 'package main' >main.go \
+      && go get "go.etcd.io/etcd/server/v3@$ETCD_VERSION" >&2) || die "go get etcd $ETCD_VERSION failed"
+  fi
+  with_progress "etcd $ETCD_VERSION" bash -c 'cd "$0" && CGO_ENABLED=0 go build -mod=mod -v -trimpath -ldflags "-s -w" -o "$1" go.etcd.io/etcd/server/v3' "$work" "$1"
+}
+
+go_install() { # <what> <module path>@<version> <dest>
+  need_go "$1"
+  local gobin; gobin=$(mktemp -d)
+  with_progress "$1" env GOBIN="$gobin" CGO_ENABLED=0 go install -v -trimpath -ldflags "-s -w" "$2"
+  mv "$gobin"/* "$3"; rmdir "$gobin"
+}
+
+mkdir -p "$BIN"
+KDIR="$CACHE/kubernetes/$KUBE_VERSION"; mkdir -p "$KDIR"
+missing=()
+for b in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+  [ -x "$KDIR/$b" ] && continue
+  try_download "https://dl.k8s.io/release/$KUBE_VERSION/bin/linux/$ARCH/$b" "$KDIR/$b" && { log "$b: downloaded"; continue; }
+  missing+=("$b")
+done
+# kubelet, kubeadm and kube-proxy are only needed by the kind node image build.
+if [ "${KUBEPROOF_TOOLCHAIN_NODE:-}" = 1 ]; then
+  for b in kubelet kubeadm kube-proxy; do [ -x "$KDIR/$b" ] || missing+=("$b"); done
+fi
+(( ${#missing[@]} )) && kube_from_proxy "$KDIR" "${missing[@]}"
+
+EDIR="$CACHE/etcd/$ETCD_VERSION"; mkdir -p "$EDIR"
+if [ ! -x "$EDIR/etcd" ]; then
+  if try_download "https://github.com/etcd-io/etcd/releases/download/$ETCD_VERSION/etcd-$ETCD_VERSION-linux-$ARCH.tar.gz" "$EDIR/etcd.tgz"; then
+    tar -xzf "$EDIR/etcd.tgz" -C "$EDIR" --strip-components=1 && rm -f "$EDIR/etcd.tgz"
+  else
+    etcd_from_proxy "$EDIR/etcd"
+  fi
+fi
+
+WDIR="$CACHE/kwok/$KWOK_VERSION"; mkdir -p "$WDIR"
+for b in kwok kwokctl; do
+  [ -x "$WDIR/$b" ] && continue
+  try_download "https://github.com/kubernetes-sigs/kwok/releases/download/$KWOK_VERSION/$b-linux-$ARCH" "$WDIR/$b" && continue
+  go_install "$b $KWOK_VERSION" "sigs.k8s.io/kwok/cmd/$b@$KWOK_VERSION" "$WDIR/"
+done
+
+MDIR="$CACHE/metrics-server/$METRICS_VERSION"; mkdir -p "$MDIR"
+if [ ! -x "$MDIR/metrics-server" ]; then
+  try_download "https://github.com/kubernetes-sigs/metrics-server/releases/download/$METRICS_VERSION/metrics-server-linux-$ARCH" "$MDIR/metrics-server" \
+    || go_install "metrics-server $METRICS_VERSION" "sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_VERSION" "$MDIR/"
+fi
+
+# One directory of symlinks: kwokctl's kubeBinaryPrefix wants the kube binaries side by side.
+for f in "$KDIR"/* "$EDIR/etcd" "$WDIR/kwok" "$WDIR/kwokctl" "$MDIR/metrics-server"; do
+  [ -x "$f" ] && ln -sfn "$f" "$BIN/$(basename "$f")"
+done
+cat >"$BIN/versions.json" <<JSON
+{"kubernetes":"$KUBE_VERSION","etcd":"$ETCD_VERSION","kwok":"$KWOK_VERSION","metricsServer":"$METRICS_VERSION"}
+JSON
+log "ready: $BIN"
+echo "$BIN"
