@@ -4,6 +4,8 @@ export interface ExtraArg {
   component: string;
   key: string;
   value: string;
+  /** Replace a flag kwokctl itself sets (kwokctl drops an override whose flag it does not set). */
+  override?: boolean;
 }
 
 export const knownComponents = ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok-controller", "metrics-server"];

@@ -23,7 +23,7 @@ const defaultArgs: ExtraArg[] = [
   // In-tree hostPath dynamic provisioning: the default StorageClass of this provider.
   { component: "kube-controller-manager", key: "enable-hostpath-provisioner", value: "true" },
   // Fake nodes have no addresses but a Hostname (kwok's endpoint on localhost).
-  { component: "metrics-server", key: "kubelet-preferred-address-types", value: "Hostname" },
+  { component: "metrics-server", key: "kubelet-preferred-address-types", value: "Hostname", override: true },
 ];
 
 function env(): NodeJS.ProcessEnv {
@@ -42,8 +42,7 @@ export function kwokctlConfig(bin: string, args: ExtraArg[], runMs: number): str
   const byComponent = new Map<string, { key: string; value: string; override?: boolean }[]>();
   for (const a of args) {
     const list = byComponent.get(a.component) ?? [];
-    // metrics-server's address types are set by kwokctl itself: ours must replace, not add.
-    list.push({ key: a.key, value: a.value, ...(a.component === "metrics-server" || a.key === "controllers" ? { override: true } : {}) });
+    list.push({ key: a.key, value: a.value, ...(a.override ? { override: true } : {}) });
     byComponent.set(a.component, list);
   }
   const config = {

@@ -1,0 +1,22 @@
+// npm run cluster -- up | down | status: a kept cluster for iterating on specs
+// (KUBEPROOF_KEEP_CLUSTER=1 npm test then reuses it and skips bring-up).
+import { execFileSync } from "node:child_process";
+import path from "node:path";
+import { LocalProvider, kwokWorkdir, ensureBinaries } from "../harness/cluster/local.js";
+
+const cmd = process.argv[2] ?? "status";
+const name = "kubeproof-kept";
+const env = { ...process.env, KWOK_WORKDIR: kwokWorkdir };
+if (cmd === "up") {
+  const info = await new LocalProvider(name, true).up();
+  console.log(`cluster ${name} up: KUBECONFIG=${info.kubeconfig}`);
+} else if (cmd === "down") {
+  const bin = ensureBinaries();
+  execFileSync(path.join(bin, "kwokctl"), ["delete", "cluster", "--name", name], { env, stdio: "inherit" });
+} else if (cmd === "status") {
+  const bin = ensureBinaries();
+  execFileSync(path.join(bin, "kwokctl"), ["get", "clusters"], { env, stdio: "inherit" });
+} else {
+  console.error(`unknown command "${cmd}": use up, down or status`);
+  process.exit(2);
+}
