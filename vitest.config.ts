@@ -4,9 +4,10 @@ import { defineConfig } from "vitest/config";
 // cluster per run, from harness/global-setup.ts), and where reports go.
 export default defineConfig({
   test: {
+    outputFile: { junit: "reports/junit.xml" },
     reporters: [
       "default",
-      ["junit", { outputFile: "reports/junit.xml" }],
+      "junit",
       [
         "allure-vitest/reporter",
         {
@@ -22,6 +23,7 @@ export default defineConfig({
           ],
         },
       ],
+      "./harness/report/summary-reporter.ts",
     ],
     projects: [
       {

@@ -1,4 +1,4 @@
-// The claims of the tutorial (shared/notes/claims.md), one source for the ledger. Specs name the
+// The claims of the tutorial (docs/claims.md), one source for the ledger. Specs name the
 // claims they check in their test options (`meta: { claims: [...] }`, typed against this table);
 // the ledger joins this table with the results of a run.
 import type { ProviderName } from "./cluster/types.js";

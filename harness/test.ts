@@ -21,7 +21,7 @@ declare module "vitest" {
     cluster: ClusterInfo;
   }
   interface TaskMeta {
-    /** Tutorial claims this test checks (shared/notes/claims.md). */
+    /** Tutorial claims this test checks (docs/claims.md). */
     claims?: ClaimId[];
     /** Names of upstream e2e tests asserting the same behaviour. */
     upstream?: string[];

@@ -1,0 +1,109 @@
+// The claims ledger: for every claim of the tutorial and every provider that ran, a verdict
+// drawn from the test results (Allure result files), never typed by hand.
+import { claims, type ClaimId } from "./claims.js";
+
+export interface ResultLike {
+  name: string;
+  fullName?: string;
+  status: "passed" | "failed" | "broken" | "skipped" | "unknown";
+  statusDetails?: { message?: string };
+  labels: { name: string; value: string }[];
+  parameters?: { name: string; value: string }[];
+  stop?: number;
+}
+
+export type Verdict = "confirmed" | "contradicted" | "not checkable here" | "not covered yet";
+
+export interface LedgerRow {
+  claim: ClaimId;
+  title: string;
+  provider: string;
+  verdict: Verdict;
+  detail: string;
+  tests: { name: string; status: string }[];
+}
+
+const providerOf = (r: ResultLike) => r.parameters?.find((p) => p.name === "provider")?.value ?? "unknown";
+
+/** Keeps the newest result per test and provider (a results folder accumulates runs). */
+export function latest(results: ResultLike[]): ResultLike[] {
+  const m = new Map<string, ResultLike>();
+  for (const r of results) {
+    const key = `${providerOf(r)}\u0000${r.fullName ?? r.name}`;
+    const prev = m.get(key);
+    if (!prev || (r.stop ?? 0) > (prev.stop ?? 0)) m.set(key, r);
+  }
+  return [...m.values()];
+}
+
+function firstLine(s: string | undefined): string {
+  return (s ?? "").split("\n").find((l) => l.trim() !== "")?.trim().slice(0, 300) ?? "";
+}
+
+export function buildLedger(all: ResultLike[], providers?: string[]): LedgerRow[] {
+  const results = latest(all);
+  const provs = providers ?? [...new Set(results.map(providerOf))].sort();
+  const rows: LedgerRow[] = [];
+  for (const [id, claim] of Object.entries(claims) as [ClaimId, (typeof claims)[ClaimId]][]) {
+    for (const provider of provs) {
+      const tests = results.filter((r) => providerOf(r) === provider && r.labels.some((l) => l.name === "claim" && l.value === id));
+      const notCheckable = (claim as { notCheckable?: Record<string, string> }).notCheckable?.[provider];
+      const differs = (claim as { tutorialDiffers?: string }).tutorialDiffers;
+      const failed = tests.filter((t) => t.status === "failed" || t.status === "broken");
+      const passed = tests.filter((t) => t.status === "passed");
+      let verdict: Verdict;
+      let detail: string;
+      if (tests.length === 0) {
+        verdict = notCheckable ? "not checkable here" : "not covered yet";
+        detail = notCheckable ?? "no test checks this claim yet";
+      } else if (failed.length > 0) {
+        verdict = "contradicted";
+        detail = `observed: ${failed.map((f) => `${f.name}: ${firstLine(f.statusDetails?.message)}`).join(" | ")}`;
+      } else if (passed.length === 0) {
+        verdict = "not checkable here";
+        detail = [...new Set(tests.map((t) => firstLine(t.statusDetails?.message) || "skipped"))].join(" | ");
+      } else if (differs) {
+        verdict = "contradicted";
+        detail = `the tutorial is outdated: ${differs}; the passing tests show what Kubernetes does now`;
+      } else {
+        verdict = "confirmed";
+        detail = `${passed.length} test${passed.length > 1 ? "s" : ""} passed`;
+      }
+      rows.push({ claim: id, title: claim.title, provider, verdict, detail, tests: tests.map((t) => ({ name: t.name, status: t.status })) });
+    }
+  }
+  return rows;
+}
+
+export function ledgerMarkdown(rows: LedgerRow[]): string {
+  const providers = [...new Set(rows.map((r) => r.provider))];
+  const counts = providers.map((p) => {
+    const mine = rows.filter((r) => r.provider === p);
+    const c = (v: Verdict) => mine.filter((r) => r.verdict === v).length;
+    return `- **${p}**: ${c("confirmed")} confirmed, ${c("contradicted")} contradicted, ${c("not checkable here")} not checkable here, ${c("not covered yet")} not covered yet`;
+  });
+  const lines = [
+    "# Claims ledger",
+    "",
+    "Every claim of the tutorial (docs/claims.md) with the verdict of the latest run per provider.",
+    "",
+    ...counts,
+    "",
+    "| claim | provider | verdict | detail | tests |",
+    "|---|---|---|---|---|",
+    ...rows.map((r) => `| ${r.claim} ${r.title.replace(/\|/g, "\\|")} | ${r.provider} | ${r.verdict} | ${r.detail.replace(/\|/g, "\\|").replace(/\n/g, " ")} | ${r.tests.map((t) => `${t.name} (${t.status})`).join("; ").replace(/\|/g, "\\|")} |`),
+  ];
+  return lines.join("\n") + "\n";
+}
+
+export function ledgerHtml(rows: LedgerRow[]): string {
+  const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+  const colour: Record<Verdict, string> = { confirmed: "#dcfce7", contradicted: "#fee2e2", "not checkable here": "#f3f4f6", "not covered yet": "#fef9c3" };
+  const body = rows
+    .map((r) => `<tr style="background:${colour[r.verdict]}"><td><b>${r.claim}</b> ${esc(r.title)}</td><td>${r.provider}</td><td>${r.verdict}</td><td>${esc(r.detail)}</td><td>${r.tests.map((t) => `${esc(t.name)} (${t.status})`).join("<br>")}</td></tr>`)
+    .join("\n");
+  return `<!doctype html><meta charset="utf-8"><title>kubeproof claims ledger</title>
+<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top;font-size:13px}</style>
+<h1>Claims ledger</h1><table><tr><th>claim</th><th>provider</th><th>verdict</th><th>detail</th><th>tests</th></tr>
+${body}</table>`;
+}

@@ -1,0 +1,82 @@
+// A vitest reporter for people and for trend tooling: per topic passed/failed/skipped with time,
+// every skip with its reason, claim verdict counts, where the report is; and reports/summary-<project>.json.
+// Its last line is "N passed, N failed" (skips are counted apart, never as passes).
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Reporter, TestModule } from "vitest/node";
+import { reportsDir } from "../cluster/paths.js";
+
+interface Topic {
+  passed: number;
+  failed: number;
+  skipped: number;
+  durationMs: number;
+  skips: string[];
+  failures: string[];
+}
+
+export default class SummaryReporter implements Reporter {
+  private started = Date.now();
+
+  onTestRunStart(): void {
+    this.started = Date.now();
+  }
+
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<unknown>): void {
+    const topics: Record<string, Topic> = {};
+    let project = "unknown";
+    for (const m of modules) {
+      project = m.project.name || project;
+      const name = path.relative(process.cwd(), m.moduleId).replace(/^specs\//, "").replace(/\.(spec|test)\.ts$/, "");
+      const t: Topic = (topics[name] = { passed: 0, failed: 0, skipped: 0, durationMs: m.diagnostic().duration, skips: [], failures: [] });
+      for (const tc of m.children.allTests()) {
+        const r = tc.result();
+        if (r.state === "passed") t.passed++;
+        else if (r.state === "failed") {
+          t.failed++;
+          t.failures.push(`${tc.name}: ${r.errors?.[0]?.message?.split("\n")[0] ?? "failed"}`);
+        } else if (r.state === "skipped") {
+          t.skipped++;
+          t.skips.push(`${tc.name}: ${r.note ?? "skipped without a reason"}`);
+        }
+      }
+      if (m.state() === "failed" && t.failed === 0 && m.errors().length) {
+        t.failed++;
+        t.failures.push(`(file) ${m.errors()[0]?.message?.split("\n")[0]}`);
+      }
+    }
+    const sum = (k: "passed" | "failed" | "skipped") => Object.values(topics).reduce((a, t) => a + t[k], 0);
+    const failed = sum("failed") + unhandled.length;
+    const cluster = readJson(path.join(reportsDir, "cluster.json")) as { provider?: string; kubeVersion?: string; startMs?: number; phases?: Record<string, number> } | undefined;
+    const summary = {
+      project,
+      finishedAt: new Date().toISOString(),
+      wallMs: Date.now() - this.started,
+      passed: sum("passed"),
+      failed,
+      skipped: sum("skipped"),
+      cluster: project === "conformance" ? cluster : undefined,
+      topics,
+    };
+    mkdirSync(reportsDir, { recursive: true });
+    writeFileSync(path.join(reportsDir, `summary-${project}.json`), JSON.stringify(summary, null, 2));
+
+    const out: string[] = [""];
+    const head = project === "conformance" && cluster ? ` on ${cluster.provider} (Kubernetes ${cluster.kubeVersion}, cluster ready in ${((cluster.startMs ?? 0) / 1000).toFixed(1)} s)` : "";
+    out.push(`kubeproof ${project}${head}, wall ${(summary.wallMs / 1000).toFixed(1)} s`);
+    for (const [name, t] of Object.entries(topics).sort()) {
+      out.push(`  ${name.padEnd(34)} ${String(t.passed).padStart(3)} passed ${String(t.failed).padStart(3)} failed ${String(t.skipped).padStart(3)} skipped ${(t.durationMs / 1000).toFixed(1).padStart(7)} s`);
+      for (const f of t.failures) out.push(`      ✗ ${f}`);
+      for (const s of t.skips) out.push(`      - skipped ${s}`);
+    }
+    if (project === "conformance") {
+      out.push("  report: npm run report -> reports/allure-report/single/index.html, claims ledger reports/ledger.md");
+    }
+    out.push(`${summary.passed} passed, ${failed} failed${summary.skipped ? ` (${summary.skipped} skipped)` : ""}`);
+    process.stdout.write(out.join("\n") + "\n");
+  }
+}
+
+function readJson(file: string): unknown {
+  return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : undefined;
+}

@@ -1,0 +1,26 @@
+// The closing line of a CI run: unit tests and conformance specs together, "N passed, N failed".
+// Reads reports/summary-<project>.json written by the summary reporter; a project that should
+// have run but left no summary counts as one failure.
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { reportsDir } from "../harness/cluster/paths.js";
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const project of ["unit", "conformance"]) {
+  const file = path.join(reportsDir, `summary-${project}.json`);
+  if (!existsSync(file)) {
+    console.log(`${project}: no results (the run did not get that far)`);
+    failed++;
+    continue;
+  }
+  const s = JSON.parse(readFileSync(file, "utf8")) as { passed: number; failed: number; skipped: number };
+  console.log(`${project}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`);
+  passed += s.passed;
+  failed += s.failed;
+  skipped += s.skipped;
+}
+if (skipped) console.log(`${skipped} skipped (each with its reason above; not counted as passed)`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { ApiError } from "../harness/api.js";
+import { expectApiError } from "../harness/api-error.js";
+
+const quotaError = () =>
+  new ApiError("POST", "/api/v1/namespaces/t/pods", 403, {
+    kind: "Status",
+    reason: "Forbidden",
+    code: 403,
+    message: 'pods "p" is forbidden: exceeded quota: q, requested: cpu=2, used: cpu=1, limited: cpu=2',
+  });
+
+describe("expected API errors", () => {
+  it("accepts the exact refusal", async () => {
+    const e = await expectApiError(Promise.reject(quotaError()), { code: 403, reason: "Forbidden", message: /exceeded quota: q/ });
+    expect(e.code).toBe(403);
+  });
+
+  it("fails when the request succeeds", async () => {
+    await expect(expectApiError(Promise.resolve({ ok: 1 }), { code: 403 }, "creating the pod")).rejects.toThrow("Expected creating the pod to be refused with 403, but it succeeded");
+  });
+
+  it("lists every difference of a wrong refusal", async () => {
+    await expect(expectApiError(Promise.reject(quotaError()), { code: 422, reason: "Invalid", message: /nope/ })).rejects.toThrow(
+      "HTTP 403 instead of 422; reason Forbidden instead of Invalid; message does not match /nope/",
+    );
+  });
+
+  it("fails on an error that is not from the apiserver", async () => {
+    await expect(expectApiError(Promise.reject(new Error("ECONNREFUSED")), { code: 403 })).rejects.toThrow("but it failed otherwise: Error: ECONNREFUSED");
+  });
+});

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { mergeExtraArgs, parseExtraArgs } from "../harness/cluster/extra-args.js";
+import { chooseProvider } from "../harness/cluster/index.js";
+
+describe("KUBEPROOF_EXTRA_ARGS", () => {
+  it("splits component, key and a value that itself holds = and ,", () => {
+    expect(parseExtraArgs("kube-controller-manager=controllers=*,-job-controller kube-apiserver=disable-admission-plugins=ResourceQuota")).toEqual([
+      { component: "kube-controller-manager", key: "controllers", value: "*,-job-controller" },
+      { component: "kube-apiserver", key: "disable-admission-plugins", value: "ResourceQuota" },
+    ]);
+    expect(parseExtraArgs("kube-apiserver=feature-gates=A=true")).toEqual([{ component: "kube-apiserver", key: "feature-gates", value: "A=true" }]);
+    expect(parseExtraArgs("  ")).toEqual([]);
+  });
+
+  it("says what is wrong with a malformed item", () => {
+    expect(() => parseExtraArgs("controllers=*")).toThrow(/"controllers=\*" is not component=key=value/);
+    expect(() => parseExtraArgs("kube-controller=controllers=*")).toThrow(/unknown component "kube-controller"/);
+  });
+
+  it("lets a user argument replace a default of the same component and key", () => {
+    const d = [{ component: "kube-controller-manager", key: "enable-hostpath-provisioner", value: "true" }];
+    expect(mergeExtraArgs(d, parseExtraArgs("kube-controller-manager=enable-hostpath-provisioner=false"))).toEqual([
+      { component: "kube-controller-manager", key: "enable-hostpath-provisioner", value: "false" },
+    ]);
+  });
+});
+
+describe("KUBEPROOF_PROVIDER", () => {
+  it("names the valid choices for an unknown provider", () => {
+    expect(() => chooseProvider({ KUBEPROOF_PROVIDER: "minikube" })).toThrow('KUBEPROOF_PROVIDER="minikube" is not a provider; use one of: auto, local, existing');
+  });
+});

@@ -1,0 +1,45 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { claims } from "../harness/claims.js";
+import { buildLedger, latest, ledgerMarkdown, type ResultLike } from "../harness/ledger.js";
+
+const r = (name: string, status: ResultLike["status"], claim: string, provider = "local", stop = 1, message?: string): ResultLike => ({
+  name,
+  fullName: name,
+  status,
+  stop,
+  statusDetails: { message },
+  labels: [{ name: "claim", value: claim }],
+  parameters: [{ name: "provider", value: provider }],
+});
+
+describe("claims ledger", () => {
+  it("lists every claim of docs/claims.md, and only those", () => {
+    const md = readFileSync(new URL("../docs/claims.md", import.meta.url), "utf8").toString();
+    const ids = [...md.matchAll(/^- ([A-Z]+-\d+) /gm)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThan(30);
+    expect(Object.keys(claims).sort()).toEqual([...new Set(ids)].sort());
+  });
+
+  it("gives confirmed, contradicted, not checkable and not covered verdicts", () => {
+    const rows = buildLedger([
+      r("seq", "passed", "JOB-2"),
+      r("gc", "failed", "JOB-4", "local", 1, "Timed out after 60 s waiting for no pods\nmore"),
+      r("recycle", "passed", "PV-7"),
+      r("files", "skipped", "VOL-2", "local", 1, "needs a container runtime"),
+    ]);
+    const v = (id: string) => rows.find((x) => x.claim === id && x.provider === "local")!;
+    expect(v("JOB-2")).toMatchObject({ verdict: "confirmed" });
+    expect(v("JOB-4")).toMatchObject({ verdict: "contradicted", detail: "observed: gc: Timed out after 60 s waiting for no pods" });
+    expect(v("PV-7")).toMatchObject({ verdict: "contradicted", detail: expect.stringContaining("the tutorial is outdated") });
+    expect(v("VOL-2")).toMatchObject({ verdict: "not checkable here", detail: "needs a container runtime" });
+    expect(v("JOB-1")).toMatchObject({ verdict: "not covered yet" });
+    expect(v("QUOTA-5").verdict).toBe("not checkable here"); // declared not checkable on local
+    expect(ledgerMarkdown(rows)).toContain("1 confirmed, 2 contradicted");
+  });
+
+  it("uses the newest result of a test per provider", () => {
+    const rows = latest([r("t", "failed", "JOB-2", "local", 1), r("t", "passed", "JOB-2", "local", 2), r("t", "failed", "JOB-2", "kind", 3)]);
+    expect(rows.map((x) => x.status).sort()).toEqual(["failed", "passed"]);
+  });
+});
