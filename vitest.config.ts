@@ -2,6 +2,17 @@ import { defineConfig } from "vitest/config";
 
 // Policy only: which files are unit tests (no cluster) and which are conformance specs (one
 // cluster per run, from harness/global-setup.ts), and where reports go.
+/** Spec files that change cluster-wide state; they run alone, after the others. */
+const serialSpecs = ["specs/workloads/daemonset.spec.ts", "specs/storage/storage-class.spec.ts"];
+
+const conformance = {
+  // One cluster per run, shared by both conformance groups (see harness/global-setup.ts).
+  globalSetup: ["harness/global-setup.ts"],
+  setupFiles: ["allure-vitest/setup"],
+  testTimeout: 300_000,
+  hookTimeout: 120_000,
+};
+
 export default defineConfig({
   test: {
     outputFile: { junit: "reports/junit.xml" },
@@ -34,16 +45,28 @@ export default defineConfig({
         },
       },
       {
+        // Spec files that only touch their own namespace and uniquely named cluster-scoped
+        // objects: files in parallel workers, tests of a file concurrently.
         extends: true,
         test: {
+          ...conformance,
           name: "conformance",
           include: ["specs/**/*.spec.ts"],
-          globalSetup: ["harness/global-setup.ts"],
-          setupFiles: ["allure-vitest/setup"],
-          testTimeout: 300_000,
-          hookTimeout: 120_000,
-          // Files run in parallel workers; each test has its own namespace on the one cluster.
-          fileParallelism: true,
+          exclude: serialSpecs,
+          sequence: { concurrent: true, groupOrder: 0 },
+          maxConcurrency: 8,
+        },
+      },
+      {
+        // Spec files that change state every test sees (nodes, the default StorageClass): after
+        // the parallel group, one file and one test at a time.
+        extends: true,
+        test: {
+          ...conformance,
+          name: "conformance-serial",
+          include: serialSpecs,
+          sequence: { concurrent: false, groupOrder: 1 },
+          fileParallelism: false,
         },
       },
     ],

@@ -26,7 +26,7 @@ export default class SummaryReporter implements Reporter {
     const topics: Record<string, Topic> = {};
     let project = "unknown";
     for (const m of modules) {
-      project = m.project.name || project;
+      project = m.project.name.startsWith("conformance") ? "conformance" : m.project.name || project;
       const name = path.relative(process.cwd(), m.moduleId).replace(/^specs\//, "").replace(/\.(spec|test)\.ts$/, "");
       const t: Topic = (topics[name] = { passed: 0, failed: 0, skipped: 0, durationMs: m.diagnostic().duration, skips: [], failures: [] });
       for (const tc of m.children.allTests()) {

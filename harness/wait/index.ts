@@ -1,4 +1,7 @@
+// Named waits, one import for specs.
 export * from "./conditions.js";
 export * from "./objects.js";
 export * from "./workloads.js";
+export * from "./storage.js";
+export * from "./autoscaling.js";
 export { waitFor, never, WaitError, type Condition } from "./wait.js";
