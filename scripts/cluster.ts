@@ -2,10 +2,11 @@
 // (KUBEPROOF_KEEP_CLUSTER=1 npm test then reuses it and skips bring-up).
 import { execFileSync } from "node:child_process";
 import path from "node:path";
+import { keptClusterName } from "../harness/cluster/index.js";
 import { LocalProvider, kwokWorkdir, ensureBinaries } from "../harness/cluster/local.js";
 
 const cmd = process.argv[2] ?? "status";
-const name = "kubeproof-kept";
+const name = keptClusterName();
 const env = { ...process.env, KWOK_WORKDIR: kwokWorkdir };
 if (cmd === "up") {
   const info = await new LocalProvider(name, true).up();

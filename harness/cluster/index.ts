@@ -12,10 +12,17 @@ export function chooseProvider(env: NodeJS.ProcessEnv = process.env): { name: Pr
   switch (asked) {
     case "auto":
     case "local":
-      return { name: "local", provider: new LocalProvider(keep ? "kubeproof-kept" : `kubeproof-${process.pid}`, keep) };
+      return { name: "local", provider: new LocalProvider(keep ? keptClusterName(env) : `kubeproof-${process.pid}`, keep) };
     case "existing":
       return { name: "existing", provider: new ExistingProvider() };
     default:
       throw new Error(`KUBEPROOF_PROVIDER="${asked}" is not a provider; use one of: ${providerNames.join(", ")}`);
   }
+}
+
+/** The name of a kept cluster: KUBEPROOF_CLUSTER_NAME, default kubeproof-kept. */
+export function keptClusterName(env: NodeJS.ProcessEnv = process.env): string {
+  const name = env.KUBEPROOF_CLUSTER_NAME ?? "kubeproof-kept";
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) throw new Error(`KUBEPROOF_CLUSTER_NAME="${name}" is not a valid cluster name (lower-case letters, digits and '-')`);
+  return name;
 }
