@@ -8,13 +8,16 @@ const serialSpecs = ["specs/workloads/daemonset.spec.ts", "specs/storage/storage
 const conformance = {
   // One cluster per run, shared by both conformance groups (see harness/global-setup.ts).
   globalSetup: ["harness/global-setup.ts"],
-  setupFiles: ["allure-vitest/setup"],
+  // allure runtime, then the per-file leak check of cluster-scoped state.
+  setupFiles: ["allure-vitest/setup", "harness/leak-check.ts"],
   testTimeout: 300_000,
   hookTimeout: 120_000,
 };
 
 export default defineConfig({
   test: {
+    // Tests of a file run concurrently (each has its own namespace); see the serial group below.
+    sequence: { concurrent: true },
     outputFile: { junit: "reports/junit.xml" },
     reporters: [
       "default",
@@ -53,7 +56,7 @@ export default defineConfig({
           name: "conformance",
           include: ["specs/**/*.spec.ts"],
           exclude: serialSpecs,
-          sequence: { concurrent: true, groupOrder: 0 },
+          sequence: { groupOrder: 0 },
           maxConcurrency: 8,
         },
       },
@@ -65,7 +68,9 @@ export default defineConfig({
           ...conformance,
           name: "conformance-serial",
           include: serialSpecs,
-          sequence: { concurrent: false, groupOrder: 1 },
+          // vitest takes `concurrent` only from the root config: these files declare their
+          // describe blocks { concurrent: false } themselves.
+          sequence: { groupOrder: 1 },
           fileParallelism: false,
         },
       },

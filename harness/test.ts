@@ -12,6 +12,7 @@ import type { ClusterInfo, Capabilities } from "./cluster/types.js";
 import { attachDiagnostics, attachTimeline } from "./diagnostics.js";
 import { readFixture, place, FixtureError } from "./fixtures.js";
 import { Recorder } from "./recorder.js";
+import { fileId, fileLabel, rememberNamespace, runLabel } from "./ownership.js";
 import { lifetimes, type Lifetime, type TimelineEntry } from "./timeline.js";
 import { never, waitFor, type Condition } from "./wait/wait.js";
 import { deleted, refTo, show, type Ref } from "./wait/index.js";
@@ -102,14 +103,16 @@ export const test = base.extend<{ k: Kube }>({
     }
     for (const u of task.meta.upstream ?? []) await allure.label("upstream", u);
 
+    const owner = { [runLabel]: info.runId, [fileLabel]: fileId(task.file.filepath) };
     const cleanups: { what: string; fn: () => Promise<void> }[] = [];
     const defer = (what: string, fn: () => Promise<void>) => cleanups.push({ what, fn });
 
     await api.create({
       apiVersion: "v1",
       kind: "Namespace",
-      metadata: { name: ns, labels: { "kubeproof.dev/run": info.runId, "kubeproof.dev/test": slug(task.name) } },
+      metadata: { name: ns, labels: { ...owner, "kubeproof.dev/test": slug(task.name) } },
     });
+    rememberNamespace(owner[fileLabel], ns);
     defer(`namespace ${ns}`, async () => {
       await api.delete({ apiVersion: "v1", kind: "Namespace", name: ns }, "Background").catch(ignoreNotFound);
     });
@@ -127,7 +130,7 @@ export const test = base.extend<{ k: Kube }>({
       const docs = await place(readFixture(fixture), {
         namespace: ns,
         suffix,
-        labels: { "kubeproof.dev/run": info.runId },
+        labels: owner,
         isNamespaced: async (v, kind) => (await api.resource(v, kind).catch((e: Error) => { throw new FixtureError(fixture, undefined, kind, e.message); })).namespaced,
       });
       for (const d of docs) mutate?.(d.obj as T);

@@ -1,0 +1,69 @@
+// Leak detection, per spec file (a vitest setup file): cluster-scoped state is snapshotted
+// before the file and compared after it. A leftover fails the file that caused it:
+// - any cluster-scoped object labelled with this run and this file (PVs, StorageClasses, nodes,
+//   cluster roles, priority classes) still there once its deletion had time to finish;
+// - any PV still bound to one of this file's test namespaces (dynamically provisioned ones);
+// - the set of nodes, their labels, taints and schedulability, and which StorageClass is default,
+//   different from before the file.
+import { afterAll, beforeAll, inject } from "vitest";
+import { Api, type KubeObject } from "./api.js";
+import { fileId, fileLabel, namespacesOf, runLabel } from "./ownership.js";
+import { waitFor } from "./wait/wait.js";
+import { met, notYet, onList } from "./wait/conditions.js";
+import type { Node, PersistentVolume, StorageClass } from "./kinds.js";
+
+const owned: [string, string][] = [
+  ["v1", "PersistentVolume"],
+  ["storage.k8s.io/v1", "StorageClass"],
+  ["v1", "Node"],
+  ["rbac.authorization.k8s.io/v1", "ClusterRole"],
+  ["scheduling.k8s.io/v1", "PriorityClass"],
+];
+
+async function sharedState(api: Api): Promise<string[]> {
+  const nodes = (await api.list<Node>("v1", "Node")).items.map((n) => {
+    const labels = Object.entries(n.metadata.labels ?? {}).sort().map(([k, v]) => `${k}=${v}`).join(",");
+    const taints = (n.spec?.taints ?? []).map((t) => `${t.key}=${t.value ?? ""}:${t.effect}`).sort().join(",");
+    return `node ${n.metadata.name} labels[${labels}] taints[${taints}]${n.spec?.unschedulable ? " unschedulable" : ""}`;
+  });
+  const defaults = (await api.list<StorageClass>("storage.k8s.io/v1", "StorageClass")).items
+    .filter((s) => s.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true")
+    .map((s) => `default StorageClass ${s.metadata.name}`);
+  return [...nodes, ...defaults].sort();
+}
+
+let before: string[] = [];
+let api: Api;
+
+beforeAll(async () => {
+  api = Api.fromFile(inject("cluster").kubeconfig);
+  before = await sharedState(api);
+});
+
+// eslint-disable-next-line no-empty-pattern -- vitest wants the context destructured; only the suite is used
+afterAll(async ({}, suite) => {
+  const info = inject("cluster");
+  if (process.env.KUBEPROOF_KEEP_ON_FAILURE === "1") return;
+  const file = fileId(suite.file.filepath);
+  const namespaces = namespacesOf(file);
+  const problems: string[] = [];
+  for (const [apiVersion, kind] of owned) {
+    const mine = (o: KubeObject) => {
+      if (o.metadata.labels?.[runLabel] === info.runId && o.metadata.labels?.[fileLabel] === file) return true;
+      const claimNs = (o as PersistentVolume).spec?.claimRef?.namespace;
+      return kind === "PersistentVolume" && !!claimNs && namespaces.has(claimNs);
+    };
+    try {
+      // Deletions already issued (namespace teardown, reclaim) get the volume row to finish.
+      await waitFor(api, onList({ apiVersion, kind }, `no ${kind} left by ${file}`, "volume", (objs) => (objs.some(mine) ? notYet() : met(undefined))));
+    } catch {
+      const left = (await api.list(apiVersion, kind)).items.filter(mine);
+      problems.push(...left.map((o) => `${kind} ${o.metadata.name} (${JSON.stringify((o as { status?: unknown }).status ?? {})})`));
+    }
+  }
+  const after = await sharedState(api);
+  const gone = before.filter((x) => !after.includes(x));
+  const added = after.filter((x) => !before.includes(x));
+  if (gone.length || added.length) problems.push(...gone.map((g) => `changed or removed: ${g}`), ...added.map((a) => `appeared: ${a}`));
+  if (problems.length) throw new Error(`${suite.file.name} leaked cluster-scoped state:\n  ${problems.join("\n  ")}`);
+});
