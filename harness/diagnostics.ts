@@ -8,7 +8,7 @@ import { timelineSvg } from "./timeline.js";
 import { tidy } from "./wait/wait.js";
 
 export async function attachTimeline(rec: Recorder, title: string): Promise<void> {
-  await attachment("timeline.svg", timelineSvg(rec.entries, title), "image/svg+xml");
+  await attachment("timeline.svg", timelineSvg(rec.entries, title, Date.now() - rec.started), "image/svg+xml");
   await attachment("timeline.txt", rec.text() || "(no transitions recorded)", "text/plain");
   await attachment("timeline.json", JSON.stringify(rec.entries, null, 1), "application/json");
 }

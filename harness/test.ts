@@ -91,7 +91,9 @@ export const test = base.extend<{ k: Kube }>({
 
     await allure.epic(area[0]!.toUpperCase() + area.slice(1));
     await allure.feature(feature);
-    await allure.story(task.name);
+    // story = the behaviour: the tutorial claim when the test names one, else the test itself
+    const firstClaim = task.meta.claims?.[0];
+    await allure.story(firstClaim ? `${firstClaim}: ${claimTable[firstClaim].title}` : task.name);
     await allure.parameter("provider", info.provider);
     await allure.parameter("kubernetes", info.kubeVersion);
     for (const c of task.meta.claims ?? []) {

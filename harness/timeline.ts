@@ -118,10 +118,10 @@ function esc(s: string): string {
  * A picture a person reads at a glance: one bar per object, coloured by state over time, a cross
  * where it was deleted. Pure SVG, no scripts or external references.
  */
-export function timelineSvg(entries: TimelineEntry[], title: string): string {
+export function timelineSvg(entries: TimelineEntry[], title: string, endMs?: number): string {
   const kinds = ["Pod", "PersistentVolume", "PersistentVolumeClaim", "Job"];
   const rows = kinds.flatMap((k) => lifetimes(entries, k));
-  const end = Math.max(1, ...entries.map((e) => e.t));
+  const end = Math.max(1, endMs ?? 0, ...entries.map((e) => e.t));
   const labelW = 300;
   const w = 1000;
   const rowH = 20;
