@@ -6,7 +6,11 @@
 // - the set of nodes, their labels, taints and schedulability, and which StorageClass is default,
 //   different from before the file.
 import { afterAll, beforeAll, inject } from "vitest";
-import { Api, type KubeObject } from "./api.js";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import type { Api, KubeObject } from "./api.js";
+import { clusterApi } from "./cluster-api.js";
+import { reportsDir } from "./cluster/paths.js";
 import { fileId, fileLabel, namespacesOf, runLabel } from "./ownership.js";
 import { waitFor } from "./wait/wait.js";
 import { met, notYet, onList } from "./wait/conditions.js";
@@ -33,18 +37,24 @@ async function sharedState(api: Api): Promise<string[]> {
 }
 
 let before: string[] = [];
+let startedRequests = 0;
 let api: Api;
 
 beforeAll(async () => {
-  api = Api.fromFile(inject("cluster").kubeconfig);
+  api = clusterApi();
   before = await sharedState(api);
+  startedRequests = api.requests;
 });
 
 // eslint-disable-next-line no-empty-pattern -- vitest wants the context destructured; only the suite is used
 afterAll(async ({}, suite) => {
   const info = inject("cluster");
-  if (process.env.KUBEPROOF_KEEP_ON_FAILURE === "1") return;
   const file = fileId(suite.file.filepath);
+  // The file's API cost (its tests and this check's snapshot), for the run summary.
+  const requests = api.requests - startedRequests;
+  mkdirSync(path.join(reportsDir, "requests"), { recursive: true });
+  writeFileSync(path.join(reportsDir, "requests", `${file}.json`), JSON.stringify({ file, requests }));
+  if (process.env.KUBEPROOF_KEEP_ON_FAILURE === "1") return;
   const namespaces = namespacesOf(file);
   const problems: string[] = [];
   for (const [apiVersion, kind] of owned) {

@@ -5,13 +5,14 @@ import { test as base, inject } from "vitest";
 import * as allure from "allure-js-commons";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { Api, ApiError, refOf, type KubeObject } from "./api.js";
+import { ApiError, refOf, type Api, type KubeObject } from "./api.js";
 import { expectApiError, type ExpectedError } from "./api-error.js";
 import { claims as claimTable, type ClaimId } from "./claims.js";
 import type { ClusterInfo, Capabilities } from "./cluster/types.js";
 import { attachDiagnostics, attachTimeline } from "./diagnostics.js";
 import { readFixture, place, FixtureError } from "./fixtures.js";
 import { Recorder } from "./recorder.js";
+import { clusterApi } from "./cluster-api.js";
 import { fileId, fileLabel, rememberNamespace, runLabel } from "./ownership.js";
 import { lifetimes, type Lifetime, type TimelineEntry } from "./timeline.js";
 import { never, waitFor, type Condition } from "./wait/wait.js";
@@ -32,11 +33,6 @@ declare module "vitest" {
 export const fieldManager = "kubeproof";
 const keepOnFailure = process.env.KUBEPROOF_KEEP_ON_FAILURE === "1";
 
-let sharedApi: Api | undefined;
-function clusterApi(info: ClusterInfo): Api {
-  sharedApi ??= Api.fromFile(info.kubeconfig);
-  return sharedApi;
-}
 
 export interface Kube {
   readonly api: Api;
@@ -82,7 +78,7 @@ function slug(s: string): string {
 export const test = base.extend<{ k: Kube }>({
   k: async ({ task, skip, onTestFailed }, use) => {
     const info = inject("cluster");
-    const api = clusterApi(info);
+    const api = clusterApi();
     const suffix = randomBytes(3).toString("hex");
     const ns = `kp-${slug(task.name)}-${suffix}`;
     const specFile = path.relative(process.cwd(), task.file.filepath);

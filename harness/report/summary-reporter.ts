@@ -7,6 +7,7 @@ import type { Reporter, TestModule } from "vitest/node";
 import { reportsDir } from "../cluster/paths.js";
 
 interface Topic {
+  requests?: number;
   passed: number;
   failed: number;
   skipped: number;
@@ -28,7 +29,8 @@ export default class SummaryReporter implements Reporter {
     for (const m of modules) {
       project = m.project.name.startsWith("conformance") ? "conformance" : m.project.name || project;
       const name = path.relative(process.cwd(), m.moduleId).replace(/^specs\//, "").replace(/\.(spec|test)\.ts$/, "");
-      const t: Topic = (topics[name] = { passed: 0, failed: 0, skipped: 0, durationMs: m.diagnostic().duration, skips: [], failures: [] });
+      const req = readJson(path.join(reportsDir, "requests", `${name.replace(/[^A-Za-z0-9]+/g, ".")}.json`)) as { requests?: number } | undefined;
+      const t: Topic = (topics[name] = { requests: req?.requests, passed: 0, failed: 0, skipped: 0, durationMs: m.diagnostic().duration, skips: [], failures: [] });
       for (const tc of m.children.allTests()) {
         const r = tc.result();
         if (r.state === "passed") t.passed++;
@@ -65,7 +67,7 @@ export default class SummaryReporter implements Reporter {
     const head = project === "conformance" && cluster ? ` on ${cluster.provider} (Kubernetes ${cluster.kubeVersion}, cluster ready in ${((cluster.startMs ?? 0) / 1000).toFixed(1)} s)` : "";
     out.push(`kubeproof ${project}${head}, wall ${(summary.wallMs / 1000).toFixed(1)} s`);
     for (const [name, t] of Object.entries(topics).sort()) {
-      out.push(`  ${name.padEnd(34)} ${String(t.passed).padStart(3)} passed ${String(t.failed).padStart(3)} failed ${String(t.skipped).padStart(3)} skipped ${(t.durationMs / 1000).toFixed(1).padStart(7)} s`);
+      out.push(`  ${name.padEnd(34)} ${String(t.passed).padStart(3)} passed ${String(t.failed).padStart(3)} failed ${String(t.skipped).padStart(3)} skipped ${(t.durationMs / 1000).toFixed(1).padStart(7)} s${t.requests !== undefined ? ` ${String(t.requests).padStart(5)} API requests` : ""}`);
       for (const f of t.failures) out.push(`      ✗ ${f}`);
       for (const s of t.skips) out.push(`      - skipped ${s}`);
     }
