@@ -64,6 +64,11 @@ export default defineConfig({
         },
       },
       {
+        // The harness's own promises (waits, recorder), checked against the run's cluster.
+        extends: true,
+        test: { ...conformance, name: "integration", include: ["test/integration/**/*.itest.ts"], sequence: { groupOrder: 0 } },
+      },
+      {
         // Spec files that change state every test sees (nodes, the default StorageClass): after
         // the parallel group, one file and one test at a time.
         extends: true,

@@ -1,0 +1,79 @@
+// The harness's own promises, checked on the run's cluster: waits are driven by watch events
+// (constant cost), time out with the last observed object, fail fast on terminal wrong states;
+// `never` catches what it must; the recorder sees every transition in order.
+import { describe, expect } from "vitest";
+import { test } from "../../harness/test.js";
+import { waitFor, never, WaitError } from "../../harness/wait/wait.js";
+import { count, exists, jobComplete, matches } from "../../harness/wait/index.js";
+import type { ConfigMap, Job } from "../../harness/kinds.js";
+import { Api } from "../../harness/api.js";
+
+describe("named waits", () => {
+  test("a wait costs one list and one watch however long it waits", async ({ k }) => {
+    // A client of its own: the worker's shared client also carries the other tests' requests.
+    const api = Api.fromFile(k.cluster.kubeconfig);
+    await api.resource("v1", "ConfigMap"); // discovery once, outside the measurement
+    const cm = { apiVersion: "v1", kind: "ConfigMap", name: "later", namespace: k.ns };
+    const start = api.requests;
+    await expect(waitFor(api, exists(cm), { timeoutMs: 100 })).rejects.toThrow(WaitError);
+    const shortWait = api.requests - start;
+
+    const before = api.requests;
+    const waiting = waitFor(api, exists(cm), { timeoutMs: 30_000 });
+    await new Promise((r) => setTimeout(r, 4000));
+    await k.api.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "later", namespace: k.ns } });
+    await waiting;
+    const created = api.requests - before;
+    expect(shortWait).toBe(2);
+    expect(created).toBe(2);
+  });
+
+  test("a timed-out wait says what it waited for, how long, and shows the last observed object", async ({ k }) => {
+    await k.api.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: k.ns }, data: { colour: "blue" } });
+    const ref = { apiVersion: "v1", kind: "ConfigMap", name: "c", namespace: k.ns };
+    const err = await waitFor(k.api, matches<ConfigMap>(ref, "to be red", (c) => c.data?.colour === "red"), { timeoutMs: 1500 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WaitError);
+    expect((err as WaitError).category).toBe("timeout");
+    expect((err as Error).message).toMatch(/^Timed out after 1\.5 s waiting for ConfigMap .*\/c to be red/);
+    expect((err as Error).message).toContain("colour: blue");
+  });
+
+  test("a wait fails fast when the object reaches a terminal wrong state", async ({ k }) => {
+    const job = await k.applyOne<Job>("workloads/job-sequential.yaml", (j) => {
+      j.spec!.completions = 1;
+      j.spec!.backoffLimit = 0;
+      j.spec!.template.metadata!.annotations = { "kubeproof.dev/outcome": "Failed", "kubeproof.dev/run-duration": "500ms" };
+    });
+    const started = Date.now();
+    const err = await waitFor(k.api, jobComplete(job.ref)).catch((e: unknown) => e);
+    expect((err as WaitError).category).toBe("terminal-state");
+    expect((err as Error).message).toMatch(/the Job failed instead \(BackoffLimitExceeded/);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  test("never fails at the moment the unwanted thing happens, showing it", async ({ k }) => {
+    const cms = { apiVersion: "v1", kind: "ConfigMap", namespace: k.ns, labelSelector: "unwanted=yes" };
+    const watching = never(k.api, count(cms, 1), 20_000).then(() => undefined, (e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 500));
+    const t = Date.now();
+    await k.api.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "surprise", namespace: k.ns, labels: { unwanted: "yes" } } });
+    const err = await watching;
+    expect((err as WaitError).category).toBe("unexpected-change");
+    expect((err as Error).message).toContain("name: surprise");
+    expect(Date.now() - t).toBeLessThan(5000);
+  });
+});
+
+describe("flight recorder", () => {
+  test("records every phase of a Job's pod in order", async ({ k }) => {
+    const job = await k.applyOne<Job>("workloads/job-sequential.yaml", (j) => {
+      j.spec!.completions = 1;
+    });
+    await k.wait(jobComplete(job.ref));
+    const [pod] = k.timeline.pods((e) => e.owner === `Job/${job.metadata.name}`);
+    const phases = pod!.states.map((s) => s.state.split(" ")[0]).filter((p, i, all) => p !== all[i - 1]);
+    expect(phases).toEqual(["Pending", "Running", "Succeeded"]);
+    expect(pod!.running! - pod!.created).toBeGreaterThanOrEqual(0);
+    expect(pod!.ended! - pod!.running!).toBeGreaterThanOrEqual(1500); // the 2 s simulated run, give or take a second
+  });
+});
