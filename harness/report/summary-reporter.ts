@@ -27,8 +27,9 @@ export default class SummaryReporter implements Reporter {
     const topics: Record<string, Topic> = {};
     let project = "unknown";
     for (const m of modules) {
-      project = m.project.name.startsWith("conformance") ? "conformance" : m.project.name || project;
-      const name = path.relative(process.cwd(), m.moduleId).replace(/^specs\//, "").replace(/\.(spec|test)\.ts$/, "");
+      // `npm test` runs the conformance groups and the harness integration tests as one run.
+      project = modules.some((x) => x.project.name.startsWith("conformance")) ? "conformance" : m.project.name || project;
+      const name = path.relative(process.cwd(), m.moduleId).replace(/^specs\//, "").replace(/\.(spec|test|itest)\.ts$/, "");
       const req = readJson(path.join(reportsDir, "requests", `${name.replace(/[^A-Za-z0-9]+/g, ".")}.json`)) as { requests?: number } | undefined;
       const t: Topic = (topics[name] = { requests: req?.requests, passed: 0, failed: 0, skipped: 0, durationMs: m.diagnostic().duration, skips: [], failures: [] });
       for (const tc of m.children.allTests()) {
