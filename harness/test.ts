@@ -137,10 +137,11 @@ export const test = base.extend<{ k: Kube }>({
         try {
           await api.apply(d.obj, { fieldManager, dryRun: true });
         } catch (e) {
-          if (e instanceof ApiError && (e.code === 400 || e.code === 422 || e.code === 404)) {
+          // Server-side apply reports schema mismatches as 500 "failed to create typed patch object".
+          if (e instanceof ApiError && (e.code < 500 || /typed patch object|not declared in schema/.test(e.status.message ?? ""))) {
             const causes = (e.status.details as { causes?: { field?: string; message?: string }[] } | undefined)?.causes ?? [];
             const detail = causes.length ? causes.map((c) => `${c.field ?? ""}: ${c.message ?? ""}`).join("; ") : (e.status.message ?? "");
-            throw new FixtureError(d.file, d.index, `${d.obj.kind} ${d.obj.metadata.name}`, `rejected by the apiserver (${e.status.reason}): ${detail}`);
+            throw new FixtureError(d.file, d.index, `${d.obj.kind} ${d.obj.metadata.name}`, `rejected by the apiserver (${e.code}${e.status.reason ? ` ${e.status.reason}` : ""}): ${detail}`);
           }
           throw e;
         }

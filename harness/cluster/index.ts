@@ -15,6 +15,10 @@ export function chooseProvider(env: NodeJS.ProcessEnv = process.env): { name: Pr
       return { name: "local", provider: new LocalProvider(keep ? keptClusterName(env) : `kubeproof-${process.pid}`, keep) };
     case "existing":
       return { name: "existing", provider: new ExistingProvider() };
+    case "kind":
+      throw new Error(
+        'KUBEPROOF_PROVIDER="kind": this version has no kind provider yet. Create a kind cluster yourself and use KUBEPROOF_PROVIDER=existing with its kubeconfig, or use local',
+      );
     default:
       throw new Error(`KUBEPROOF_PROVIDER="${asked}" is not a provider; use one of: ${providerNames.join(", ")}`);
   }
