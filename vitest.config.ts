@@ -11,6 +11,9 @@ const conformance = {
   // allure runtime, then the per-file leak check of cluster-scoped state.
   setupFiles: ["allure-vitest/setup", "harness/leak-check.ts"],
   testTimeout: 300_000,
+  // Retries only for infrastructure trouble (image pulls, a dropped apiserver connection), never
+  // for behaviour; the summary counts them.
+  retry: { count: 1, condition: /ErrImagePull|ImagePullBackOff|ECONNRESET|socket hang up/ },
   hookTimeout: 120_000,
 };
 

@@ -6,7 +6,16 @@ import path from "node:path";
 import type { Reporter, TestModule } from "vitest/node";
 import { reportsDir } from "../cluster/paths.js";
 
+interface TestTime {
+  name: string;
+  project: string;
+  state: string;
+  ms: number;
+  retries: number;
+}
+
 interface Topic {
+  tests: TestTime[];
   requests?: number;
   passed: number;
   failed: number;
@@ -31,9 +40,11 @@ export default class SummaryReporter implements Reporter {
       project = modules.some((x) => x.project.name.startsWith("conformance")) ? "conformance" : m.project.name || project;
       const name = path.relative(process.cwd(), m.moduleId).replace(/^specs\//, "").replace(/\.(spec|test|itest)\.ts$/, "");
       const req = readJson(path.join(reportsDir, "requests", `${name.replace(/[^A-Za-z0-9]+/g, ".")}.json`)) as { requests?: number } | undefined;
-      const t: Topic = (topics[name] = { requests: req?.requests, passed: 0, failed: 0, skipped: 0, durationMs: m.diagnostic().duration, skips: [], failures: [] });
+      const t: Topic = (topics[name] = { tests: [], requests: req?.requests, passed: 0, failed: 0, skipped: 0, durationMs: m.diagnostic().duration, skips: [], failures: [] });
       for (const tc of m.children.allTests()) {
         const r = tc.result();
+        const d = tc.diagnostic();
+        t.tests.push({ name: tc.name, project: m.project.name, state: r.state, ms: Math.round(d?.duration ?? 0), retries: d?.retryCount ?? 0 });
         if (r.state === "passed") t.passed++;
         else if (r.state === "failed") {
           t.failed++;
@@ -51,7 +62,15 @@ export default class SummaryReporter implements Reporter {
     const sum = (k: "passed" | "failed" | "skipped") => Object.values(topics).reduce((a, t) => a + t[k], 0);
     const failed = sum("failed") + unhandled.length;
     const cluster = readJson(path.join(reportsDir, "cluster.json")) as { provider?: string; kubeVersion?: string; startMs?: number; phases?: Record<string, number> } | undefined;
+    const allTests = Object.values(topics).flatMap((t) => t.tests);
+    const retries = allTests.reduce((a, t) => a + t.retries, 0);
+    // The chain of waits nothing can overlap: the slowest test of the parallel groups, then every
+    // test of the serial group one after another.
+    const parallel = Math.max(0, ...allTests.filter((t) => !t.project.endsWith("-serial")).map((t) => t.ms));
+    const serial = allTests.filter((t) => t.project.endsWith("-serial")).reduce((a, t) => a + t.ms, 0);
     const summary = {
+      retries,
+      criticalPathMs: parallel + serial,
       project,
       finishedAt: new Date().toISOString(),
       wallMs: Date.now() - this.started,
@@ -74,6 +93,9 @@ export default class SummaryReporter implements Reporter {
     }
     if (project === "conformance") {
       out.push("  report: npm run report -> reports/allure-report/single/index.html, claims ledger reports/ledger.md");
+    }
+    if (project === "conformance") {
+      out.push(`  wall ${(summary.wallMs / 1000).toFixed(1)} s against a critical path of ${(summary.criticalPathMs / 1000).toFixed(1)} s (slowest parallel test + serial tests)${retries ? `; ${retries} infrastructure retr${retries > 1 ? "ies" : "y"}` : ""}`);
     }
     out.push(`${summary.passed} passed, ${failed} failed${summary.skipped ? ` (${summary.skipped} skipped)` : ""}`);
     process.stdout.write(out.join("\n") + "\n");

@@ -1,0 +1,79 @@
+// npm run bench -- [N]: runs the whole suite N times (default 3) on fresh clusters and prints the
+// median wall time, time per topic, cluster start time by phase, API requests per topic and the
+// critical path; writes the figures to reports/bench/bench.json. A benchmark, not a timed test:
+// it fails only when a run fails. With N >= 10 it doubles as the flake check.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { repoRoot, reportsDir } from "../harness/cluster/paths.js";
+
+interface Summary {
+  wallMs: number;
+  criticalPathMs: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+  retries: number;
+  cluster?: { startMs: number; phases: Record<string, number> };
+  topics: Record<string, { durationMs: number; requests?: number; failed: number }>;
+}
+
+const n = Number(process.argv[2] ?? "3");
+if (!Number.isInteger(n) || n < 1) {
+  console.error(`bench: the number of runs must be a positive whole number, got "${process.argv[2]}"`);
+  process.exit(2);
+}
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+const runs: (Summary & { processMs: number; exit: number | null })[] = [];
+for (let i = 1; i <= n; i++) {
+  const dir = path.join(reportsDir, "bench", `run-${i}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const t = Date.now();
+  const r = spawnSync("npx", ["vitest", "run", "--project", "conformance*", "--project", "integration"], {
+    cwd: repoRoot,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, KUBEPROOF_REPORTS_DIR: dir, KUBEPROOF_QUIET: "1", KUBEPROOF_KEEP_CLUSTER: "" },
+  });
+  const file = path.join(dir, "summary-conformance.json");
+  if (!existsSync(file)) {
+    console.error(`run ${i}: no summary (exit ${r.status})`);
+    runs.push({ wallMs: Date.now() - t, criticalPathMs: 0, passed: 0, failed: 1, skipped: 0, retries: 0, topics: {}, processMs: Date.now() - t, exit: r.status });
+    continue;
+  }
+  const s = JSON.parse(readFileSync(file, "utf8")) as Summary;
+  runs.push({ ...s, processMs: Date.now() - t, exit: r.status });
+  console.log(`run ${i}/${n}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped, ${s.retries} retries; wall ${secs(s.wallMs)} (process ${secs(Date.now() - t)}), critical path ${secs(s.criticalPathMs)}, cluster ${secs(s.cluster?.startMs ?? 0)}`);
+}
+
+const topics = [...new Set(runs.flatMap((r) => Object.keys(r.topics)))].sort();
+const figures = {
+  runs: n,
+  failedRuns: runs.filter((r) => r.failed > 0).length,
+  retries: runs.reduce((a, r) => a + r.retries, 0),
+  medianWallMs: median(runs.map((r) => r.wallMs)),
+  wallMs: runs.map((r) => r.wallMs),
+  medianProcessMs: median(runs.map((r) => r.processMs)),
+  medianCriticalPathMs: median(runs.map((r) => r.criticalPathMs)),
+  medianClusterStartMs: median(runs.map((r) => r.cluster?.startMs ?? 0)),
+  clusterPhasesMs: Object.fromEntries(Object.keys(runs[0]?.cluster?.phases ?? {}).map((p) => [p, median(runs.map((r) => r.cluster?.phases[p] ?? 0))])),
+  topics: Object.fromEntries(
+    topics.map((t) => [t, { medianMs: median(runs.map((r) => r.topics[t]?.durationMs ?? 0)), medianRequests: median(runs.map((r) => r.topics[t]?.requests ?? 0)) }]),
+  ),
+};
+mkdirSync(path.join(reportsDir, "bench"), { recursive: true });
+writeFileSync(path.join(reportsDir, "bench", "bench.json"), JSON.stringify(figures, null, 2));
+
+console.log(`\nkubeproof bench: ${n} run(s)`);
+console.log(`  median wall ${secs(figures.medianWallMs)} (all: ${figures.wallMs.map(secs).join(", ")}); median process ${secs(figures.medianProcessMs)}`);
+console.log(`  median critical path ${secs(figures.medianCriticalPathMs)}; wall / critical path = ${(figures.medianWallMs / Math.max(1, figures.medianCriticalPathMs)).toFixed(2)}`);
+console.log(`  cluster start ${secs(figures.medianClusterStartMs)}: ${Object.entries(figures.clusterPhasesMs).map(([p, v]) => `${p} ${secs(v)}`).join(", ")}`);
+for (const [t, f] of Object.entries(figures.topics)) console.log(`  ${t.padEnd(34)} ${secs(f.medianMs).padStart(8)} ${String(f.medianRequests).padStart(6)} API requests`);
+console.log(`  failed runs ${figures.failedRuns}, infrastructure retries ${figures.retries}`);
+console.log(`figures: reports/bench/bench.json`);
+process.exit(figures.failedRuns ? 1 : 0);
