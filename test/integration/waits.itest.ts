@@ -15,7 +15,7 @@ describe("named waits", () => {
     await api.resource("v1", "ConfigMap"); // discovery once, outside the measurement
     const cm = { apiVersion: "v1", kind: "ConfigMap", name: "later", namespace: k.ns };
     const start = api.requests;
-    await expect(waitFor(api, exists(cm), { timeoutMs: 100 })).rejects.toThrow(WaitError);
+    await expect(waitFor(api, exists(cm), { timeoutMs: 1500 })).rejects.toThrow(WaitError);
     const shortWait = api.requests - start;
 
     const before = api.requests;
