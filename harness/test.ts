@@ -138,7 +138,8 @@ export const test = base.extend<{ k: Kube }>({
           await api.apply(d.obj, { fieldManager, dryRun: true });
         } catch (e) {
           // Server-side apply reports schema mismatches as 500 "failed to create typed patch object".
-          if (e instanceof ApiError && (e.code < 500 || /typed patch object|not declared in schema/.test(e.status.message ?? ""))) {
+          // A 403 is a policy refusal (quota, admission), not a bad fixture: specs expect it as is.
+          if (e instanceof ApiError && ((e.code < 500 && e.code !== 403) || /typed patch object|not declared in schema/.test(e.status.message ?? ""))) {
             const causes = (e.status.details as { causes?: { field?: string; message?: string }[] } | undefined)?.causes ?? [];
             const detail = causes.length ? causes.map((c) => `${c.field ?? ""}: ${c.message ?? ""}`).join("; ") : (e.status.message ?? "");
             throw new FixtureError(d.file, d.index, `${d.obj.kind} ${d.obj.metadata.name}`, `rejected by the apiserver (${e.code}${e.status.reason ? ` ${e.status.reason}` : ""}): ${detail}`);

@@ -1,0 +1,73 @@
+// Load for autoscaling specs, and what the autoscaler did to a Deployment over a test.
+//
+// Load depends on the provider. With simulated usage (the local provider: kwok's usage model,
+// scraped by metrics-server) a pod "uses" what its annotations kwok.x-k8s.io/usage-cpu and
+// kwok.x-k8s.io/usage-memory say, from the next scrape on. Where containers really run, a load
+// generator has to be plugged in here; until then the helpers refuse instead of pretending.
+import type { Kube } from "./test.js";
+import type { Deployment, Pod } from "./kinds.js";
+import type { Ref } from "./wait/index.js";
+import type { TimelineEntry } from "./timeline.js";
+
+export const usageAnnotation = { cpu: "kwok.x-k8s.io/usage-cpu", memory: "kwok.x-k8s.io/usage-memory" } as const;
+
+export interface Usage {
+  /** CPU per pod, e.g. "200m". */
+  cpu?: string;
+  /** Memory per pod, e.g. "100Mi". */
+  memory?: string;
+}
+
+function annotations(u: Usage): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (u.cpu) out[usageAnnotation.cpu] = u.cpu;
+  if (u.memory) out[usageAnnotation.memory] = u.memory;
+  return out;
+}
+
+/**
+ * Makes every current pod of the Deployment use this much from now on (the pods stay; no rollout).
+ * Pods the Deployment creates later get what its template says. Returns the pods changed.
+ */
+export function simulateUsage(k: Kube, deployment: Ref, usage: Usage): Promise<string[]> {
+  const what = [usage.cpu && `cpu ${usage.cpu}`, usage.memory && `memory ${usage.memory}`].filter(Boolean).join(", ");
+  return k.step(`make each pod of ${deployment.name} use ${what}`, async () => {
+    if (!k.cluster.capabilities.simulatedUsage) {
+      throw new Error(`simulateUsage: provider ${k.cluster.provider} does not simulate usage and has no load generator yet`);
+    }
+    const dep = await k.get<Deployment>(deployment);
+    const labels = dep.spec?.selector.matchLabels ?? {};
+    const labelSelector = Object.entries(labels)
+      .map(([key, v]) => `${key}=${v}`)
+      .join(",");
+    if (!labelSelector) throw new Error(`simulateUsage: Deployment ${deployment.name} has no matchLabels selector`);
+    const pods = await k.api.list<Pod>("v1", "Pod", { namespace: deployment.namespace, labelSelector });
+    const live = pods.items.filter((p) => !p.metadata.deletionTimestamp);
+    if (live.length === 0) throw new Error(`simulateUsage: Deployment ${deployment.name} has no pods`);
+    await Promise.all(
+      live.map((p) =>
+        k.patch({ apiVersion: "v1", kind: "Pod", name: p.metadata.name!, namespace: deployment.namespace }, { metadata: { annotations: annotations(usage) } }),
+      ),
+    );
+    return live.map((p) => p.metadata.name!);
+  });
+}
+
+/** Sets the usage in a Deployment's pod template (for a fixture before it is applied). */
+export function withTemplateUsage(dep: Deployment, usage: Usage): void {
+  const meta = (dep.spec!.template.metadata ??= {});
+  meta.annotations = { ...(meta.annotations ?? {}), ...annotations(usage) };
+}
+
+/** Every spec.replicas the Deployment had over the test, in order (from the recorder's timeline). */
+export function replicasHistory(entries: TimelineEntry[], deployment: string): number[] {
+  const out: number[] = [];
+  for (const e of entries) {
+    if (e.kind !== "Deployment" || e.name !== deployment) continue;
+    const m = /\bspec=(\d+)\b/.exec(e.state);
+    if (!m) continue;
+    const n = Number(m[1]);
+    if (out.at(-1) !== n) out.push(n);
+  }
+  return out;
+}

@@ -1,0 +1,165 @@
+import { describe, expect } from "vitest";
+import * as allure from "allure-js-commons";
+import { test } from "../../harness/test.js";
+import {
+  conditionOf,
+  deploymentReady,
+  deploymentReplicas,
+  hpaCondition,
+  matches,
+  metricsApiAvailable,
+} from "../../harness/wait/index.js";
+import type { Deployment, HPA } from "../../harness/kinds.js";
+import { maxConcurrent } from "../../harness/timeline.js";
+import { replicasHistory, simulateUsage, withTemplateUsage } from "../../harness/load.js";
+
+const simulated = "the load is simulated through kwok's usage annotations; no load generator for real containers yet";
+
+// HPA-2: a load change is seen at the next metrics-server scrape (--metric-resolution 15 s) and
+// acted on at the next HPA sync (--horizontal-pod-autoscaler-sync-period 15 s). Allowed on top:
+// 10 s for the scrape itself, the controller's API round trips and a loaded CI machine.
+const metricResolutionS = 15;
+const syncPeriodS = 15;
+const reactionBoundS = metricResolutionS + syncPeriodS + 10;
+
+const scaledAbove = (n: number) => (d: Deployment) => (d.spec?.replicas ?? 0) > n;
+
+describe("HorizontalPodAutoscaler", () => {
+  test(
+    "with the metrics API served, an HPA reads its target's CPU and reports ScalingActive",
+    { meta: { claims: ["HPA-4"], upstream: [] } },
+    async ({ k }) => {
+      await k.wait(metricsApiAvailable());
+      await k.applyOne<Deployment>("autoscaling/deployment.yaml");
+      const hpa = await k.applyOne<HPA>("autoscaling/hpa-cpu.yaml");
+
+      const active = await k.wait(hpaCondition(hpa.ref, "ScalingActive", "True", "ValidMetricFound"));
+      expect(conditionOf(active, "AbleToScale")).toMatchObject({ status: "True" });
+      expect(active.status).toMatchObject({
+        currentReplicas: 1,
+        currentMetrics: [{ type: "Resource", resource: { name: "cpu", current: { averageUtilization: expect.any(Number), averageValue: expect.any(String) } } }],
+      });
+    },
+  );
+
+  test(
+    "an HPA on CPU utilisation cannot scale a target whose pods request no CPU",
+    { meta: { claims: ["HPA-1"], upstream: [] } },
+    async ({ k }) => {
+      await k.applyOne<Deployment>("autoscaling/deployment.yaml", (d) => {
+        delete d.spec!.template.spec!.containers[0]!.resources;
+      });
+      const hpa = await k.applyOne<HPA>("autoscaling/hpa-cpu.yaml");
+
+      // Utilisation is usage over request: with metrics flowing, the missing request is the error.
+      await k.wait(
+        matches<HPA>(
+          hpa.ref,
+          "to report ScalingActive=False (FailedGetResourceMetric: missing request for cpu)",
+          (h) => conditionOf(h, "ScalingActive")?.status === "False" && /missing request for cpu/.test(conditionOf(h, "ScalingActive")?.message ?? ""),
+          "autoscale",
+        ),
+      );
+      const h = await k.get<HPA>(hpa.ref);
+      expect(conditionOf(h, "ScalingActive")).toMatchObject({ reason: "FailedGetResourceMetric" });
+      expect(h.spec).toMatchObject({ minReplicas: 1 });
+    },
+  );
+
+  test(
+    "under CPU load above target, replicas grow to max and never beyond",
+    { meta: { claims: ["HPA-1", "HPA-5"], upstream: ["[sig-autoscaling] [Feature:HPA] Horizontal pod autoscaling (scale resource: CPU) Deployment (Pod Resource) Should scale from 1 pod to 3 pods and then from 3 pods to 5 pods using Average Utilization for aggregation"] } },
+    async ({ k }) => {
+      k.requires("simulatedUsage", simulated);
+      // 200m used of 100m requested: 200% against a 50% target asks for 4 replicas; max is 3.
+      const dep = await k.applyOne<Deployment>("autoscaling/deployment.yaml", (d) => withTemplateUsage(d, { cpu: "200m" }));
+      const hpa = await k.applyOne<HPA>("autoscaling/hpa-cpu.yaml");
+
+      await k.wait(deploymentReplicas(dep.ref, 3));
+      const limited = await k.wait(hpaCondition(hpa.ref, "ScalingLimited", "True", "TooManyReplicas"));
+      expect(conditionOf(limited, "AbleToScale")).toMatchObject({ status: "True" });
+      expect(limited.status).toMatchObject({ desiredReplicas: 3 });
+      await k.wait(deploymentReady(dep.ref, 3));
+
+      // Still over target at max: a further sync (15 s) must not go past it.
+      await k.never(matches<Deployment>(dep.ref, "to be scaled beyond 3 replicas", scaledAbove(3)), (syncPeriodS + 5) * 1000);
+
+      const history = replicasHistory(k.timeline.entries(), dep.metadata.name!);
+      expect(history[0]).toBe(1);
+      expect(Math.max(...history)).toBe(3);
+      expect(maxConcurrent(k.timeline.pods((e) => e.owner?.startsWith("ReplicaSet/") ?? false))).toBe(3);
+    },
+  );
+
+  test(
+    "when the load stops, replicas fall back to min",
+    { meta: { claims: ["HPA-6", "HPA-2"], upstream: ["[sig-autoscaling] [Feature:HPA] Horizontal pod autoscaling (scale resource: CPU) Deployment (Pod Resource) Should scale from 5 pods to 3 pods and then from 3 pods to 1 pod using Average Utilization for aggregation"] } },
+    async ({ k }) => {
+      k.requires("simulatedUsage", simulated);
+      // Start at max under load (the scale-up itself is the previous test), the HPA holding it there.
+      const dep = await k.applyOne<Deployment>("autoscaling/deployment.yaml", (d) => {
+        d.spec!.replicas = 3;
+        withTemplateUsage(d, { cpu: "200m" });
+      });
+      const hpa = await k.applyOne<HPA>("autoscaling/hpa-cpu.yaml");
+      await k.wait(hpaCondition(hpa.ref, "ScalingLimited", "True", "TooManyReplicas"));
+
+      // 10m of 100m on every pod: 10% against 50% asks for one replica. Scale-down
+      // stabilisation is 0 s in the fixture (default 300 s).
+      await simulateUsage(k, dep.ref, { cpu: "10m" });
+      const changed = Date.now();
+      await k.wait(deploymentReplicas(dep.ref, 1));
+      const reactionS = (Date.now() - changed) / 1000;
+      await allure.parameter("observed reaction", `${reactionS.toFixed(1)} s`);
+      expect(reactionS).toBeLessThanOrEqual(reactionBoundS);
+      await k.wait(deploymentReady(dep.ref, 1));
+
+      const h = await k.wait(hpaCondition(hpa.ref, "ScalingLimited", "False"));
+      expect(h.status).toMatchObject({ desiredReplicas: 1 });
+      expect(replicasHistory(k.timeline.entries(), dep.metadata.name!)).toEqual([3, 1]);
+    },
+  );
+
+  test(
+    "the HPA acts on a load change within one metrics resolution plus one sync period",
+    { meta: { claims: ["HPA-2"], upstream: [] } },
+    async ({ k }) => {
+      k.requires("simulatedUsage", simulated);
+      const dep = await k.applyOne<Deployment>("autoscaling/deployment.yaml");
+      const hpa = await k.applyOne<HPA>("autoscaling/hpa-cpu.yaml");
+      // Steady: idle at 20% of the request, the HPA reading metrics and keeping 1 replica.
+      const steady = await k.wait(hpaCondition(hpa.ref, "ScalingActive", "True", "ValidMetricFound"));
+      expect(steady.status).toMatchObject({ desiredReplicas: 1 });
+
+      await simulateUsage(k, dep.ref, { cpu: "200m" });
+      const changed = Date.now();
+      await k.wait(matches<Deployment>(dep.ref, "to be scaled above 1 replica", scaledAbove(1), "autoscale"));
+      const reactionS = (Date.now() - changed) / 1000;
+      await allure.parameter("observed reaction", `${reactionS.toFixed(1)} s`);
+      await allure.parameter("bound", `${reactionBoundS} s (resolution ${metricResolutionS} s + sync ${syncPeriodS} s + 10 s)`);
+      expect(reactionS).toBeLessThanOrEqual(reactionBoundS);
+    },
+  );
+
+  test(
+    "an HPA on memory scales out on memory use while CPU is idle",
+    { meta: { claims: ["HPA-7"], upstream: ["[sig-autoscaling] [Feature:HPA] Horizontal pod autoscaling (scale resource: Memory) Deployment (Pod Resource) Should scale from 1 pod to 3 pods and then from 3 pods to 5 pods using Average Value for aggregation"] } },
+    async ({ k }) => {
+      k.requires("simulatedUsage", simulated);
+      // 90Mi per pod against an average of 50Mi asks for 2 replicas; CPU (20%) asks for 1.
+      const dep = await k.applyOne<Deployment>("autoscaling/deployment.yaml", (d) => withTemplateUsage(d, { memory: "90Mi" }));
+      const hpa = await k.applyOne<HPA>("autoscaling/hpa-memory.yaml");
+
+      const h = await k.wait(matches<HPA>(hpa.ref, "to want more than 1 replica", (x) => (x.status?.desiredReplicas ?? 0) > 1, "autoscale"));
+      await k.wait(matches<Deployment>(dep.ref, "to be scaled above 1 replica", scaledAbove(1), "autoscale"));
+      expect(conditionOf(h, "ScalingActive")).toMatchObject({ status: "True" });
+      expect(h.status?.currentMetrics).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ type: "Resource", resource: expect.objectContaining({ name: "memory", current: expect.objectContaining({ averageValue: expect.any(String) }) }) }),
+        ]),
+      );
+      const cpu = h.status?.currentMetrics?.find((m) => m.resource?.name === "cpu");
+      expect(cpu?.resource?.current.averageUtilization).toBeLessThan(50);
+    },
+  );
+});

@@ -1,0 +1,235 @@
+import { describe, expect } from "vitest";
+import { test } from "../../harness/test.js";
+import {
+  atLeast,
+  count,
+  deleted,
+  eventSeen,
+  podsOwnedBy,
+  quotaUsed,
+  quotaUsedChangedFrom,
+  replicaFailure,
+  type Ref,
+} from "../../harness/wait/index.js";
+import type { Deployment, Pod, ResourceQuota } from "../../harness/kinds.js";
+import { maxConcurrent } from "../../harness/timeline.js";
+
+const forbidden = (message: RegExp) => ({ code: 403, reason: "Forbidden", message });
+const pod = (name: string, namespace: string): Ref => ({ apiVersion: "v1", kind: "Pod", name, namespace });
+
+describe("ResourceQuota", () => {
+  test(
+    "a namespace without a quota takes many pods and ConfigMaps",
+    { meta: { claims: ["QUOTA-1"], upstream: [] } },
+    async ({ k }) => {
+      await k.wait(count({ apiVersion: "v1", kind: "ResourceQuota", namespace: k.ns }, 0, "api"));
+
+      await k.apply("policy/many-objects.yaml");
+
+      await k.wait(count({ apiVersion: "v1", kind: "Pod", namespace: k.ns }, 12));
+      // The 12 of the fixture plus kube-root-ca.crt, which every namespace gets.
+      await k.wait(atLeast({ apiVersion: "v1", kind: "ConfigMap", namespace: k.ns }, 13));
+    },
+  );
+
+  test(
+    "an object-count quota refuses the pod, ConfigMap and Secret beyond its limit",
+    {
+      meta: {
+        claims: ["QUOTA-2", "QUOTA-4"],
+        upstream: [
+          "[sig-api-machinery] ResourceQuota should create a ResourceQuota and capture the life of a pod.",
+          "[sig-api-machinery] ResourceQuota should create a ResourceQuota and capture the life of a configMap.",
+          "[sig-api-machinery] ResourceQuota should create a ResourceQuota and capture the life of a secret.",
+        ],
+      },
+    },
+    async ({ k }) => {
+      const quota = await k.applyOne<ResourceQuota>("policy/quota-counts.yaml");
+      // kube-root-ca.crt is a ConfigMap like any other.
+      await k.wait(quotaUsed(quota.ref, { pods: "0", configmaps: "1", "count/secrets": "0" }));
+
+      // Each fixture is created object by object: the last one goes over the limit.
+      await k.expectApiError(
+        k.apply("policy/pods-three.yaml"),
+        forbidden(/exceeded quota: counts, requested: pods=1, used: pods=2, limited: pods=2/),
+        "the third pod",
+      );
+      await k.expectApiError(
+        k.apply("policy/configmaps-two.yaml"),
+        forbidden(/exceeded quota: counts, requested: configmaps=1, used: configmaps=2, limited: configmaps=2/),
+        "a third ConfigMap",
+      );
+      await k.expectApiError(
+        k.apply("policy/secrets-two.yaml"),
+        forbidden(/exceeded quota: counts, requested: count\/secrets=1, used: count\/secrets=1, limited: count\/secrets=1/),
+        "a second Secret",
+      );
+
+      await k.expectApiError(k.get(pod("counted-2", k.ns)), { code: 404, reason: "NotFound" }, "reading the refused pod");
+      const q = await k.wait(quotaUsed(quota.ref, { pods: "2", configmaps: "2", "count/secrets": "1" }));
+      expect(q.status).toMatchObject({ hard: { pods: "2", configmaps: "2", "count/secrets": "1" } });
+    },
+  );
+
+  test(
+    "a compute quota enforces requests.cpu and limits.memory, each on its own",
+    { meta: { claims: ["QUOTA-2"], upstream: ["[sig-api-machinery] ResourceQuota should create a ResourceQuota and capture the life of a pod."] } },
+    async ({ k }) => {
+      const quota = await k.applyOne<ResourceQuota>("policy/quota-compute.yaml");
+      await k.wait(quotaUsed(quota.ref, { "requests.cpu": "0", "limits.memory": "0" }));
+
+      // Two pods of 400m CPU requested and 400Mi memory limit: 800m of 1, 800Mi of 1Gi.
+      await k.applyOne<Pod>("policy/pod-compute.yaml", (p) => (p.metadata.name = "a"));
+      await k.applyOne<Pod>("policy/pod-compute.yaml", (p) => (p.metadata.name = "b"));
+      await k.wait(quotaUsed(quota.ref, { "requests.cpu": "800m", "limits.memory": "800Mi" }));
+
+      // Little CPU, too much memory: refused on limits.memory alone.
+      await k.expectApiError(
+        k.apply<Pod>("policy/pod-compute.yaml", (p) => {
+          p.metadata.name = "memory-hungry";
+          p.spec!.containers[0]!.resources = { requests: { cpu: "100m", memory: "300Mi" }, limits: { memory: "300Mi" } };
+        }),
+        forbidden(/exceeded quota: compute, requested: limits\.memory=300Mi, used: limits\.memory=800Mi, limited: limits\.memory=1Gi$/),
+        "a pod over the memory limit",
+      );
+      // Little memory, too much CPU: refused on requests.cpu alone.
+      await k.expectApiError(
+        k.apply<Pod>("policy/pod-compute.yaml", (p) => {
+          p.metadata.name = "cpu-hungry";
+          p.spec!.containers[0]!.resources = { requests: { cpu: "300m", memory: "100Mi" }, limits: { memory: "100Mi" } };
+        }),
+        forbidden(/exceeded quota: compute, requested: requests\.cpu=300m, used: requests\.cpu=800m, limited: requests\.cpu=1$/),
+        "a pod over the CPU requests",
+      );
+      // What still fits is admitted.
+      await k.applyOne<Pod>("policy/pod-compute.yaml", (p) => {
+        p.metadata.name = "fits";
+        p.spec!.containers[0]!.resources = { requests: { cpu: "200m", memory: "200Mi" }, limits: { memory: "200Mi" } };
+      });
+      await k.wait(quotaUsed(quota.ref, { "requests.cpu": "1", "limits.memory": "1000Mi" }));
+    },
+  );
+
+  test(
+    "a storage quota enforces requests.storage, the claim count and a per-class limit",
+    { meta: { claims: ["QUOTA-2"], upstream: ["[sig-api-machinery] ResourceQuota should create a ResourceQuota and capture the life of a persistent volume claim", "[sig-api-machinery] ResourceQuota should create a ResourceQuota and capture the life of a persistent volume claim with a storage class"] } },
+    async ({ k }) => {
+      const quota = await k.applyOne<ResourceQuota>("policy/quota-storage.yaml");
+      await k.wait(quotaUsed(quota.ref, { "requests.storage": "0", persistentvolumeclaims: "0" }));
+
+      await k.applyOne("policy/pvc.yaml", (c) => (c.metadata.name = "one-gi"));
+      await k.expectApiError(
+        k.apply("policy/pvc.yaml", (c) => {
+          c.metadata.name = "too-big";
+          (c as unknown as { spec: { resources: { requests: { storage: string } } } }).spec.resources.requests.storage = "1536Mi";
+        }),
+        forbidden(/exceeded quota: storage, requested: requests\.storage=1536Mi, used: requests\.storage=1Gi, limited: requests\.storage=2Gi$/),
+        "a claim over the storage total",
+      );
+      await k.applyOne("policy/pvc.yaml", (c) => (c.metadata.name = "another-gi"));
+      await k.wait(quotaUsed(quota.ref, { "requests.storage": "2Gi", persistentvolumeclaims: "2" }));
+
+      // Storage is used up, and so is the claim count: both named in the refusal.
+      await k.expectApiError(
+        k.apply("policy/pvc.yaml", (c) => (c.metadata.name = "third")),
+        forbidden(/exceeded quota: storage, requested: .*persistentvolumeclaims=1.*, used: .*persistentvolumeclaims=2.*, limited: .*persistentvolumeclaims=2/),
+        "a third claim",
+      );
+      await k.delete({ apiVersion: "v1", kind: "PersistentVolumeClaim", name: "another-gi", namespace: k.ns });
+      await k.wait(quotaUsed(quota.ref, { "requests.storage": "1Gi", persistentvolumeclaims: "1" }));
+
+      // Room in the totals, but no claim at all of class gold.
+      await k.expectApiError(
+        k.apply("policy/pvc.yaml", (c) => {
+          c.metadata.name = "gold";
+          (c as unknown as { spec: { storageClassName: string } }).spec.storageClassName = "gold";
+        }),
+        forbidden(/exceeded quota: storage, requested: gold\.storageclass\.storage\.k8s\.io\/persistentvolumeclaims=1, used: gold\.storageclass\.storage\.k8s\.io\/persistentvolumeclaims=0, limited: gold\.storageclass\.storage\.k8s\.io\/persistentvolumeclaims=0/),
+        "a claim of class gold",
+      );
+    },
+  );
+
+  test(
+    "the quota's used follows pods as they are created and deleted",
+    { meta: { claims: ["QUOTA-3"], upstream: ["[sig-api-machinery] ResourceQuota should create a ResourceQuota and ensure its status is promptly calculated.", "[sig-api-machinery] ResourceQuota should create a ResourceQuota and capture the life of a pod."] } },
+    async ({ k }) => {
+      const quota = await k.applyOne<ResourceQuota>("policy/quota-track.yaml");
+      const computed = await k.wait(quotaUsed(quota.ref, { pods: "0", "requests.cpu": "0", "requests.memory": "0" }));
+      expect(computed.status).toMatchObject({ hard: { pods: "5", "requests.cpu": "2", "requests.memory": "2Gi" } });
+
+      const a = await k.applyOne<Pod>("policy/pod-compute.yaml", (p) => (p.metadata.name = "a"));
+      await k.wait(quotaUsed(quota.ref, { pods: "1", "requests.cpu": "400m", "requests.memory": "256Mi" }));
+
+      await k.applyOne<Pod>("policy/pod-compute.yaml", (p) => {
+        p.metadata.name = "b";
+        p.spec!.containers[0]!.resources = { requests: { cpu: "100m", memory: "64Mi" } };
+      });
+      await k.wait(quotaUsed(quota.ref, { pods: "2", "requests.cpu": "500m", "requests.memory": "320Mi" }));
+
+      await k.delete(a);
+      await k.wait(deleted(a.ref));
+      await k.wait(quotaUsed(quota.ref, { pods: "1", "requests.cpu": "100m", "requests.memory": "64Mi" }));
+    },
+  );
+
+  test(
+    "a pod over quota is refused with 403 Forbidden, is not created and uses nothing",
+    { meta: { claims: ["QUOTA-4"], upstream: ["[sig-api-machinery] ResourceQuota should create a ResourceQuota and capture the life of a pod."] } },
+    async ({ k }) => {
+      const quota = await k.applyOne<ResourceQuota>("policy/quota-compute.yaml");
+      await k.wait(quotaUsed(quota.ref, { "requests.cpu": "0", "limits.memory": "0" }));
+
+      // The first pod is created; the second, really sent to the apiserver after it, is refused.
+      const err = await k.expectApiError(
+        k.apply("policy/pods-over-quota.yaml"),
+        forbidden(/exceeded quota: compute, requested: requests\.cpu=600m, used: requests\.cpu=600m, limited: requests\.cpu=1$/),
+        "the second 600m pod",
+      );
+      expect(err.status).toMatchObject({ kind: "Status", status: "Failure", code: 403, details: { name: "second", kind: "pods" } });
+      expect(err.status.message).toMatch(/^pods "second" is forbidden: exceeded quota: compute, requested: .*, used: .*, limited: .*$/);
+
+      await k.expectApiError(k.get(pod("second", k.ns)), { code: 404, reason: "NotFound" }, "reading the refused pod");
+      const after = { "requests.cpu": "600m", "limits.memory": "256Mi" };
+      await k.wait(quotaUsed(quota.ref, after));
+      await Promise.all([k.never(quotaUsedChangedFrom(quota.ref, after)), k.never(atLeast({ apiVersion: "v1", kind: "Pod", namespace: k.ns }, 2))]);
+    },
+  );
+
+  test(
+    "under a compute quota a pod that declares no requests or limits is refused",
+    { meta: { claims: ["QUOTA-2", "QUOTA-4"], upstream: [] } },
+    async ({ k }) => {
+      const quota = await k.applyOne<ResourceQuota>("policy/quota-compute.yaml");
+      await k.wait(quotaUsed(quota.ref, { "requests.cpu": "0", "limits.memory": "0" }));
+
+      await k.expectApiError(
+        k.apply("policy/pod-no-requests.yaml"),
+        forbidden(/failed quota: compute: must specify limits\.memory for: main; requests\.cpu for: main/),
+        "a pod without resources",
+      );
+      await k.expectApiError(k.get(pod("unsized", k.ns)), { code: 404, reason: "NotFound" }, "reading the refused pod");
+    },
+  );
+
+  test(
+    "a Deployment over quota gets only the pods that fit, and its ReplicaSet reports the refusal",
+    { meta: { claims: ["QUOTA-2", "QUOTA-4"], upstream: ["[sig-apps] ReplicationController should surface a failure condition on a common issue like exceeded quota"] } },
+    async ({ k }) => {
+      const quota = await k.applyOne<ResourceQuota>("policy/quota-counts.yaml");
+      await k.wait(quotaUsed(quota.ref, { pods: "0" }));
+
+      const dep = await k.applyOne<Deployment>("policy/deployment.yaml");
+
+      const rs = await k.wait(replicaFailure(dep.ref));
+      expect(rs.status).toMatchObject({
+        conditions: [expect.objectContaining({ type: "ReplicaFailure", status: "True", reason: "FailedCreate", message: expect.stringMatching(/exceeded quota: counts/) })],
+      });
+      await k.wait(eventSeen(k.ns, { kind: "ReplicaSet", name: rs.metadata.name }, "FailedCreate", /forbidden: exceeded quota: counts, requested: pods=1, used: pods=2, limited: pods=2/));
+      await k.wait(podsOwnedBy({ apiVersion: "apps/v1", kind: "ReplicaSet", name: rs.metadata.name!, namespace: k.ns }, 2));
+      await k.never(atLeast({ apiVersion: "v1", kind: "Pod", namespace: k.ns }, 3));
+      expect(maxConcurrent(k.timeline.pods())).toBe(2);
+    },
+  );
+});
