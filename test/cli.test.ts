@@ -19,7 +19,7 @@ describe("bad configuration", () => {
   it("an unknown provider name", () => {
     const r = runSuite({ KUBEPROOF_PROVIDER: "minikube" });
     expect(r.code).not.toBe(0);
-    expect(r.out).toContain('KUBEPROOF_PROVIDER="minikube" is not a provider; use one of: auto, local, existing');
+    expect(r.out).toContain('KUBEPROOF_PROVIDER="minikube" is not a provider; use one of: auto, local, kind, existing');
     expect(r.ms).toBeLessThan(30_000);
   });
 

@@ -27,6 +27,6 @@ describe("KUBEPROOF_EXTRA_ARGS", () => {
 
 describe("KUBEPROOF_PROVIDER", () => {
   it("names the valid choices for an unknown provider", () => {
-    expect(() => chooseProvider({ KUBEPROOF_PROVIDER: "minikube" })).toThrow('KUBEPROOF_PROVIDER="minikube" is not a provider; use one of: auto, local, existing');
+    expect(() => chooseProvider({ KUBEPROOF_PROVIDER: "minikube" })).toThrow('KUBEPROOF_PROVIDER="minikube" is not a provider; use one of: auto, local, kind, existing');
   });
 });

@@ -1,0 +1,175 @@
+// The `kind` provider: a real cluster of Docker containers (1 control-plane + 2 workers) from a
+// node image built locally by scripts/kind/ (no registry is needed). Containers really run, so
+// exec, logs, node files and real CPU load work; resource usage is measured by metrics-server.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { $ } from "zx";
+import { Api } from "../api.js";
+import { cacheDir, repoRoot } from "./paths.js";
+import type { ClusterInfo, Provider } from "./types.js";
+import { progress } from "../progress.js";
+
+const scripts = path.join(repoRoot, "scripts", "kind");
+export const kindKubeconfigDir = path.join(cacheDir, "kind", "kubeconfig");
+
+/** Runs a scripts/kind/ step, streaming its progress (stderr) and returning its last stdout line. */
+async function step(script: string, ...args: string[]): Promise<string> {
+  const p = $({ quiet: true, nothrow: true })`bash ${path.join(scripts, script)} ${args}`;
+  p.stderr.on("data", (d: Buffer) => process.stderr.write(d));
+  const r = await p;
+  if (r.exitCode !== 0) throw new Error(`scripts/kind/${script} failed (exit ${r.exitCode}):\n${r.stderr.split("\n").slice(-25).join("\n")}`);
+  return r.stdout.trim().split("\n").pop() ?? "";
+}
+
+/** The kind CLI (built from the Go module proxy into the cache on first use). */
+export async function kindBinary(): Promise<string> {
+  return step("build-kind.sh");
+}
+
+/** Whether a Docker engine answers (quickly; used by `auto`). */
+export function dockerAnswers(): boolean {
+  try {
+    execFileSync("docker", ["info", "--format", "{{.ServerVersion}}"], { stdio: "ignore", timeout: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a kubeproof node image exists in the Docker engine (used by `auto`). */
+export function nodeImageBuilt(): boolean {
+  try {
+    return execFileSync("docker", ["images", "-q", "kubeproof/node"], { encoding: "utf8", timeout: 10_000 }).trim() !== "";
+  } catch {
+    return false;
+  }
+}
+
+/** Runs a command on a kind node (a container) through `docker exec`; returns its stdout. */
+export async function nodeExec(node: string, command: string[], input?: string): Promise<string> {
+  const r = await $({ quiet: true, nothrow: true, input })`docker exec -i ${node} ${command}`;
+  if (r.exitCode !== 0) throw new Error(`docker exec ${node} ${command.join(" ")} failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+/** The names of a kind cluster's node containers. */
+export async function kindNodes(cluster: string): Promise<string[]> {
+  const r = await $({ quiet: true })`${await kindBinary()} get nodes --name ${cluster}`;
+  return r.stdout.split("\n").map((s) => s.trim()).filter(Boolean);
+}
+
+export class KindProvider implements Provider {
+  private created = false;
+  private kind = "";
+  constructor(
+    readonly name: string,
+    private readonly keep: boolean,
+  ) {}
+
+  get kubeconfig(): string {
+    return path.join(kindKubeconfigDir, `${this.name}.yaml`);
+  }
+
+  async up(): Promise<ClusterInfo> {
+    const phases: Record<string, number> = {};
+    let t = Date.now();
+    progress("kind: checking the Docker engine, kind and the node image (cold builds take 10-30 min, cached afterwards)");
+    await step("host-setup.sh");
+    this.kind = await kindBinary();
+    const image = await step("build-node-image.sh");
+    const kubeVersion = image.replace(/^.*:/, "").replace(/-[0-9a-f]+$/, "");
+    phases.image = Date.now() - t;
+
+    removeStaleClusters(this.kind);
+    const existing = (await $({ quiet: true })`${this.kind} get clusters`).stdout.split("\n").map((s) => s.trim());
+    let reused = false;
+    if (existing.includes(this.name)) {
+      if (this.keep && (await answers(this.kubeconfig)) && (await nodeImageOf(this.name)) === image) {
+        reused = true;
+        progress(`kind: reusing kept cluster ${this.name}`);
+      } else {
+        progress(`kind: deleting the old cluster ${this.name}`);
+        await $({ quiet: true, nothrow: true })`${this.kind} delete cluster --name ${this.name}`;
+      }
+    }
+    if (!reused) {
+      t = Date.now();
+      mkdirSync(kindKubeconfigDir, { recursive: true });
+      this.created = true;
+      await step("create-cluster.sh", this.name, image, this.kubeconfig);
+      phases.cluster = Date.now() - t;
+    }
+    t = Date.now();
+    const version = await Api.fromFile(this.kubeconfig).request<{ gitVersion: string }>("GET", "/version");
+    phases.connect = Date.now() - t;
+    return {
+      provider: "kind",
+      name: this.name,
+      kubeconfig: this.kubeconfig,
+      kubeVersion: version.gitVersion ?? kubeVersion,
+      owned: !this.keep,
+      phases,
+      runId: "",
+      capabilities: { containerRuntime: true, simulatedUsage: false, fakeNodes: false, hostPathProvisioner: true, nodeFilesystem: "docker-exec" },
+    };
+  }
+
+  async down(): Promise<void> {
+    if (this.keep || !this.created) return;
+    progress(`kind: deleting cluster ${this.name}`);
+    await $({ quiet: true, nothrow: true })`${this.kind} delete cluster --name ${this.name}`;
+    this.created = false;
+  }
+
+  downSync(): void {
+    if (this.keep || !this.created) return;
+    try {
+      execFileSync(this.kind, ["delete", "cluster", "--name", this.name], { stdio: "ignore", timeout: 120_000 });
+    } catch {
+      // already gone
+    }
+    this.created = false;
+  }
+}
+
+/** Clusters named kubeproof-<pid> whose process is gone were left by a killed run: remove them. */
+function removeStaleClusters(kind: string): void {
+  let names: string[] = [];
+  try {
+    names = execFileSync(kind, ["get", "clusters"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).split("\n").map((s) => s.trim());
+  } catch {
+    return;
+  }
+  for (const n of names) {
+    const m = /^kubeproof-(\d+)$/.exec(n);
+    if (!m) continue;
+    try {
+      process.kill(Number(m[1]), 0);
+      continue;
+    } catch {
+      // its run is gone
+    }
+    progress(`kind: removing cluster ${n} left by a run that no longer exists`);
+    try {
+      execFileSync(kind, ["delete", "cluster", "--name", n], { stdio: "ignore", timeout: 120_000 });
+    } catch {
+      /* best effort */
+    }
+  }
+}
+
+async function answers(kubeconfig: string): Promise<boolean> {
+  if (!existsSync(kubeconfig)) return false;
+  try {
+    await Api.fromFile(kubeconfig).request("GET", "/readyz");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function nodeImageOf(cluster: string): Promise<string> {
+  const r = await $({ quiet: true, nothrow: true })`docker inspect -f {{.Config.Image}} ${cluster}-control-plane`;
+  return r.stdout.trim();
+}

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Builds the container images a kind node must already hold (no registry is reachable), each as a
+# `docker import` of a minimal root filesystem, tagged with the exact reference Kubernetes asks
+# for, and saved as a docker archive under $CACHE/kind/images/ (cached by a hash of its inputs).
+#   control plane: the references `kubeadm config images list --kubernetes-version $KUBE_VERSION`
+#     prints (kube-apiserver, -controller-manager, -scheduler, kube-proxy, etcd, coredns, pause),
+#     plus containerd's sandbox image from kind's config.toml;
+#   kubeproof/toolbox:1 (busybox-static: sh, sleep, wget, httpd, ...);
+#   registry.k8s.io/metrics-server/metrics-server:$METRICS_VERSION.
+# Binaries: kube-* and etcd from scripts/toolchain.sh (KUBEPROOF_TOOLCHAIN_NODE=1), coredns and
+# metrics-server from the Go module proxy, pause from pause.c of the k8s.io/kubernetes module.
+# Prints one archive path per line on stdout.
+STEP=build-images
+. "$(dirname "$0")/lib.sh"
+mkdir -p "$IMAGES_DIR"
+
+# kube binaries and etcd (cached by the toolchain; builds kubelet/kubeadm/kube-proxy if missing)
+KUBEPROOF_TOOLCHAIN_NODE=1 KUBEPROOF_NO_DOWNLOAD=${KUBEPROOF_NO_DOWNLOAD:-1} "${NICE[@]}" bash "$REPO_ROOT/scripts/toolchain.sh" >/dev/null
+ETCD_BIN="$CACHE/etcd/$ETCD_VERSION/etcd"
+METRICS_BIN="$CACHE/metrics-server/$METRICS_VERSION/metrics-server"
+for b in kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubeadm; do
+  [ -x "$KUBE_DIR/$b" ] || die "$KUBE_DIR/$b is missing after scripts/toolchain.sh"
+done
+
+go_install() { # <dir> <module>@<version>
+  [ -x "$1/$(basename "${2%@*}")" ] && return 0
+  command -v go >/dev/null || die "Go is needed to build ${2%@*} from the module proxy"
+  mkdir -p "$1"
+  timed "${2}: go install from the module proxy (cold: minutes)" \
+    env GOBIN="$1" CGO_ENABLED=0 "${NICE[@]}" go install -trimpath -ldflags "-s -w" "$2"
+}
+COREDNS_DIR="$CACHE/coredns/$COREDNS_VERSION"
+go_install "$COREDNS_DIR" "github.com/coredns/coredns@$COREDNS_VERSION"
+go_install "$(dirname "$METRICS_BIN")" "sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_VERSION"
+
+# pause: static C binary from the k8s.io/kubernetes module's build/pause/linux/pause.c
+PAUSE_DIR="$CACHE/pause/$KUBE_VERSION"
+if [ ! -x "$PAUSE_DIR/pause" ]; then
+  src=$(cd "$(mktemp -d)" && GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')/build/pause/linux/pause.c
+  [ -f "$src" ] || die "pause.c not found in k8s.io/kubernetes@$KUBE_VERSION"
+  ver=$(sed -n 's/^TAG ?= *//p' "$(dirname "$src")/../Makefile")
+  mkdir -p "$PAUSE_DIR"
+  timed "pause: gcc -static $src" gcc -Os -static -Wall -Werror -DVERSION="v${ver:-unknown}" -o "$PAUSE_DIR/pause" "$src"
+  strip "$PAUSE_DIR/pause"
+fi
+
+# kube-proxy needs iptables/nftables/conntrack: a small Debian root filesystem.
+PROXY_ROOTFS=$(bash "$SCRIPTS_DIR/rootfs.sh" kube-proxy-base iptables,nftables,conntrack,kmod,ipset) || die "building the kube-proxy root filesystem failed"
+
+# image <ref> <inputs...> -- <docker import --change ...> : reads a function `fill <dir>` defined
+# by the caller that populates the root filesystem.
+build_image() {
+  local ref=$1; shift
+  local inputs=() changes=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do inputs+=("$1"); shift; done
+  shift
+  changes=("$@")
+  local hash safe out
+  hash=$(inputs_hash "$ref" "${inputs[@]}" "${changes[@]}" "$SCRIPTS_DIR/build-images.sh")
+  safe=$(tr '/:' '__' <<<"$ref")
+  out="$IMAGES_DIR/$safe-$hash.tar"
+  if [ ! -s "$out" ]; then
+    local dir; dir=$(mktemp -d)
+    mkdir -p "$dir/etc" "$dir/tmp" && chmod 1777 "$dir/tmp"
+    printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$dir/etc/passwd"
+    printf 'root:x:0:\nnogroup:x:65534:\n' >"$dir/etc/group"
+    fill "$dir"
+    local args=()
+    for c in "${changes[@]}"; do args+=(--change "$c"); done
+    tar --numeric-owner -C "$dir" -c . | docker import "${args[@]}" - "$ref" >/dev/null
+    rm -rf "$dir"
+    docker save "$ref" -o "$out.part" && mv "$out.part" "$out"
+    log "built $ref ($(du -h "$out" | cut -f1))"
+  elif ! docker_has_image "$ref"; then
+    docker load -i "$out" >/dev/null
+  fi
+  # older archives of the same reference are stale
+  find "$IMAGES_DIR" -maxdepth 1 -name "$safe-*.tar" ! -name "$safe-$hash.tar" -delete
+  echo "$out"
+}
+PATH_ENV='ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin'
+
+kubeadm_images=$("$KUBE_DIR/kubeadm" config images list --kubernetes-version "$KUBE_VERSION")
+kind_config="$(kind_module_dir)/images/base/files/etc/containerd/config.toml"
+sandbox=$(sed -n 's/^ *sandbox_image *= *"\(.*\)"/\1/p' "$kind_config")
+log "images for $KUBE_VERSION: $(echo $kubeadm_images) $sandbox"
+
+for ref in $kubeadm_images $sandbox; do
+  name=${ref%:*}; name=${name##*/}
+  case "$name" in
+    kube-apiserver|kube-controller-manager|kube-scheduler)
+      bin="$KUBE_DIR/$name"
+      fill() { mkdir -p "$1/usr/local/bin"; cp "$bin" "$1/usr/local/bin/"; }
+      build_image "$ref" "$bin" -- "$PATH_ENV" "ENTRYPOINT [\"/usr/local/bin/$name\"]" ;;
+    kube-proxy)
+      fill() {
+        tar -C "$1" -xf "$PROXY_ROOTFS"
+        cp "$KUBE_DIR/kube-proxy" "$1/usr/local/bin/kube-proxy.real"
+        install -m 0755 "$SCRIPTS_DIR/kube-proxy-iptables" "$1/usr/local/bin/kube-proxy"
+      }
+      build_image "$ref" "$KUBE_DIR/kube-proxy" "$PROXY_ROOTFS" "$SCRIPTS_DIR/kube-proxy-iptables" -- "$PATH_ENV" 'ENTRYPOINT ["/usr/local/bin/kube-proxy"]' ;;
+    etcd)
+      fill() { mkdir -p "$1/usr/local/bin" "$1/var/lib/etcd"; cp "$ETCD_BIN" "$1/usr/local/bin/etcd"; }
+      build_image "$ref" "$ETCD_BIN" -- "$PATH_ENV" 'ENTRYPOINT ["/usr/local/bin/etcd"]' ;;
+    coredns)
+      # CoreDNS $COREDNS_VERSION under the reference kubeadm deploys.
+      fill() { cp "$COREDNS_DIR/coredns" "$1/coredns"; }
+      build_image "$ref" "$COREDNS_DIR/coredns" -- "$PATH_ENV" 'ENTRYPOINT ["/coredns"]' ;;
+    pause)
+      fill() { cp "$PAUSE_DIR/pause" "$1/pause"; }
+      build_image "$ref" "$PAUSE_DIR/pause" -- "$PATH_ENV" 'ENTRYPOINT ["/pause"]' 'USER 65535:65535' ;;
+    *) die "no recipe for the image $ref" ;;
+  esac
+done
+
+fill() {
+  mkdir -p "$1/bin" "$1/www"
+  cp /bin/busybox "$1/bin/busybox"
+  local a
+  for a in $applets; do [ "$a" = busybox ] || ln -sf busybox "$1/bin/$a"; done
+}
+applets=$(/bin/busybox --list 2>/dev/null || true)
+grep -qx httpd <<<"$applets" || die "Debian's busybox-static is needed for $TOOLBOX_IMAGE (run scripts/kind/host-setup.sh)"
+build_image "$TOOLBOX_IMAGE" /bin/busybox -- 'ENV PATH=/bin' 'CMD ["sh"]'
+
+fill() { cp "$METRICS_BIN" "$1/metrics-server"; }
+build_image "registry.k8s.io/metrics-server/metrics-server:$METRICS_VERSION" "$METRICS_BIN" -- 'ENTRYPOINT ["/metrics-server"]' 'USER 65534:65534'

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# create-cluster.sh <name> <node image> <kubeconfig path>: a kind cluster of 1 control-plane and 2
+# workers from the locally built node image (pulls nothing), then what kind's default add-ons
+# would have pulled, done locally:
+#   - pod network: kind's kindnetd is not available, so the default CNI is disabled and each node
+#     gets a ptp + host-local CNI config for its pod CIDR, with routes to the other nodes' CIDRs;
+#   - CoreDNS serves cluster.local only (no `forward` to upstream resolvers, no `loop` probe):
+#     nothing may leave the machine;
+#   - StorageClass "standard" (in-tree kubernetes.io/host-path, kind's fallback: no
+#     default-storage.yaml in the node image);
+#   - metrics-server (metrics-server.yaml) with --kubelet-insecure-tls.
+# Waits for every node Ready, CoreDNS and metrics-server available and the metrics API answering.
+STEP=create-cluster
+. "$(dirname "$0")/lib.sh"
+name=${1:?cluster name}; image=${2:?node image}; kubeconfig=${3:?kubeconfig path}
+KIND=$(bash "$SCRIPTS_DIR/build-kind.sh")
+kc() { "$KUBE_DIR/kubectl" --kubeconfig "$kubeconfig" "$@"; }
+start=$SECONDS
+
+config=$(mktemp --suffix=.yaml)
+trap 'rm -f "$config"' EXIT
+cat >"$config" <<YAML
+kind: Cluster
+apiVersion: kind.x-k8s.io/v1alpha4
+networking:
+  disableDefaultCNI: true
+  apiServerAddress: 127.0.0.1
+nodes:
+- role: control-plane
+- role: worker
+- role: worker
+YAML
+mkdir -p "$(dirname "$kubeconfig")"
+
+# Keep all traffic of the nodes inside the machine: a connection to a Service IP made before
+# kube-proxy has programmed it (or to any other non-local address) would otherwise leave through
+# the host's default route. The "kind" network is created here (kind reuses it) so that its bridge
+# can be fenced before any node starts: forwarded traffic from it may only go back into it.
+if ! docker network inspect kind >/dev/null 2>&1; then
+  docker network create --driver bridge --subnet "${KUBEPROOF_KIND_SUBNET:-172.18.0.0/16}" kind >/dev/null
+fi
+bridge="br-$(docker network inspect kind -f '{{.Id}}' | cut -c1-12)"
+fence=(DOCKER-USER -i "$bridge" ! -o "$bridge" -j REJECT)
+if [ "$(id -u)" = 0 ]; then
+  iptables -C "${fence[@]}" 2>/dev/null || iptables -I "${fence[@]}"
+  log "egress fence: traffic from $bridge may not leave the kind network"
+else
+  log "warning: not root, cannot fence $bridge (iptables -I ${fence[*]}): traffic to unprogrammed Service IPs may leave the machine"
+fi
+log "kind create cluster --name $name --image $image (1 control-plane + 2 workers)"
+"$KIND" create cluster --name "$name" --image "$image" --config "$config" --kubeconfig "$kubeconfig" --retain=false >&2
+log "nodes joined in $((SECONDS - start)) s"
+
+# CoreDNS: answer cluster.local only (before its pods start: they wait for the pod network).
+corefile=$(kc -n kube-system get configmap coredns -o jsonpath='{.data.Corefile}')
+patched=$(awk '
+  /^[[:space:]]*forward[[:space:]]/ { if ($0 ~ /\{[[:space:]]*$/) skip = 1; next }
+  skip && /^[[:space:]]*\}[[:space:]]*$/ { skip = 0; next }
+  skip { next }
+  /^[[:space:]]*loop[[:space:]]*$/ { next }
+  { print }' <<<"$corefile")
+kc -n kube-system create configmap coredns --from-literal=Corefile="$patched" --dry-run=client -o yaml | kc apply -f - >/dev/null
+log "CoreDNS configured for cluster.local only"
+
+# Pod network: each node's CIDR once the controller manager has assigned them.
+nodes=()
+for _ in $(seq 120); do
+  mapfile -t nodes < <(kc get nodes -o jsonpath='{range .items[*]}{.metadata.name} {.spec.podCIDR} {.status.addresses[?(@.type=="InternalIP")].address}{"\n"}{end}')
+  missing=0
+  for n in "${nodes[@]}"; do read -r _ cidr ip <<<"$n"; [ -n "$cidr" ] && [ -n "$ip" ] || missing=1; done
+  (( ${#nodes[@]} == 3 && missing == 0 )) && break
+  sleep 1
+done
+(( ${#nodes[@]} == 3 && missing == 0 )) || die "nodes did not get pod CIDRs: ${nodes[*]}"
+for n in "${nodes[@]}"; do
+  read -r node cidr _ <<<"$n"
+  docker exec -i "$node" sh -c 'mkdir -p /etc/cni/net.d && cat >/etc/cni/net.d/10-kubeproof.conflist' <<JSON
+{
+  "cniVersion": "0.4.0",
+  "name": "kubeproof",
+  "plugins": [
+    {"type": "ptp", "ipMasq": false, "mtu": 1500,
+     "ipam": {"type": "host-local", "ranges": [[{"subnet": "$cidr"}]], "routes": [{"dst": "0.0.0.0/0"}]}},
+    {"type": "portmap", "capabilities": {"portMappings": true}}
+  ]
+}
+JSON
+  for m in "${nodes[@]}"; do
+    read -r other ocidr oip <<<"$m"
+    [ "$other" = "$node" ] || docker exec "$node" ip route replace "$ocidr" via "$oip"
+  done
+  log "pod network on $node: $cidr"
+done
+
+kc apply -f <(sed "s/\${METRICS_VERSION}/$METRICS_VERSION/" "$SCRIPTS_DIR/metrics-server.yaml") >/dev/null
+log "waiting for nodes Ready, CoreDNS, metrics-server"
+kc wait --for=condition=Ready nodes --all --timeout=180s >/dev/null || die "nodes not Ready: $(kc get nodes --no-headers)"
+kc -n kube-system rollout status deployment/coredns --timeout=120s >/dev/null || die "CoreDNS did not become available"
+kc -n kube-system rollout status deployment/metrics-server --timeout=120s >/dev/null || die "metrics-server did not become available"
+kc wait --for=condition=Available apiservice/v1beta1.metrics.k8s.io --timeout=120s >/dev/null || die "the metrics API is not available"
+kc get storageclass standard >/dev/null || die "no StorageClass standard"
+log "cluster $name ready in $((SECONDS - start)) s"

@@ -1,0 +1,63 @@
+# Shared settings of the scripts/kind/ steps (sourced, not run).
+# Versions are pinned here; every built artefact lives under the cache, never in the repo.
+set -euo pipefail
+
+KUBE_VERSION=${KUBEPROOF_KUBE_VERSION:-v1.34.4}
+KIND_VERSION=${KUBEPROOF_KIND_VERSION:-v0.33.0}
+ETCD_VERSION=${KUBEPROOF_ETCD_VERSION:-v3.6.16}
+COREDNS_VERSION=${KUBEPROOF_COREDNS_VERSION:-v1.15.0}
+METRICS_VERSION=${KUBEPROOF_METRICS_SERVER_VERSION:-v0.8.0}
+DEBIAN_SUITE=${KUBEPROOF_DEBIAN_SUITE:-bookworm}
+DEBIAN_MIRROR=${KUBEPROOF_DEBIAN_MIRROR:-$(sed -n 's/^URIs: *\(http[^ ]*debian\/\?\)$/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)}
+DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+TOOLBOX_IMAGE=kubeproof/toolbox:1
+
+CACHE=${KUBEPROOF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubeproof}
+KIND_DIR="$CACHE/kind/$KIND_VERSION"
+KIND_BIN="$KIND_DIR/kind"
+KUBE_DIR="$CACHE/kubernetes/$KUBE_VERSION"
+IMAGES_DIR="$CACHE/kind/images"   # docker-save tarballs of the node's images, by name
+ROOTFS_DIR="$CACHE/kind/rootfs"   # debootstrap tarballs, by package-list hash
+SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(cd "$SCRIPTS_DIR/../.." && pwd)
+
+# Builds share a 2-core machine with test runs: be polite.
+NICE=(nice -n 10)
+
+STEP=${STEP:-kind}
+log() { printf '[%s] %s\n' "$STEP" "$*" >&2; }
+die() { printf '[%s] error: %s\n' "$STEP" "$*" >&2; exit 1; }
+
+# The sigs.k8s.io/kind module source (for its node base files), from the Go module cache.
+kind_module_dir() {
+  command -v go >/dev/null || die "Go is needed to fetch sigs.k8s.io/kind $KIND_VERSION from the module proxy"
+  local tmp dir
+  tmp=$(mktemp -d)
+  dir=$(cd "$tmp" && GOFLAGS=-mod=mod go mod download -json "sigs.k8s.io/kind@$KIND_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+  rm -rf "$tmp"
+  [ -d "$dir/images/base/files" ] || die "sigs.k8s.io/kind@$KIND_VERSION has no images/base/files in the module cache"
+  echo "$dir"
+}
+
+# Hash of files and strings: the cache key of a build step.
+inputs_hash() {
+  local h=""
+  for x in "$@"; do
+    if [ -f "$x" ]; then h+=$(sha256sum "$x"); else h+="$x"; fi
+    h+=$'\n'
+  done
+  printf '%s' "$h" | sha256sum | cut -c1-12
+}
+
+docker_has_image() { docker image inspect "$1" >/dev/null 2>&1; }
+
+# Runs a command, showing its elapsed time; output goes to a log shown only on failure.
+timed() {
+  local what=$1; shift
+  local start=$SECONDS logf
+  logf=$(mktemp)
+  log "$what ..."
+  if ! "$@" >"$logf" 2>&1; then tail -40 "$logf" >&2; rm -f "$logf"; die "$what failed (log above)"; fi
+  rm -f "$logf"
+  log "$what: done in $((SECONDS - start)) s"
+}
