@@ -27,7 +27,13 @@ const owned: [string, string][] = [
 async function sharedState(api: Api): Promise<string[]> {
   const nodes = (await api.list<Node>("v1", "Node")).items.map((n) => {
     const labels = Object.entries(n.metadata.labels ?? {}).sort().map(([k, v]) => `${k}=${v}`).join(",");
-    const taints = (n.spec?.taints ?? []).map((t) => `${t.key}=${t.value ?? ""}:${t.effect}`).sort().join(",");
+    // node.kubernetes.io/* taints come and go with node conditions (not-ready right after start,
+    // unschedulable with a cordon, which `unschedulable` below already shows): not test state.
+    const taints = (n.spec?.taints ?? [])
+      .filter((t) => !t.key.startsWith("node.kubernetes.io/"))
+      .map((t) => `${t.key}=${t.value ?? ""}:${t.effect}`)
+      .sort()
+      .join(",");
     return `node ${n.metadata.name} labels[${labels}] taints[${taints}]${n.spec?.unschedulable ? " unschedulable" : ""}`;
   });
   const defaults = (await api.list<StorageClass>("storage.k8s.io/v1", "StorageClass")).items

@@ -102,7 +102,11 @@ export const test = base.extend<{ k: Kube }>({
     for (const u of task.meta.upstream ?? []) await allure.label("upstream", u);
 
     const owner = { [runLabel]: info.runId, [fileLabel]: fileId(task.file.filepath) };
+    // Cleanup runs in three rounds: the test's own defers (newest first), then the namespace
+    // (its claims and pods go with it), then cluster-scoped fixture objects, awaited until gone.
+    // A bound PV deleted before its claim would wait on pv-protection for nothing.
     const cleanups: { what: string; fn: () => Promise<void> }[] = [];
+    const clusterScoped: { what: string; fn: () => Promise<void> }[] = [];
     const defer = (what: string, fn: () => Promise<void>) => cleanups.push({ what, fn });
 
     await api.create({
@@ -111,9 +115,12 @@ export const test = base.extend<{ k: Kube }>({
       metadata: { name: ns, labels: { ...owner, "kubeproof.dev/test": slug(task.name) } },
     });
     rememberNamespace(owner[fileLabel], ns);
-    defer(`namespace ${ns}`, async () => {
-      await api.delete({ apiVersion: "v1", kind: "Namespace", name: ns }, "Background").catch(ignoreNotFound);
-    });
+    const deleteNamespace = {
+      what: `namespace ${ns}`,
+      fn: async () => {
+        await api.delete({ apiVersion: "v1", kind: "Namespace", name: ns }, "Background").catch(ignoreNotFound);
+      },
+    };
 
     const rec = new Recorder(api, ns, suffix);
     await rec.start();
@@ -154,9 +161,12 @@ export const test = base.extend<{ k: Kube }>({
         if (!applied.metadata.namespace) {
           // Cluster-scoped objects outlive the namespace: delete them explicitly and wait.
           const ref = refTo(applied);
-          defer(show(ref), async () => {
-            await api.delete(ref, "Background").catch(ignoreNotFound);
-            await waitFor(api, deleted(ref, "volume")).catch(() => undefined);
+          clusterScoped.push({
+            what: show(ref),
+            fn: async () => {
+              await api.delete(ref, "Background").catch(ignoreNotFound);
+              await waitFor(api, deleted(ref, "volume"));
+            },
           });
         }
       }
@@ -206,7 +216,7 @@ export const test = base.extend<{ k: Kube }>({
       return;
     }
     const errors: string[] = [];
-    for (const c of cleanups.reverse()) {
+    for (const c of [...cleanups.reverse(), deleteNamespace, ...clusterScoped.reverse()]) {
       try {
         await c.fn();
       } catch (e) {
