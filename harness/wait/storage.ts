@@ -1,6 +1,10 @@
 // Waits on PersistentVolumes, claims and StorageClasses.
-import type { PersistentVolume, PersistentVolumeClaim } from "../kinds.js";
-import { met, notYet, onObject, type Ref } from "./conditions.js";
+import type { CoreV1Event } from "@kubernetes/client-node";
+import type { KubeObject } from "../api.js";
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from "../kinds.js";
+import { met, notYet, onList, onObject, show, type Ref } from "./conditions.js";
+
+type CoreEvent = CoreV1Event & KubeObject;
 
 type PVPhase = "Pending" | "Available" | "Bound" | "Released" | "Failed";
 
@@ -27,4 +31,41 @@ export function pvcPhase(pvc: Ref, phase: "Pending" | "Bound" | "Lost") {
 /** The claim is Bound to a volume; returns the claim (spec.volumeName names the PV). */
 export function pvcBound(pvc: Ref) {
   return onObject<PersistentVolumeClaim>(pvc, "to be Bound to a volume", "volume", (c) => (c?.status?.phase === "Bound" && c.spec?.volumeName ? met(c) : notYet()));
+}
+
+/** The claim carries a storageClassName (set by admission, or later by the retroactive default). */
+export function pvcClassAssigned(pvc: Ref, className: string) {
+  return onObject<PersistentVolumeClaim>(pvc, `to get storageClassName ${className}`, "volume", (c) => (c?.spec?.storageClassName === className ? met(c) : notYet()));
+}
+
+export const defaultClassAnnotation = "storageclass.kubernetes.io/is-default-class";
+
+/** Whether a StorageClass is marked as the cluster's default. */
+export function isDefaultClass(sc: StorageClass): boolean {
+  return sc.metadata?.annotations?.[defaultClassAnnotation] === "true";
+}
+
+/** Exactly n StorageClasses are marked default; returns them. */
+export function defaultStorageClasses(n: number) {
+  return onList<StorageClass>({ apiVersion: "storage.k8s.io/v1", kind: "StorageClass" }, `${n} StorageClass(es) marked ${defaultClassAnnotation}=true`, "api", (all) => {
+    const defaults = all.filter(isDefaultClass);
+    return defaults.length === n ? met(defaults) : notYet();
+  });
+}
+
+/**
+ * An Event with the reason about the object (the binder's ExternalProvisioning, the deleter's
+ * VolumeFailedDelete ...). Events about cluster-scoped objects such as PVs live in "default".
+ */
+export function eventFor(obj: Ref, reason: string, message?: RegExp) {
+  const ns = obj.namespace ?? "default";
+  return onList<CoreEvent, CoreEvent>(
+    { apiVersion: "v1", kind: "Event", namespace: ns, fieldSelector: `involvedObject.kind=${obj.kind},involvedObject.name=${obj.name},reason=${reason}` },
+    `an Event ${reason}${message ? ` (message ${message})` : ""} about ${show(obj)}`,
+    "volume",
+    (events) => {
+      const hit = events.find((e) => !message || message.test(e.message ?? ""));
+      return hit ? met(hit) : notYet();
+    },
+  );
 }

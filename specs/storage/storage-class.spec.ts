@@ -1,0 +1,174 @@
+import { describe, expect } from "vitest";
+import { test, type Kube } from "../../harness/test.js";
+import {
+  defaultClassAnnotation,
+  defaultStorageClasses,
+  deleted,
+  eventFor,
+  matches,
+  podPhase,
+  pvcBound,
+  pvcClassAssigned,
+  pvcPhase,
+  refTo,
+} from "../../harness/wait/index.js";
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from "../../harness/kinds.js";
+import { nodeFiles } from "../../harness/node-files.js";
+
+// Serial group (vitest.config.ts): some tests change which class is the cluster's default. The
+// group's sequence.concurrent=false is not applied per project by vitest (it reads the root
+// config), so the suite says sequential itself.
+
+const pvNamed = (name: string) => ({ apiVersion: "v1", kind: "PersistentVolume", name });
+const noHostPath = "the class is served by the in-tree kubernetes.io/host-path provisioner";
+
+/** The current default class(es); their default annotation is put back after the test. */
+async function keepDefaults(k: Kube): Promise<StorageClass[]> {
+  const defaults = await k.wait(defaultStorageClasses(1));
+  defaults.forEach((sc) =>
+    k.defer(`default annotation of StorageClass ${sc.metadata.name}`, async () => {
+      await k.patch(sc, { metadata: { annotations: { [defaultClassAnnotation]: "true" } } }, "merge");
+    }),
+  );
+  return defaults;
+}
+
+describe.sequential("StorageClass", () => {
+  test(
+    "a claim naming a class gets a PV from that class's provisioner, with reclaim policy Delete",
+    { meta: { claims: ["SC-1", "SC-2"], upstream: ["[sig-storage] Dynamic Provisioning DynamicProvisioner External should let an external dynamic provisioner create and delete persistent volumes [Slow]"] } },
+    async ({ k }) => {
+      k.requires("hostPathProvisioner", noHostPath);
+      const [sc, c] = await k.apply("storage/class-hostpath.yaml");
+
+      const claim = await k.wait(pvcBound(refTo(c!)));
+      const pv = await k.get<PersistentVolume>(pvNamed(claim.spec!.volumeName!));
+      expect(pv).toMatchObject({
+        metadata: { annotations: { "pv.kubernetes.io/provisioned-by": "kubernetes.io/host-path" } },
+        spec: {
+          storageClassName: sc!.metadata.name,
+          persistentVolumeReclaimPolicy: "Delete",
+          capacity: { storage: "1Gi" },
+          claimRef: { namespace: k.ns, name: "data" },
+          hostPath: { path: expect.stringMatching(/^\/tmp\/hostpath_pv\/.+/) },
+        },
+        status: { phase: "Bound" },
+      });
+    },
+  );
+
+  test(
+    "deleting a dynamically provisioned claim deletes its PV and the directory behind it",
+    { meta: { claims: ["SC-2", "PV-8"], upstream: ["[sig-storage] Dynamic Provisioning DynamicProvisioner Default should create and delete default persistent volumes [Slow]"] } },
+    async ({ k }) => {
+      k.requires("hostPathProvisioner", noHostPath);
+      k.requires("nodeFilesystem", "the test checks the provisioned directory on the controller manager's host");
+      const [, c] = await k.apply("storage/class-hostpath.yaml");
+      const claim = await k.wait(pvcBound(refTo(c!)));
+      const pv = await k.get<PersistentVolume>(pvNamed(claim.spec!.volumeName!));
+      const node = nodeFiles(k);
+      expect(await node.exists(pv.spec!.hostPath!.path)).toBe(true);
+
+      await k.delete(claim);
+      await k.wait(deleted(pvNamed(pv.metadata.name!), "volume"));
+      expect(await node.exists(pv.spec!.hostPath!.path)).toBe(false);
+    },
+  );
+
+  test(
+    "the cluster has exactly one default class and a claim without storageClassName gets it",
+    { meta: { claims: ["SC-3"], upstream: ["[sig-storage] Dynamic Provisioning DynamicProvisioner Default should create and delete default persistent volumes [Slow]"] } },
+    async ({ k }) => {
+      const [standard] = await k.wait(defaultStorageClasses(1));
+      if (k.cluster.provider === "local") expect(standard!.metadata.name).toBe("standard");
+
+      // Admission fills the class in at creation.
+      const claim = await k.applyOne<PersistentVolumeClaim>("storage/claim-without-class.yaml");
+      expect(claim.spec!.storageClassName).toBe(standard!.metadata.name);
+
+      // And that class's provisioner serves it (a pod using it covers WaitForFirstConsumer classes).
+      await k.applyOne("storage/pod-using-claim.yaml");
+      const bound = await k.wait(pvcBound(claim.ref));
+      const pv = await k.get<PersistentVolume>(pvNamed(bound.spec!.volumeName!));
+      expect(pv).toMatchObject({
+        metadata: { annotations: { "pv.kubernetes.io/provisioned-by": standard!.provisioner } },
+        spec: { storageClassName: standard!.metadata.name },
+      });
+    },
+  );
+
+  test(
+    "with two default classes a claim without storageClassName gets the newest",
+    { meta: { claims: ["SC-3"], upstream: [] } },
+    async ({ k }) => {
+      const [standard] = await keepDefaults(k);
+      const added = await k.applyOne<StorageClass>("storage/class-default.yaml");
+      const both = await k.wait(defaultStorageClasses(2));
+      expect(both.map((sc) => sc.metadata.name).sort()).toEqual([standard!.metadata.name, added.metadata.name].sort());
+
+      const claim = await k.applyOne<PersistentVolumeClaim>("storage/claim-without-class.yaml");
+      expect(claim.spec!.storageClassName).toBe(added.metadata.name);
+    },
+  );
+
+  test(
+    "without a default class a claim without storageClassName stays Pending; a default class created later is assigned to it",
+    {
+      meta: {
+        claims: ["SC-3"],
+        upstream: [
+          "[sig-storage] Dynamic Provisioning DynamicProvisioner Default should be disabled by removing the default annotation [Serial] [Disruptive]",
+          "[sig-storage] Persistent Volume Claim and StorageClass Retroactive StorageClass assignment should assign default SC to PVCs that have no SC set",
+        ],
+      },
+    },
+    async ({ k }) => {
+      k.requires("hostPathProvisioner", noHostPath);
+      const defaults = await keepDefaults(k);
+      await Promise.all(defaults.map((sc) => k.patch(sc, { metadata: { annotations: { [defaultClassAnnotation]: null } } }, "merge")));
+      await k.wait(defaultStorageClasses(0));
+
+      const claim = await k.applyOne<PersistentVolumeClaim>("storage/claim-without-class.yaml");
+      expect(claim.spec!.storageClassName).toBeUndefined();
+      await k.never(matches<PersistentVolumeClaim>(claim.ref, "to get a class or a volume", (c) => Boolean(c.spec?.storageClassName) || c.status?.phase === "Bound"));
+
+      const added = await k.applyOne<StorageClass>("storage/class-default.yaml");
+      await k.wait(pvcClassAssigned(claim.ref, added.metadata.name!));
+      await k.wait(pvcBound(claim.ref));
+    },
+  );
+
+  test(
+    "a class whose provisioner is not running leaves its claim Pending with an ExternalProvisioning event",
+    { meta: { claims: ["SC-4"], upstream: ["[sig-storage] Dynamic Provisioning DynamicProvisioner External should let an external dynamic provisioner create and delete persistent volumes [Slow]"] } },
+    async ({ k }) => {
+      const [, c] = await k.apply("storage/class-no-provisioner-running.yaml");
+      const claim = refTo(c!);
+
+      const [, event] = await Promise.all([
+        k.never(pvcPhase(claim, "Bound")),
+        k.wait(eventFor(claim, "ExternalProvisioning", /example\.com\/not-running/)),
+      ]);
+      expect(event).toMatchObject({ type: "Normal", involvedObject: { kind: "PersistentVolumeClaim", name: "data" } });
+      expect(await k.get(claim)).toMatchObject({ status: { phase: "Pending" } });
+    },
+  );
+
+  test(
+    "an Immediate claim is bound before any pod exists; a WaitForFirstConsumer claim waits for the first pod using it",
+    { meta: { claims: ["SC-1"], upstream: [] } },
+    async ({ k }) => {
+      k.requires("hostPathProvisioner", noHostPath);
+      const objs = await k.apply("storage/binding-modes.yaml");
+      const [, , early, late] = objs.map(refTo);
+
+      await k.wait(pvcBound(early!));
+      await Promise.all([k.never(pvcPhase(late!, "Bound")), k.wait(eventFor(late!, "WaitForFirstConsumer"))]);
+
+      const pod = await k.applyOne("storage/pod-using-claim.yaml");
+      const bound = await k.wait(pvcBound(late!));
+      const running = await k.wait(podPhase(pod.ref, "Running"));
+      expect(bound.metadata.annotations).toMatchObject({ "volume.kubernetes.io/selected-node": running.spec!.nodeName });
+    },
+  );
+});
