@@ -9,6 +9,8 @@ export const timeouts = {
   jobCompletion: 120_000,
   /** The garbage collector removes dependents of a deleted owner. */
   garbageCollection: 60_000,
+  /** Pods bound to a deleted node: the pod GC's 40 s quarantine plus its 20 s period, with slack. */
+  podGarbageCollection: 100_000,
   /** A CronJob's next minute boundary, plus the controller's reaction. */
   cronMinute: 95_000,
   /** PV binder and reclaim (the binder resyncs every 15 s by default). */

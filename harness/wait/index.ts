@@ -4,4 +4,6 @@ export * from "./objects.js";
 export * from "./workloads.js";
 export * from "./storage.js";
 export * from "./autoscaling.js";
+export * from "./nodes.js";
+export * from "./quota.js";
 export { waitFor, never, WaitError, type Condition } from "./wait.js";

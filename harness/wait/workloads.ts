@@ -86,3 +86,78 @@ export function daemonSetReady(ds: Ref, n: number) {
     return s.desiredNumberScheduled === n && s.currentNumberScheduled === n && s.numberReady === n && (s.updatedNumberScheduled ?? n) === n ? met(d) : notYet();
   });
 }
+
+/** The Job has condition Suspended=True (a suspended Job runs no pods). */
+export function jobSuspended(job: Ref) {
+  return onObject<Job>(job, "to be Suspended", "controller", (j) => (conditionOf(j, "Suspended")?.status === "True" ? met(j!) : notYet()));
+}
+
+/** At least n Jobs controlled by the owner (a CronJob) exist; returns them oldest first. */
+export function jobsOwnedBy(owner: Ref, n: number, timeout: "controller" | "cronMinute" = "cronMinute") {
+  return onList<Job>({ apiVersion: "batch/v1", kind: "Job", namespace: owner.namespace }, `${n} Jobs owned by ${owner.kind} ${owner.name}`, timeout, (jobs) => {
+    const mine = jobs
+      .filter((j) => j.metadata?.ownerReferences?.some((o) => o.kind === owner.kind && o.name === owner.name && o.controller))
+      .sort((a, b) => String(a.metadata?.creationTimestamp).localeCompare(String(b.metadata?.creationTimestamp)) || String(a.metadata?.name).localeCompare(String(b.metadata?.name)));
+    return mine.length >= n ? met(mine) : notYet();
+  });
+}
+
+/** A Job owned by the CronJob other than the ones named exists (the next tick's Job). */
+export function anotherJobOwnedBy(owner: Ref, than: string[]) {
+  return onList<Job, Job>({ apiVersion: "batch/v1", kind: "Job", namespace: owner.namespace }, `a Job owned by ${owner.kind} ${owner.name} other than ${than.join(", ")}`, "cronMinute", (jobs) => {
+    const next = jobs.find((j) => !than.includes(j.metadata?.name ?? "") && j.metadata?.ownerReferences?.some((o) => o.kind === owner.kind && o.name === owner.name && o.controller));
+    return next ? met(next) : notYet();
+  });
+}
+
+/** A Running and Ready pod owned by the object is bound to the node; returns it. */
+export function readyPodOn(owner: Ref, node: string) {
+  return onList<Pod, Pod>({ apiVersion: "v1", kind: "Pod", namespace: owner.namespace }, `a ready pod of ${owner.kind} ${owner.name} on node ${node}`, "controller", (pods) => {
+    const hit = ownedPods(pods, owner).find(
+      (p) => p.spec?.nodeName === node && !p.metadata?.deletionTimestamp && p.status?.phase === "Running" && conditionOf(p, "Ready")?.status === "True",
+    );
+    return hit ? met(hit) : notYet();
+  });
+}
+
+/**
+ * No pod owned by the object is bound to the node. Pods of a deleted node are removed by the pod
+ * garbage collector after its quarantine, hence the longer row when `timeout` says so.
+ */
+export function noPodOn(owner: Ref, node: string, timeout: "controller" | "podGarbageCollection" = "controller") {
+  return onList<Pod>({ apiVersion: "v1", kind: "Pod", namespace: owner.namespace }, `no pod of ${owner.kind} ${owner.name} on node ${node}`, timeout, (pods) =>
+    ownedPods(pods, owner).some((p) => p.spec?.nodeName === node) ? notYet() : met([]),
+  );
+}
+
+/**
+ * After their owner was deleted, each of the named pods is either gone or no longer has a
+ * controller reference: which of the two the garbage collector chose is the answer.
+ */
+export function podsReleasedOrDeleted(namespace: string, names: string[]) {
+  return onList<Pod, { kept: string[]; deleted: string[] }>(
+    { apiVersion: "v1", kind: "Pod", namespace },
+    `pods ${names.join(", ")} to be either deleted or released by their owner`,
+    "garbageCollection",
+    (pods) => {
+      const byName = new Map(pods.map((p) => [p.metadata?.name, p]));
+      const kept: string[] = [];
+      const deleted: string[] = [];
+      for (const n of names) {
+        const p = byName.get(n);
+        if (!p) deleted.push(n);
+        else if (p.metadata?.ownerReferences?.some((o) => o.controller)) return notYet();
+        else kept.push(n);
+      }
+      return met({ kept, deleted });
+    },
+  );
+}
+
+/**
+ * Milliseconds from now until `slackMs` past the next minute boundary: the window of a negative
+ * that must span a CronJob's next tick ("no Job appears at the next minute").
+ */
+export function pastNextMinute(slackMs = 15_000): number {
+  return 60_000 - (Date.now() % 60_000) + slackMs;
+}

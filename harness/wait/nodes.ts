@@ -1,0 +1,52 @@
+// Waits on Nodes and on the Events that tell who did what to a pod.
+import type { KubeObject } from "../api.js";
+import type { Node } from "../kinds.js";
+import { conditionOf, met, notYet, onList, onObject } from "./conditions.js";
+
+/** Taints a DaemonSet pod tolerates by default (the controller adds these tolerations). */
+const daemonTolerated = new Set([
+  "node.kubernetes.io/not-ready",
+  "node.kubernetes.io/unreachable",
+  "node.kubernetes.io/disk-pressure",
+  "node.kubernetes.io/memory-pressure",
+  "node.kubernetes.io/pid-pressure",
+  "node.kubernetes.io/unschedulable",
+]);
+
+/** A node is eligible for a plain DaemonSet pod: Ready, and no taint it does not tolerate. */
+function eligible(n: Node): boolean {
+  if (conditionOf(n, "Ready")?.status !== "True" || n.metadata.deletionTimestamp) return false;
+  return (n.spec?.taints ?? []).every((t) => t.effect === "PreferNoSchedule" || daemonTolerated.has(t.key));
+}
+
+/** The nodes a DaemonSet without selector or tolerations should cover (at least one); sorted by name. */
+export function eligibleNodes() {
+  return onList<Node, Node[]>({ apiVersion: "v1", kind: "Node" }, "at least one Ready node without a taint a DaemonSet pod does not tolerate", "api", (nodes) => {
+    const ok = nodes.filter(eligible).sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
+    return ok.length > 0 ? met(ok) : notYet();
+  });
+}
+
+/** The node is Ready (a fake node's simulated kubelet reported in). */
+export function nodeReady(name: string) {
+  return onObject<Node>({ apiVersion: "v1", kind: "Node", name }, "to be Ready", "controller", (n) => (conditionOf(n, "Ready")?.status === "True" ? met(n!) : notYet()));
+}
+
+export interface CoreEvent extends KubeObject {
+  reason?: string;
+  message?: string;
+  type?: string;
+  involvedObject?: { kind?: string; name?: string; namespace?: string };
+  source?: { component?: string };
+  reportingComponent?: string;
+}
+
+/** An Event with the reason about the object (e.g. Scheduled about a pod); returns the Event. */
+export function eventAbout(obj: { kind: string; name: string; namespace?: string }, reason: string) {
+  return onList<CoreEvent, CoreEvent>(
+    { apiVersion: "v1", kind: "Event", namespace: obj.namespace, fieldSelector: `involvedObject.kind=${obj.kind},involvedObject.name=${obj.name},reason=${reason}` },
+    `an Event ${reason} about ${obj.kind} ${obj.name}`,
+    "controller",
+    (events) => (events[0] ? met(events[0]) : notYet()),
+  );
+}

@@ -1,0 +1,150 @@
+import { describe, expect } from "vitest";
+import { parameter } from "allure-js-commons";
+import { test } from "../../harness/test.js";
+import {
+  anotherJobOwnedBy,
+  atLeast,
+  count,
+  deleted,
+  eventAbout,
+  jobActive,
+  jobComplete,
+  jobsOwnedBy,
+  matches,
+  noPodsOwnedBy,
+  pastNextMinute,
+  podsOwnedBy,
+  refTo,
+} from "../../harness/wait/index.js";
+import type { CronJob, Job } from "../../harness/kinds.js";
+import { maxConcurrent } from "../../harness/timeline.js";
+
+const scheduledAt = "batch.kubernetes.io/cronjob-scheduled-timestamp";
+
+/** The scheduled time of a CronJob's Job, in whole minutes since the epoch (the name's suffix). */
+const minuteOf = (job: Job) => Date.parse(job.metadata.annotations![scheduledAt]!) / 60_000;
+
+/** The CronJob fixture with the policy, whose Jobs run for `seconds` (simulated and real containers alike). */
+const longRunning = (seconds: number, policy: "Forbid" | "Replace") => (c: CronJob) => {
+  c.spec!.concurrencyPolicy = policy;
+  const pod = c.spec!.jobTemplate.spec!.template;
+  pod.metadata!.annotations!["kubeproof.dev/run-duration"] = `${seconds}s`;
+  pod.spec!.containers[0]!.command = ["sh", "-c", `sleep ${seconds}`];
+};
+
+// Every test waits for minute boundaries: they run side by side (the suite's default, kept explicit
+// here) so the file takes about as long as its slowest test (two ticks), not the sum.
+describe("CronJob", { concurrent: true }, () => {
+  test(
+    "creates a Job at each minute boundary, named after its scheduled minute",
+    { meta: { claims: ["CRON-1"], upstream: ["[sig-apps] CronJob should schedule multiple jobs concurrently"] } },
+    async ({ k }) => {
+      const cj = await k.applyOne<CronJob>("workloads/cronjob.yaml");
+      const name = cj.metadata.name!;
+
+      const [first] = await k.wait(jobsOwnedBy(cj.ref, 1));
+      const second = await k.wait(anotherJobOwnedBy(cj.ref, [first!.metadata.name!]));
+
+      // <cronjob>-<scheduled time in minutes since the epoch>, on consecutive minutes.
+      const m1 = minuteOf(first!);
+      const m2 = minuteOf(second);
+      expect(Number.isInteger(m1)).toBe(true);
+      expect(first!.metadata.name).toBe(`${name}-${m1}`);
+      expect(second.metadata.name).toBe(`${name}-${m2}`);
+      expect(m2).toBe(m1 + 1);
+      // Each Job is created shortly after its minute boundary (controller reaction, not a minute late).
+      for (const [job, minute] of [[first!, m1], [second, m2]] as const) {
+        const lag = Date.parse(job.metadata.creationTimestamp!) - minute * 60_000;
+        expect(lag).toBeGreaterThanOrEqual(0);
+        expect(lag).toBeLessThan(15_000);
+      }
+
+      // status.lastScheduleTime advances to each tick in turn.
+      const tick2 = new Date(m2 * 60_000).toISOString().replace(".000Z", "Z");
+      await k.wait(matches<CronJob>(cj.ref, `to have lastScheduleTime ${tick2}`, (c) => String(c.status?.lastScheduleTime) === tick2));
+      const seen = k.timeline
+        .of("CronJob")[0]!
+        .states.map((s) => /lastSchedule=(\S+)/.exec(s.state)![1])
+        .filter((v, i, all) => v !== "-" && v !== all[i - 1]);
+      expect(seen).toEqual([new Date(m1 * 60_000).toISOString().replace(".000Z", "Z"), tick2]);
+    },
+  );
+
+  test(
+    "deleting a CronJob deletes its Jobs and their pods, and no Job appears afterwards",
+    { meta: { claims: ["CRON-2"], upstream: [] } },
+    async ({ k }) => {
+      const cj = await k.applyOne<CronJob>("workloads/cronjob.yaml");
+      const [job] = await k.wait(jobsOwnedBy(cj.ref, 1));
+      await k.wait(jobComplete(refTo(job!)));
+      await k.wait(podsOwnedBy(refTo(job!), 1));
+
+      // No propagation policy: the apiserver's default for batch/v1 CronJobs is background.
+      await k.delete(cj);
+      await k.wait(deleted(cj.ref));
+
+      await k.wait(count({ apiVersion: "batch/v1", kind: "Job", namespace: k.ns }, 0, "garbageCollection"));
+      await k.wait(count({ apiVersion: "v1", kind: "Pod", namespace: k.ns }, 0, "garbageCollection"));
+      await k.never(atLeast({ apiVersion: "batch/v1", kind: "Job", namespace: k.ns }, 1), pastNextMinute());
+    },
+  );
+
+  test(
+    "with concurrencyPolicy Forbid a running Job blocks the next tick's Job",
+    { meta: { claims: ["CRON-1"], upstream: ["[sig-apps] CronJob should not schedule new jobs when ForbidConcurrent"] } },
+    async ({ k }) => {
+      const cj = await k.applyOne<CronJob>("workloads/cronjob.yaml", longRunning(150, "Forbid"));
+      const [job] = await k.wait(jobsOwnedBy(cj.ref, 1));
+      await k.wait(jobActive(refTo(job!), 1));
+
+      await k.never(jobsOwnedBy(cj.ref, 2), pastNextMinute());
+
+      // The tick did come: the controller says why it started nothing.
+      const skipped = await k.wait(eventAbout({ kind: "CronJob", name: cj.metadata.name!, namespace: k.ns }, "JobAlreadyActive"));
+      expect(skipped).toMatchObject({ type: "Normal" });
+      expect((await k.get<Job>(job!)).status).toMatchObject({ active: 1 });
+      expect((await k.get<CronJob>(cj)).status?.active).toEqual([expect.objectContaining({ name: job!.metadata.name })]);
+    },
+  );
+
+  test(
+    "with concurrencyPolicy Replace the running Job is deleted and replaced at the next tick",
+    { meta: { claims: ["CRON-1"], upstream: ["[sig-apps] CronJob should replace jobs when ReplaceConcurrent"] } },
+    async ({ k }) => {
+      const cj = await k.applyOne<CronJob>("workloads/cronjob.yaml", longRunning(150, "Replace"));
+      const [first] = await k.wait(jobsOwnedBy(cj.ref, 1));
+      await k.wait(jobActive(refTo(first!), 1));
+
+      const second = await k.wait(anotherJobOwnedBy(cj.ref, [first!.metadata.name!]));
+      await k.wait(deleted(refTo(first!)));
+      await k.wait(noPodsOwnedBy(refTo(first!)));
+      await k.wait(jobActive(refTo(second), 1));
+
+      expect(minuteOf(second)).toBe(minuteOf(first!) + 1);
+      // The old Job was gone before the new one was created.
+      expect(maxConcurrent(k.timeline.of("Job"))).toBe(1);
+    },
+  );
+
+  test(
+    "successfulJobsHistoryLimit 1 keeps only the newest finished Job and deletes the older one with its pods",
+    { meta: { claims: ["CRON-1"], upstream: ["[sig-apps] CronJob should delete successful finished jobs with limit of one successful job"] } },
+    async ({ k }) => {
+      const cj = await k.applyOne<CronJob>("workloads/cronjob.yaml", (c) => {
+        c.spec!.successfulJobsHistoryLimit = 1;
+      });
+      const [first] = await k.wait(jobsOwnedBy(cj.ref, 1));
+      await k.wait(jobComplete(refTo(first!)));
+      await k.wait(podsOwnedBy(refTo(first!), 1));
+
+      const second = await k.wait(anotherJobOwnedBy(cj.ref, [first!.metadata.name!]));
+      await k.wait(jobComplete(refTo(second)));
+
+      await k.wait(deleted(refTo(first!)));
+      await k.wait(noPodsOwnedBy(refTo(first!)));
+      const left = await k.wait(count<Job>({ apiVersion: "batch/v1", kind: "Job", namespace: k.ns }, 1));
+      expect(left.map((j) => j.metadata.name)).toEqual([second.metadata.name]);
+      await parameter("finished Jobs kept", left.map((j) => j.metadata.name).join(", "));
+    },
+  );
+});

@@ -1,0 +1,213 @@
+// Serial group: these tests add, cordon and label nodes. Each change undoes itself (harness/nodes.ts).
+import { describe, expect } from "vitest";
+import { parameter } from "allure-js-commons";
+import { test } from "../../harness/test.js";
+import {
+  daemonSetReady,
+  deleted,
+  eligibleNodes,
+  eventAbout,
+  matches,
+  noPodOn,
+  noPodsOwnedBy,
+  podsOwnedBy,
+  readyPodOn,
+} from "../../harness/wait/index.js";
+import { addFakeNode, cordon, labelNode } from "../../harness/nodes.js";
+import { nodeCoverage } from "../../harness/rollout.js";
+import type { DaemonSet, Node, Pod } from "../../harness/kinds.js";
+
+const names = (nodes: Node[]) => nodes.map((n) => n.metadata.name!);
+const nodesOf = (pods: Pod[]) => pods.map((p) => p.spec?.nodeName).sort();
+
+describe("DaemonSet", { concurrent: false }, () => {
+  test(
+    "runs one pod on every eligible node; desired = current = ready = node count",
+    { meta: { claims: ["DS-1"], upstream: ["[sig-apps] Daemon set [Serial] should run and stop simple daemon"] } },
+    async ({ k }) => {
+      const nodes = await k.wait(eligibleNodes());
+      const ds = await k.applyOne<DaemonSet>("workloads/daemonset.yaml");
+
+      const ready = await k.wait(daemonSetReady(ds.ref, nodes.length));
+      expect(ready.status).toMatchObject({
+        desiredNumberScheduled: nodes.length,
+        currentNumberScheduled: nodes.length,
+        numberReady: nodes.length,
+        numberAvailable: nodes.length,
+        numberMisscheduled: 0,
+      });
+      const pods = await k.wait(podsOwnedBy(ds.ref, nodes.length));
+      expect(nodesOf(pods)).toEqual(names(nodes));
+      // No pod was made and thrown away on the way.
+      expect(k.timeline.pods((e) => e.owner === `DaemonSet/${ds.metadata.name}`)).toHaveLength(nodes.length);
+      await parameter("eligible nodes", names(nodes).join(", "));
+    },
+  );
+
+  test(
+    "a node added to the cluster gets a pod; when it is removed its pod goes",
+    { meta: { claims: ["DS-2"], upstream: [] } },
+    async ({ k }) => {
+      k.requires("fakeNodes", "adds and removes a node through the API");
+      const nodes = await k.wait(eligibleNodes());
+      const ds = await k.applyOne<DaemonSet>("workloads/daemonset.yaml");
+      await k.wait(daemonSetReady(ds.ref, nodes.length));
+
+      const node = await addFakeNode(k);
+      const pod = await k.wait(readyPodOn(ds.ref, node.metadata.name!));
+      await k.wait(daemonSetReady(ds.ref, nodes.length + 1));
+
+      await k.delete(node.ref);
+      await k.wait(deleted(node.ref, "api"));
+      // The pod GC removes pods bound to a node that no longer exists (after its quarantine);
+      // the DaemonSet's counts follow.
+      await k.wait(noPodOn(ds.ref, node.metadata.name!, "podGarbageCollection"));
+      await k.wait(daemonSetReady(ds.ref, nodes.length));
+      // The pod GC first marks the pod Failed (condition DisruptionTarget), then deletes it.
+      expect(k.timeline.pods((e) => e.name === pod.metadata.name)).toEqual([expect.objectContaining({ outcome: "Failed", deleted: expect.any(Number) })]);
+    },
+  );
+
+  test(
+    "deleting a DaemonSet deletes its pods",
+    { meta: { claims: ["DS-3"], upstream: ["[sig-apps] Daemon set [Serial] should run and stop simple daemon"] } },
+    async ({ k }) => {
+      const nodes = await k.wait(eligibleNodes());
+      const ds = await k.applyOne<DaemonSet>("workloads/daemonset.yaml");
+      await k.wait(daemonSetReady(ds.ref, nodes.length));
+      await k.wait(podsOwnedBy(ds.ref, nodes.length));
+
+      // No propagation policy: the apiserver's default for apps/v1 DaemonSets is background.
+      await k.delete(ds);
+      await k.wait(deleted(ds.ref));
+
+      await k.wait(noPodsOwnedBy(ds.ref));
+    },
+  );
+
+  test(
+    "the default scheduler binds each pod through a required node affinity on metadata.name",
+    { meta: { claims: ["DS-4"], upstream: [] } },
+    async ({ k }) => {
+      const nodes = await k.wait(eligibleNodes());
+      const ds = await k.applyOne<DaemonSet>("workloads/daemonset.yaml");
+      await k.wait(daemonSetReady(ds.ref, nodes.length));
+      const pods = await k.wait(podsOwnedBy(ds.ref, nodes.length));
+
+      for (const pod of pods) {
+        const node = pod.spec!.nodeName!;
+        expect(pod.spec).toMatchObject({
+          schedulerName: "default-scheduler",
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: [node] }] }],
+              },
+            },
+          },
+        });
+        // The controller created the pod unbound; the scheduler's binding set spec.nodeName.
+        const life = k.timeline.pods((e) => e.name === pod.metadata.name)[0]!;
+        expect(life.states[0]!.state).toBe("Pending");
+        const scheduled = await k.wait(eventAbout({ kind: "Pod", name: pod.metadata.name!, namespace: k.ns }, "Scheduled"));
+        expect(scheduled).toMatchObject({ reportingComponent: "default-scheduler", message: `Successfully assigned ${k.ns}/${pod.metadata.name} to ${node}` });
+      }
+      expect(nodesOf(pods)).toEqual(names(nodes));
+    },
+  );
+
+  test(
+    "a cordoned node keeps its pod, and a new DaemonSet still places a pod there",
+    { meta: { claims: ["DS-5"], upstream: [] } },
+    async ({ k }) => {
+      const nodes = await k.wait(eligibleNodes());
+      const target = nodes[0]!.metadata.name!;
+      const before = await k.applyOne<DaemonSet>("workloads/daemonset.yaml");
+      await k.wait(daemonSetReady(before.ref, nodes.length));
+
+      await cordon(k, target);
+      await k.wait(
+        matches<Node>({ apiVersion: "v1", kind: "Node", name: target }, "to carry the taint node.kubernetes.io/unschedulable:NoSchedule", (n) =>
+          (n.spec?.taints ?? []).some((t) => t.key === "node.kubernetes.io/unschedulable" && t.effect === "NoSchedule"),
+        ),
+      );
+      await k.never(noPodOn(before.ref, target));
+
+      const after = await k.applyOne<DaemonSet>("workloads/daemonset.yaml", (d) => {
+        d.metadata.name = "agent-after-cordon";
+        d.spec!.selector.matchLabels = { app: "agent-after-cordon" };
+        d.spec!.template.metadata!.labels = { app: "agent-after-cordon" };
+      });
+      const pod = await k.wait(readyPodOn(after.ref, target));
+      await k.wait(daemonSetReady(after.ref, nodes.length));
+      expect(pod.spec?.tolerations).toContainEqual({ key: "node.kubernetes.io/unschedulable", operator: "Exists", effect: "NoSchedule" });
+    },
+  );
+
+  test(
+    "pods of a DaemonSet with a priorityClassName carry that class's priority",
+    { meta: { claims: ["DS-6"], upstream: [] } },
+    async ({ k }) => {
+      const nodes = await k.wait(eligibleNodes());
+      const objs = await k.apply("workloads/daemonset-priority.yaml");
+      const pc = objs.find((o) => o.kind === "PriorityClass")!;
+      const ds = objs.find((o) => o.kind === "DaemonSet")! as DaemonSet;
+      const ref = { apiVersion: "apps/v1", kind: "DaemonSet", name: ds.metadata.name!, namespace: k.ns };
+
+      await k.wait(daemonSetReady(ref, nodes.length));
+      const pods = await k.wait(podsOwnedBy(ref, nodes.length));
+      for (const pod of pods) expect(pod.spec).toMatchObject({ priorityClassName: pc.metadata.name, priority: 1_000_000 });
+      // Only that the priority is applied; preemption by DaemonSet pods is not exercised here.
+      await parameter("observed", `every pod has priority ${pods[0]!.spec!.priority} from ${pc.metadata.name} and was scheduled by ${pods[0]!.spec!.schedulerName}`);
+    },
+  );
+
+  test(
+    "pods leave nodes that no longer match the nodeSelector",
+    { meta: { claims: ["DS-1"], upstream: ["[sig-apps] Daemon set [Serial] should run and stop complex daemon"] } },
+    async ({ k }) => {
+      const nodes = await k.wait(eligibleNodes());
+      expect(nodes.length, "needs two eligible nodes").toBeGreaterThanOrEqual(2);
+      const [keep, drop] = names(nodes) as [string, string];
+      const label = `kubeproof.dev/agent-${k.suffix}`;
+      await labelNode(k, keep, { [label]: "yes" });
+      await labelNode(k, drop, { [label]: "yes" });
+
+      const ds = await k.applyOne<DaemonSet>("workloads/daemonset.yaml", (d) => {
+        d.spec!.template.spec!.nodeSelector = { [label]: "yes" };
+      });
+      await k.wait(daemonSetReady(ds.ref, 2));
+      expect(nodesOf(await k.wait(podsOwnedBy(ds.ref, 2)))).toEqual([keep, drop].sort());
+
+      await labelNode(k, drop, { [label]: null });
+
+      await k.wait(noPodOn(ds.ref, drop));
+      await k.wait(daemonSetReady(ds.ref, 1));
+      await k.wait(readyPodOn(ds.ref, keep));
+    },
+  );
+
+  test(
+    "a template change replaces the pods one node at a time with maxUnavailable 1",
+    { meta: { claims: ["DS-1"], upstream: ["[sig-apps] Daemon set [Serial] should update pod when spec was updated and update strategy is RollingUpdate"] } },
+    async ({ k }) => {
+      const nodes = await k.wait(eligibleNodes());
+      const ds = await k.applyOne<DaemonSet>("workloads/daemonset.yaml"); // RollingUpdate, maxUnavailable 1
+      await k.wait(daemonSetReady(ds.ref, nodes.length));
+      const old = (await k.wait(podsOwnedBy(ds.ref, nodes.length))).map((p) => p.metadata.name);
+
+      await k.patch(ds, { spec: { template: { metadata: { annotations: { "kubeproof.dev/revision": "2" } } } } });
+
+      await k.wait(daemonSetReady(ds.ref, nodes.length));
+      await k.wait(
+        matches<DaemonSet>(ds.ref, "to have every pod of the new revision available", (d) => d.status?.updatedNumberScheduled === nodes.length && d.status?.numberAvailable === nodes.length),
+      );
+      const lives = k.timeline.pods((e) => e.owner === `DaemonSet/${ds.metadata.name}`);
+      expect(lives.filter((l) => old.includes(l.name)).map((l) => l.outcome)).toEqual(old.map(() => "Deleted"));
+      expect(lives).toHaveLength(2 * nodes.length);
+
+      const coverage = nodeCoverage(k.timeline.entries(), `DaemonSet/${ds.metadata.name}`, names(nodes));
+      expect(coverage).toMatchObject({ baseline: true, maxUncovered: 1 });
+    },
+  );
+});
