@@ -24,6 +24,9 @@ export default defineConfig({
   test: {
     // Tests of a file run concurrently (each has its own namespace); see the serial group below.
     sequence: { concurrent: true },
+    // Spec files spend their time waiting on controllers, not on CPU: run them all at once
+    // (vitest's default is one worker per spare core, i.e. one file at a time on 2 cores).
+    maxWorkers: 10,
     outputFile: { junit: `${reports}/junit.xml` },
     reporters: [
       "default",

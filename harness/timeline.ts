@@ -49,10 +49,13 @@ export function lifetimes(entries: TimelineEntry[], kind = "Pod", filter: (e: Ti
     const phase = e.state.split(" ")[0]!;
     if (l.states.at(-1)?.state !== e.state) l.states.push({ t: e.t, state: e.state });
     if (phase === "Running" && l.running === undefined) l.running = e.t;
-    if (l.ended === undefined && (terminal.has(phase) || e.type === "DELETED")) {
+    // A pod whose deletion began before it finished ended by deletion, whatever phase a real
+    // kubelet reports while its containers stop (exit 143 -> Failed, or 0 -> Succeeded).
+    const terminating = / terminating\b/.test(e.state);
+    if (l.ended === undefined && (terminal.has(phase) || terminating || e.type === "DELETED")) {
       l.ended = e.t;
       l.endedSeq = e.seq;
-      l.outcome = terminal.has(phase) ? phase : "Deleted";
+      l.outcome = terminal.has(phase) && !terminating ? phase : "Deleted";
     }
     if (e.type === "DELETED") l.deleted = e.t;
   }

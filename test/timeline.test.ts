@@ -32,6 +32,12 @@ describe("timeline analysis", () => {
     expect(strictlySequential(ls)).toEqual({ ok: false, why: "a ended Failed, not Succeeded" });
   });
 
+  it("counts a pod deleted while running as Deleted, whatever phase its kubelet reports after", () => {
+    seq = 0;
+    const entries = [e("a", "Running on n1", "ADDED"), e("a", "Running terminating on n1"), e("a", "Failed terminating on n1"), e("a", "Failed terminating on n1", "DELETED")];
+    expect(lifetimes(entries).map((l) => l.outcome)).toEqual(["Deleted"]);
+  });
+
   it("draws one bar row per pod in a self-contained SVG", () => {
     seq = 0;
     const svg = timelineSvg([e("a", "Running", "ADDED"), e("a", "Succeeded"), e("b<x>", "Pending", "ADDED")], "t & t");
