@@ -72,6 +72,10 @@ export class KindProvider implements Provider {
   }
 
   async up(): Promise<ClusterInfo> {
+    if (process.env.KUBEPROOF_EXTRA_ARGS) {
+      // Silently ignoring it would make a "broken cluster" run pass on a healthy one.
+      throw new Error("KUBEPROOF_EXTRA_ARGS is applied by the local provider only; the kind provider would ignore it. Unset it or use KUBEPROOF_PROVIDER=local");
+    }
     const phases: Record<string, number> = {};
     let t = Date.now();
     progress("kind: checking the Docker engine, kind and the node image (cold builds take 10-30 min, cached afterwards)");
