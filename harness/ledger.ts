@@ -41,7 +41,8 @@ function firstLine(s: string | undefined): string {
 }
 
 export function buildLedger(all: ResultLike[], providers?: string[]): LedgerRow[] {
-  const results = latest(all);
+  // Only conformance results carry a provider; anything else (a stray unit result) is not evidence.
+  const results = latest(all.filter((r) => r.parameters?.some((p) => p.name === "provider")));
   const provs = providers ?? [...new Set(results.map(providerOf))].sort();
   const rows: LedgerRow[] = [];
   for (const [id, claim] of Object.entries(claims) as [ClaimId, (typeof claims)[ClaimId]][]) {

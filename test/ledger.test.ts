@@ -38,6 +38,12 @@ describe("claims ledger", () => {
     expect(ledgerMarkdown(rows)).toContain("1 confirmed, 2 contradicted");
   });
 
+  it("takes no evidence from results without a provider (unit tests)", () => {
+    const stray = { ...r("unit", "failed", "JOB-2"), parameters: [] };
+    expect(buildLedger([stray]).some((x) => x.verdict === "contradicted")).toBe(false);
+    expect(new Set(buildLedger([stray, r("seq", "passed", "JOB-2")]).map((x) => x.provider))).toEqual(new Set(["local"]));
+  });
+
   it("uses the newest result of a test per provider", () => {
     const rows = latest([r("t", "failed", "JOB-2", "local", 1), r("t", "passed", "JOB-2", "local", 2), r("t", "failed", "JOB-2", "kind", 3)]);
     expect(rows.map((x) => x.status).sort()).toEqual(["failed", "passed"]);

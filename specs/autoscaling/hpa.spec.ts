@@ -143,7 +143,7 @@ describe("HorizontalPodAutoscaler", () => {
 
   test(
     "an HPA on memory scales out on memory use while CPU is idle",
-    { meta: { claims: ["HPA-7"], upstream: ["[sig-autoscaling] [Feature:HPA] Horizontal pod autoscaling (scale resource: Memory) Deployment (Pod Resource) Should scale from 1 pod to 3 pods and then from 3 pods to 5 pods using Average Value for aggregation"] } },
+    { meta: { claims: ["HPA-7", "EX-1"], upstream: ["[sig-autoscaling] [Feature:HPA] Horizontal pod autoscaling (scale resource: Memory) Deployment (Pod Resource) Should scale from 1 pod to 3 pods and then from 3 pods to 5 pods using Average Value for aggregation"] } },
     async ({ k }) => {
       k.requires("simulatedUsage", simulated);
       // 90Mi per pod against an average of 50Mi asks for 2 replicas; CPU (20%) asks for 1.
