@@ -115,7 +115,7 @@ export class KindProvider implements Provider {
       owned: !this.keep,
       phases,
       runId: "",
-      capabilities: { containerRuntime: true, simulatedUsage: false, fakeNodes: false, hostPathProvisioner: true, nodeFilesystem: "docker-exec" },
+      capabilities: { containerRuntime: true, simulatedUsage: false, fakeNodes: false, hostPathProvisioner: true, controllerManagerFiles: false, nodeFilesystem: "docker-exec" },
     };
   }
 

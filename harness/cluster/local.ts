@@ -122,7 +122,7 @@ export class LocalProvider implements Provider {
       owned: !this.keep,
       phases,
       runId: "",
-      capabilities: { containerRuntime: false, simulatedUsage: true, fakeNodes: true, hostPathProvisioner: true, nodeFilesystem: "host" },
+      capabilities: { containerRuntime: false, simulatedUsage: true, fakeNodes: true, hostPathProvisioner: true, controllerManagerFiles: true, nodeFilesystem: "host" },
     };
   }
 

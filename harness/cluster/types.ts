@@ -10,6 +10,12 @@ export interface Capabilities {
   fakeNodes: boolean;
   /** The in-tree kubernetes.io/host-path provisioner runs in the controller manager. */
   hostPathProvisioner: boolean;
+  /**
+   * The test process sees the controller manager's filesystem, where the in-tree hostPath
+   * provisioner creates and the deleter removes directories (local: it runs on this host; kind:
+   * it runs in a shell-less container inside the control-plane node).
+   */
+  controllerManagerFiles: boolean;
   /** The test process can see the node's filesystem for hostPath PVs (same host). */
   nodeFilesystem: "host" | "docker-exec" | "none";
 }

@@ -5,7 +5,8 @@
 #   control plane: the references `kubeadm config images list --kubernetes-version $KUBE_VERSION`
 #     prints (kube-apiserver, -controller-manager, -scheduler, kube-proxy, etcd, coredns, pause),
 #     plus containerd's sandbox image from kind's config.toml;
-#   kubeproof/toolbox:1 (busybox-static: sh, sleep, wget, httpd, ...);
+#   kubeproof/toolbox:1 (busybox-static: sh, sleep, wget, httpd, ...), and the same busybox
+#     under the PV recycler pod's reference;
 #   registry.k8s.io/metrics-server/metrics-server:$METRICS_VERSION.
 # Binaries: kube-* and etcd from scripts/toolchain.sh (KUBEPROOF_TOOLCHAIN_NODE=1), coredns and
 # metrics-server from the Go module proxy, pause from pause.c of the k8s.io/kubernetes module.
@@ -122,6 +123,14 @@ fill() {
 applets=$(/bin/busybox --list 2>/dev/null || true)
 grep -qx httpd <<<"$applets" || die "Debian's busybox-static is needed for $TOOLBOX_IMAGE (run scripts/kind/host-setup.sh)"
 build_image "$TOOLBOX_IMAGE" /bin/busybox -- 'ENV PATH=/bin' 'CMD ["sh"]'
+
+# The in-tree PV recycler (reclaim policy Recycle) runs a pod of this reference with
+# `sh -c "test -e /scrub && find /scrub -mindepth 1 -delete && ..."`: busybox has all of it. The
+# reference is read from the Kubernetes sources, so it follows a version bump.
+k8s_src=$(cd "$(mktemp -d)" && GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
+recycler=$(grep -o 'registry.k8s.io/build-image/debian-base:[^"]*' "$k8s_src/pkg/volume/plugins.go" | head -1)
+[ -n "$recycler" ] || die "the PV recycler image reference was not found in k8s.io/kubernetes@$KUBE_VERSION"
+build_image "$recycler" /bin/busybox -- 'ENV PATH=/bin' 'CMD ["sh"]'
 
 fill() { cp "$METRICS_BIN" "$1/metrics-server"; }
 build_image "registry.k8s.io/metrics-server/metrics-server:$METRICS_VERSION" "$METRICS_BIN" -- 'ENTRYPOINT ["/metrics-server"]' 'USER 65534:65534'

@@ -214,7 +214,7 @@ describe("PersistentVolumes and claims", () => {
     "with reclaim policy Delete, deleting the claim deletes a hostPath PV under /tmp and its directory",
     { meta: { claims: ["PV-8", "PV-1"], upstream: [] } },
     async ({ k }) => {
-      k.requires("nodeFilesystem", "the test checks the PV's directory on the controller manager's host");
+      k.requires("controllerManagerFiles", "the in-tree deleter removes the directory on the controller manager's host, which the test must see");
       const node = nodeFiles(k);
       const dir = await node.scratchDir("pv-delete");
       await node.write(`${dir}/data.txt`, "kubeproof");

@@ -62,7 +62,7 @@ describe.sequential("StorageClass", () => {
     { meta: { claims: ["SC-2", "PV-8"], upstream: ["[sig-storage] Dynamic Provisioning DynamicProvisioner Default should create and delete default persistent volumes [Slow]"] } },
     async ({ k }) => {
       k.requires("hostPathProvisioner", noHostPath);
-      k.requires("nodeFilesystem", "the test checks the provisioned directory on the controller manager's host");
+      k.requires("controllerManagerFiles", "the in-tree provisioner creates the directory on the controller manager's host, which the test must see");
       const [, c] = await k.apply("storage/class-hostpath.yaml");
       const claim = await k.wait(pvcBound(refTo(c!)));
       const pv = await k.get<PersistentVolume>(pvNamed(claim.spec!.volumeName!));

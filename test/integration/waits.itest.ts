@@ -39,10 +39,8 @@ describe("named waits", () => {
   });
 
   test("a wait fails fast when the object reaches a terminal wrong state", async ({ k }) => {
-    const job = await k.applyOne<Job>("workloads/job-sequential.yaml", (j) => {
-      j.spec!.completions = 1;
+    const job = await k.applyOne<Job>("workloads/job-failing.yaml", (j) => {
       j.spec!.backoffLimit = 0;
-      j.spec!.template.metadata!.annotations = { "kubeproof.dev/outcome": "Failed", "kubeproof.dev/run-duration": "500ms" };
     });
     const started = Date.now();
     const err = await waitFor(k.api, jobComplete(job.ref)).catch((e: unknown) => e);
