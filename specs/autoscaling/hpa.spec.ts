@@ -8,12 +8,13 @@ import {
   hpaCondition,
   matches,
   metricsApiAvailable,
+  refTo,
 } from "../../harness/wait/index.js";
 import type { Deployment, HPA } from "../../harness/kinds.js";
 import { maxConcurrent } from "../../harness/timeline.js";
 import { replicasHistory, simulateUsage, withTemplateUsage } from "../../harness/load.js";
 
-const simulated = "the load is simulated through kwok's usage annotations; no load generator for real containers yet";
+const simulated = "the load is simulated through kwok's usage annotations (where containers run, the php-apache test drives real CPU load)";
 
 // HPA-2: a load change is seen at the next metrics-server scrape (--metric-resolution 15 s) and
 // acted on at the next HPA sync (--horizontal-pod-autoscaler-sync-period 15 s). Allowed on top:
@@ -160,6 +161,34 @@ describe("HorizontalPodAutoscaler", () => {
       );
       const cpu = h.status?.currentMetrics?.find((m) => m.resource?.name === "cpu");
       expect(cpu?.resource?.current.averageUtilization).toBeLessThan(50);
+    },
+  );
+
+  test(
+    "under a load generator's requests php-apache scales out to max and never beyond, and back to min when the load stops",
+    {
+      meta: {
+        claims: ["HPA-1", "HPA-5", "HPA-6"],
+        upstream: ["[sig-autoscaling] [Feature:HPA] Horizontal pod autoscaling (scale resource: CPU) [Serial] [Slow] Deployment (Pod Resource) Should scale from 1 pod to 3 pods and then from 3 pods to 5 pods"],
+      },
+    },
+    async ({ k }) => {
+      k.requires("containerRuntime", "real CPU load needs containers that really run");
+      await k.wait(metricsApiAvailable());
+      const [, dep, , hpa] = (await k.apply("autoscaling/php-apache.yaml")).map(refTo);
+      await k.wait(deploymentReady(dep!, 1));
+      await k.wait(hpaCondition(hpa!, "ScalingActive", "True", "ValidMetricFound"));
+
+      const load = await k.applyOne<Deployment>("autoscaling/load-generator.yaml");
+      await k.wait(deploymentReplicas(dep!, 3));
+      await k.wait(hpaCondition(hpa!, "ScalingLimited", "True", "TooManyReplicas"));
+      await k.never(matches<Deployment>(dep!, "to be scaled beyond max (3)", scaledAbove(3)), 20_000);
+
+      await k.delete(load, "Background");
+      await k.wait(deploymentReplicas(dep!, 1));
+      const history = replicasHistory(k.timeline.entries(), "php-apache");
+      expect(Math.max(...history)).toBe(3);
+      expect(history.at(-1)).toBe(1);
     },
   );
 });
