@@ -5,8 +5,8 @@
 #   control plane: the references `kubeadm config images list --kubernetes-version $KUBE_VERSION`
 #     prints (kube-apiserver, -controller-manager, -scheduler, kube-proxy, etcd, coredns, pause),
 #     plus containerd's sandbox image from kind's config.toml;
-#   kubeproof/toolbox:1 (busybox-static: sh, sleep, wget, httpd, ...), and the same busybox
-#     under the PV recycler pod's reference;
+#   kubeproof/toolbox:1 (busybox-static: sh, sleep, wget, httpd, ...);
+#   the PV recycler pod's image (a Debian minbase root filesystem);
 #   registry.k8s.io/metrics-server/metrics-server:$METRICS_VERSION.
 # Binaries: kube-* and etcd from scripts/toolchain.sh (KUBEPROOF_TOOLCHAIN_NODE=1), coredns and
 # metrics-server from the Go module proxy, pause from pause.c of the k8s.io/kubernetes module.
@@ -125,12 +125,15 @@ grep -qx httpd <<<"$applets" || die "Debian's busybox-static is needed for $TOOL
 build_image "$TOOLBOX_IMAGE" /bin/busybox -- 'ENV PATH=/bin' 'CMD ["sh"]'
 
 # The in-tree PV recycler (reclaim policy Recycle) runs a pod of this reference with
-# `sh -c "test -e /scrub && find /scrub -mindepth 1 -delete && ..."`: busybox has all of it. The
-# reference is read from the Kubernetes sources, so it follows a version bump.
+# `sh -c "test -e /scrub && find /scrub -mindepth 1 -delete && ..."`. busybox's find has no
+# -delete, so the image is a Debian minbase root filesystem (what debian-base is), the one
+# kube-proxy's image is built on. The reference is read from the Kubernetes sources, so it
+# follows a version bump.
 k8s_src=$(cd "$(mktemp -d)" && GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
 recycler=$(grep -o 'registry.k8s.io/build-image/debian-base:[^"]*' "$k8s_src/pkg/volume/plugins.go" | head -1)
 [ -n "$recycler" ] || die "the PV recycler image reference was not found in k8s.io/kubernetes@$KUBE_VERSION"
-build_image "$recycler" /bin/busybox -- 'ENV PATH=/bin' 'CMD ["sh"]'
+fill() { tar -C "$1" -xf "$PROXY_ROOTFS"; }
+build_image "$recycler" "$PROXY_ROOTFS" -- "$PATH_ENV" 'CMD ["/bin/sh"]'
 
 fill() { cp "$METRICS_BIN" "$1/metrics-server"; }
 build_image "registry.k8s.io/metrics-server/metrics-server:$METRICS_VERSION" "$METRICS_BIN" -- 'ENTRYPOINT ["/metrics-server"]' 'USER 65534:65534'
