@@ -8,8 +8,14 @@ import { reportsDir } from "../harness/cluster/paths.js";
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const project of ["unit", "conformance"]) {
-  const file = path.join(reportsDir, `summary-${project}.json`);
+// The kind run (reports/kind/) counts when it ran; unit and local conformance always must.
+const runs: [string, string, boolean][] = [
+  ["unit", path.join(reportsDir, "summary-unit.json"), true],
+  ["conformance (local)", path.join(reportsDir, "summary-conformance.json"), true],
+  ["conformance (kind)", path.join(reportsDir, "kind", "summary-conformance.json"), existsSync(path.join(reportsDir, "kind"))],
+];
+for (const [project, file, required] of runs) {
+  if (!required) continue;
   if (!existsSync(file)) {
     console.log(`${project}: no results (the run did not get that far)`);
     failed++;
