@@ -2,13 +2,14 @@
 // node image built locally by scripts/kind/ (no registry is needed). Containers really run, so
 // exec, logs, node files and real CPU load work; resource usage is measured by metrics-server.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { $ } from "zx";
 import { Api } from "../api.js";
 import { cacheDir, repoRoot } from "./paths.js";
 import type { ClusterInfo, Provider } from "./types.js";
 import { progress } from "../progress.js";
+import { answers, removeLeftovers } from "./leftovers.js";
 
 const scripts = path.join(repoRoot, "scripts", "kind");
 export const kindKubeconfigDir = path.join(cacheDir, "kind", "kubeconfig");
@@ -85,7 +86,7 @@ export class KindProvider implements Provider {
     const kubeVersion = image.replace(/^.*:/, "").replace(/-[0-9a-f]+$/, "");
     phases.image = Date.now() - t;
 
-    removeStaleClusters(this.kind);
+    removeLeftovers("kind", this.kind, ["get", "clusters"], (n) => ["delete", "cluster", "--name", n], { timeoutMs: 120_000 });
     const existing = (await $({ quiet: true })`${this.kind} get clusters`).stdout.split("\n").map((s) => s.trim());
     let reused = false;
     if (existing.includes(this.name)) {
@@ -138,41 +139,6 @@ export class KindProvider implements Provider {
 }
 
 /** Clusters named kubeproof-<pid> whose process is gone were left by a killed run: remove them. */
-function removeStaleClusters(kind: string): void {
-  let names: string[] = [];
-  try {
-    names = execFileSync(kind, ["get", "clusters"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).split("\n").map((s) => s.trim());
-  } catch {
-    return;
-  }
-  for (const n of names) {
-    const m = /^kubeproof-(\d+)$/.exec(n);
-    if (!m) continue;
-    try {
-      process.kill(Number(m[1]), 0);
-      continue;
-    } catch {
-      // its run is gone
-    }
-    progress(`kind: removing cluster ${n} left by a run that no longer exists`);
-    try {
-      execFileSync(kind, ["delete", "cluster", "--name", n], { stdio: "ignore", timeout: 120_000 });
-    } catch {
-      /* best effort */
-    }
-  }
-}
-
-async function answers(kubeconfig: string): Promise<boolean> {
-  if (!existsSync(kubeconfig)) return false;
-  try {
-    await Api.fromFile(kubeconfig).request("GET", "/readyz");
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function nodeImageOf(cluster: string): Promise<string> {
   const r = await $({ quiet: true, nothrow: true })`docker inspect -f {{.Config.Image}} ${cluster}-control-plane`;
   return r.stdout.trim();

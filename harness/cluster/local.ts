@@ -13,6 +13,7 @@ import { mergeExtraArgs, parseExtraArgs, type ExtraArg } from "./extra-args.js";
 import { cacheDir, repoRoot } from "./paths.js";
 import type { ClusterInfo, Provider } from "./types.js";
 import { progress } from "../progress.js";
+import { answers, removeLeftovers } from "./leftovers.js";
 
 const here = path.join(repoRoot, "harness", "cluster", "local");
 export const kwokWorkdir = path.join(cacheDir, "kwok-workdir");
@@ -83,7 +84,7 @@ export class LocalProvider implements Provider {
     const kubeconfig = path.join(kwokWorkdir, "clusters", this.name, "kubeconfig.yaml");
     const versions = JSON.parse(readFileSync(path.join(bin, "versions.json"), "utf8")) as { kubernetes: string };
 
-    removeStaleClusters(kwokctl);
+    removeLeftovers("local", kwokctl, ["get", "clusters"], (n) => ["delete", "cluster", "--name", n], { env: env(), timeoutMs: 60_000 });
     const existing = (await $({ env: env(), quiet: true })`${kwokctl} get clusters`).stdout.split("\n").map((s) => s.trim());
     let reused = false;
     if (existing.includes(this.name)) {
@@ -139,45 +140,6 @@ export class LocalProvider implements Provider {
       // already gone
     }
     this.created = false;
-  }
-}
-
-/** Clusters named kubeproof-<pid> whose process is gone were left by a killed run: remove them. */
-function removeStaleClusters(kwokctl: string): void {
-  let names: string[] = [];
-  try {
-    names = execFileSync(kwokctl, ["get", "clusters"], { env: env(), encoding: "utf8" }).split("\n").map((s) => s.trim());
-  } catch {
-    return;
-  }
-  for (const n of names) {
-    const m = /^kubeproof-(\d+)$/.exec(n);
-    if (!m) continue;
-    const pid = Number(m[1]);
-    let alive = true;
-    try {
-      process.kill(pid, 0);
-    } catch {
-      alive = false;
-    }
-    if (!alive) {
-      progress(`local: removing cluster ${n} left by a run that no longer exists`);
-      try {
-        execFileSync(kwokctl, ["delete", "cluster", "--name", n], { env: env(), stdio: "ignore", timeout: 60_000 });
-      } catch {
-        /* best effort */
-      }
-    }
-  }
-}
-
-async function answers(kubeconfig: string): Promise<boolean> {
-  if (!existsSync(kubeconfig)) return false;
-  try {
-    await Api.fromFile(kubeconfig).request("GET", "/readyz");
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -1,0 +1,50 @@
+// What both cluster providers need to reuse or clean up clusters: whether a kept cluster still
+// answers, and which clusters were left by a run whose process is gone (named kubeproof-<pid>).
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { Api } from "../api.js";
+import { progress } from "../progress.js";
+
+/** Whether the apiserver of this kubeconfig answers /readyz. */
+export async function answers(kubeconfig: string): Promise<boolean> {
+  if (!existsSync(kubeconfig)) return false;
+  try {
+    await Api.fromFile(kubeconfig).request("GET", "/readyz");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True for kubeproof-<pid> when no process <pid> exists any more. */
+export function leftByDeadRun(name: string): boolean {
+  const m = /^kubeproof-(\d+)$/.exec(name);
+  if (!m) return false;
+  try {
+    process.kill(Number(m[1]), 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Deletes the clusters a killed run left behind. `list` and `remove` are the provider's CLI
+ * (kwokctl or kind) argument vectors; failures are ignored (best effort, before bring-up).
+ */
+export function removeLeftovers(what: string, cli: string, list: string[], remove: (name: string) => string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs: number }): void {
+  let names: string[];
+  try {
+    names = execFileSync(cli, list, { env: opts.env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).split("\n").map((s) => s.trim());
+  } catch {
+    return;
+  }
+  for (const n of names.filter(leftByDeadRun)) {
+    progress(`${what}: removing cluster ${n} left by a run that no longer exists`);
+    try {
+      execFileSync(cli, remove(n), { env: opts.env, stdio: "ignore", timeout: opts.timeoutMs });
+    } catch {
+      /* best effort */
+    }
+  }
+}
