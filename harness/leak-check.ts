@@ -26,7 +26,12 @@ const owned: [string, string][] = [
 
 async function sharedState(api: Api): Promise<string[]> {
   const nodes = (await api.list<Node>("v1", "Node")).items.map((n) => {
-    const labels = Object.entries(n.metadata.labels ?? {}).sort().map(([k, v]) => `${k}=${v}`).join(",");
+    // beta.kubernetes.io/* labels are mirrors the node lifecycle controller maintains, not test state.
+    const labels = Object.entries(n.metadata.labels ?? {})
+      .filter(([k]) => !k.startsWith("beta.kubernetes.io/"))
+      .sort()
+      .map(([k, v]) => `${k}=${v}`)
+      .join(",");
     // node.kubernetes.io/* taints come and go with node conditions (not-ready right after start,
     // unschedulable with a cordon, which `unschedulable` below already shows): not test state.
     const taints = (n.spec?.taints ?? [])

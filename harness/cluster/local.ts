@@ -164,7 +164,17 @@ export function fakeNode(name: string, labels: Record<string, string> = {}) {
     kind: "Node",
     metadata: {
       name,
-      labels: { type: "kwok", "kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64", ...labels },
+      // The node lifecycle controller mirrors os/arch into the beta labels a moment after a node
+      // appears; setting them here keeps node state still from the start.
+      labels: {
+        type: "kwok",
+        "kubernetes.io/hostname": name,
+        "kubernetes.io/os": "linux",
+        "kubernetes.io/arch": "amd64",
+        "beta.kubernetes.io/os": "linux",
+        "beta.kubernetes.io/arch": "amd64",
+        ...labels,
+      },
       annotations: {
         "kwok.x-k8s.io/node": "fake",
         "node.alpha.kubernetes.io/ttl": "0",
