@@ -52,9 +52,11 @@ for (const f of chosen) {
   const files = topics.map((t) => `specs/${t}.spec.ts`).filter((p) => existsSync(path.join(repoRoot, p)));
   const t0 = Date.now();
   process.stderr.write(`[selftest] ${f.what}: ${f.args}\n`);
-  spawnSync("npx", ["vitest", "run", "--project", "conformance*", ...files], {
+  // The run's own output (failures are expected here) goes to a file, not the terminal.
+  const r = spawnSync("npx", ["vitest", "run", "--project", "conformance*", ...files], {
     cwd: repoRoot,
-    stdio: ["ignore", "ignore", "inherit"],
+    encoding: "utf8",
+    maxBuffer: 64 * 1024 * 1024,
     env: {
       ...process.env,
       KUBEPROOF_PROVIDER: "local",
@@ -65,13 +67,14 @@ for (const f of chosen) {
       KUBEPROOF_QUIET: "1",
     },
   });
+  writeFileSync(path.join(dir, "output.log"), `${r.stdout ?? ""}${r.stderr ?? ""}`);
   const summaryFile = path.join(dir, "summary-conformance.json");
   const summary = existsSync(summaryFile) ? (JSON.parse(readFileSync(summaryFile, "utf8")) as { topics: Record<string, { failed: number; passed: number }> }) : { topics: {} };
   for (const t of topics) {
     const r = summary.topics[t];
     rows.push({ fault: f.id, topic: t, expected: f.mustFail.includes(t) ? "fail" : "pass", observed: !r ? "missing" : r.failed > 0 ? "fail" : r.passed > 0 ? "pass" : "missing" });
   }
-  process.stderr.write(`[selftest] ${f.id} done in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+  process.stderr.write(`[selftest] ${f.id} done in ${((Date.now() - t0) / 1000).toFixed(0)} s (output: ${path.relative(repoRoot, dir)}/output.log)\n`);
 }
 
 const ok = (r: Row) => r.expected === r.observed;

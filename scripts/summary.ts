@@ -27,6 +27,15 @@ for (const [project, file, required] of runs) {
   failed += s.failed;
   skipped += s.skipped;
 }
+// The self-test's matrix: each fault x topic cell is a check of the suite itself.
+const matrix = path.join(reportsDir, "selftest", "matrix.json");
+if (existsSync(matrix)) {
+  const rows = JSON.parse(readFileSync(matrix, "utf8")) as { expected: string; observed: string }[];
+  const ok = rows.filter((r) => r.expected === r.observed).length;
+  console.log(`self-test matrix: ${ok} as expected, ${rows.length - ok} not`);
+  passed += ok;
+  failed += rows.length - ok;
+}
 if (skipped) console.log(`${skipped} skipped (each with its reason above; not counted as passed)`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
