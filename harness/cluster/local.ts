@@ -104,7 +104,12 @@ export class LocalProvider implements Provider {
       t = Date.now();
       progress(`local: starting control plane ${this.name} (etcd, apiserver, controller-manager, scheduler, kwok, metrics-server)`);
       this.created = true;
-      const r = await $({ env: env(), quiet: true, nothrow: true, timeout: "180s" })`${kwokctl} create cluster --name ${this.name} --config ${configFile} --wait 2m`;
+      // kwokctl picks "free" ports by probing; two creations at once can pick the same ones and
+      // end up with each other's apiserver. One creation at a time on this machine (flock).
+      const lock = path.join(kwokWorkdir, ".create.lock");
+      const create = [kwokctl, "create", "cluster", "--name", this.name, "--config", configFile, "--wait", "2m"];
+      const cmd = hasFlock() ? ["flock", lock, ...create] : create;
+      const r = await $({ env: env(), quiet: true, nothrow: true, timeout: "300s" })`${cmd}`;
       if (r.exitCode !== 0) {
         throw new Error(`kwokctl create cluster failed (exit ${r.exitCode}):\n${(r.stderr || r.stdout).split("\n").slice(-25).join("\n")}\nComponent logs: ${path.join(kwokWorkdir, "clusters", this.name, "logs")}`);
       }
@@ -140,6 +145,15 @@ export class LocalProvider implements Provider {
       // already gone
     }
     this.created = false;
+  }
+}
+
+function hasFlock(): boolean {
+  try {
+    execFileSync("flock", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
   }
 }
 

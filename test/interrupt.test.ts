@@ -1,0 +1,51 @@
+// A run killed midway (Ctrl-C, SIGTERM from a CI runner) tears its cluster down and leaves no
+// process behind. This starts the real suite on the local provider, waits until tests are
+// running, sends the signal, and looks for what the run had made.
+import { execFileSync, spawn } from "node:child_process";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { kwokWorkdir } from "../harness/cluster/local.js";
+
+const repo = path.resolve(import.meta.dirname, "..");
+const kwokctl = () => path.join(execFileSync("bash", [path.join(repo, "scripts", "toolchain.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim().split("\n").pop()!, "kwokctl");
+
+function processesOf(cluster: string): string[] {
+  try {
+    return execFileSync("pgrep", ["-af", `clusters/${cluster}/`], { encoding: "utf8" }).trim().split("\n").filter(Boolean);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+// One after the other: each brings up a cluster of its own.
+describe.sequential.each(["SIGINT", "SIGTERM"] as const)("a run interrupted by %s", (signal) => {
+  it("deletes its cluster and leaves no process", { timeout: 180_000 }, async () => {
+    const child = spawn(process.execPath, [path.join(repo, "node_modules", "vitest", "vitest.mjs"), "run", "--project", "conformance", "specs/workloads/job.spec.ts"], {
+      cwd: repo,
+      env: { ...process.env, KUBEPROOF_PROVIDER: "local", KUBEPROOF_KEEP_CLUSTER: "", KUBEPROOF_REPORTS_DIR: path.join("/tmp", `kp-interrupt-${signal}`) },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const cluster = `kubeproof-${child.pid}`;
+    let output = "";
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    await new Promise<void>((resolve, reject) => {
+      const onData = (d: Buffer) => {
+        output += d.toString();
+        if (/ready in/.test(output)) resolve();
+      };
+      child.stdout.on("data", onData);
+      child.stderr.on("data", onData);
+      void exited.then(() => reject(new Error(`the run ended before its cluster was up:\n${output}`)));
+    });
+    // The cluster is up and tests are starting: the moment a person hits Ctrl-C.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(processesOf(cluster).length).toBeGreaterThan(0);
+    child.kill(signal);
+    const code = await exited;
+
+    expect(code).not.toBe(0);
+    const clusters = execFileSync(kwokctl(), ["get", "clusters"], { env: { ...process.env, KWOK_WORKDIR: kwokWorkdir }, encoding: "utf8" });
+    expect(clusters.split("\n")).not.toContain(cluster);
+    expect(processesOf(cluster)).toEqual([]);
+  });
+});
