@@ -12,7 +12,23 @@ if (!existsSync(results) || readdirSync(results).length === 0) {
   console.error(`no Allure results in ${results}: run the suite first (npm test)`);
   process.exit(1);
 }
-writeLedger();
+const rows = writeLedger();
+// The ledger travels inside the report as a global attachment (its own tab), and the clusters of
+// the run as the report's environment.
+const ledgerHtml = readFileSync(path.join(reportsDir, "ledger.html"), "utf8");
+writeFileSync(path.join(results, "kubeproof-ledger-attachment.html"), ledgerHtml);
+writeFileSync(
+  path.join(results, "kubeproof-ledger-globals.json"),
+  JSON.stringify({ attachments: [{ name: `Claims ledger (${rows.length} claim x provider verdicts)`, source: "kubeproof-ledger-attachment.html", type: "text/html", timestamp: Date.now() }], errors: [] }),
+);
+const env: string[] = [];
+for (const file of [path.join(reportsDir, "cluster.json"), path.join(reportsDir, "kind", "cluster.json")]) {
+  if (!existsSync(file)) continue;
+  const c = JSON.parse(readFileSync(file, "utf8")) as { provider: string; kubeVersion: string; startMs?: number; capabilities: Record<string, unknown> };
+  env.push(`${c.provider}.kubernetes=${c.kubeVersion}`, `${c.provider}.cluster_start_s=${((c.startMs ?? 0) / 1000).toFixed(1)}`);
+  for (const [k, v] of Object.entries(c.capabilities)) env.push(`${c.provider}.${k}=${String(v)}`);
+}
+if (env.length) writeFileSync(path.join(results, "environment.properties"), env.join("\n") + "\n");
 await $({ stdio: "inherit" })`npx allure generate ${results} --config allurerc.mjs`;
 
 const out = path.join(reportsDir, "allure-report");
