@@ -1,7 +1,7 @@
 import { describe, expect } from "vitest";
-import { test, type Kube } from "../../harness/test.js";
-import { deleted, eventFor, matches, podPhase, podReady, pvcBound, pvcPhase, pvPhase, refTo, type Ref } from "../../harness/wait/index.js";
-import { ApiError, type KubeObject } from "../../harness/api.js";
+import { test } from "../../harness/test.js";
+import { deleted, eventFor, matches, podPhase, podReady, pvcBound, pvcPhase, pvPhase, refTo } from "../../harness/wait/index.js";
+import type { KubeObject } from "../../harness/api.js";
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from "../../harness/kinds.js";
 import { nodeFiles } from "../../harness/node-files.js";
 
@@ -20,19 +20,6 @@ const reclaim = (policy: "Retain" | "Recycle" | "Delete", path?: string) =>
 
 /** The phases an object went through, from the flight recorder, repeats collapsed. */
 const phasesOf = (states: { state: string }[]) => states.map((s) => s.state.split(" ")[0]!).filter((p, i, all) => p !== all[i - 1]);
-
-/**
- * Cleanup runs in reverse order of registration: deferred after the fixture, this deletes claims
- * (and the pods using them) first, so their PVs, protected while Bound, can go when the fixture's
- * cleanup deletes them and waits.
- */
-function deleteFirst(k: Kube, ...objs: Ref[]) {
-  k.defer("claims and their pods before the volumes", async () => {
-    await Promise.all(objs.map((c) => k.delete(c).catch((e: unknown) => {
-      if (!(e instanceof ApiError && e.code === 404)) throw e;
-    })));
-  });
-}
 
 const terminating = (o: KubeObject) => Boolean(o.metadata.deletionTimestamp);
 const noRuntime = "needs a real kubelet to mount the volume and run the container; the local provider simulates the kubelet";
@@ -66,7 +53,6 @@ describe("PersistentVolumes and claims", () => {
     },
     async ({ k }) => {
       const [, created, claim] = await k.apply("storage/pv-and-claim.yaml");
-      deleteFirst(k, refTo(claim!));
 
       const bound = await k.wait(pvcBound(refTo(claim!)));
       // The claim gets the whole PV: 10Gi, though it asked for 5Gi.
@@ -95,7 +81,6 @@ describe("PersistentVolumes and claims", () => {
         c.metadata.name = "fits";
         c.spec!.storageClassName = objs[0]!.metadata.name;
       });
-      deleteFirst(k, fits.ref);
       expect(await k.wait(pvcBound(fits.ref))).toMatchObject({ spec: { volumeName: created!.name } });
     },
   );
@@ -105,7 +90,6 @@ describe("PersistentVolumes and claims", () => {
     { meta: { claims: ["PV-4"], upstream: ["[sig-storage] PersistentVolumes NFS with multiple PVs and PVCs all in same ns should create 3 PVs and 3 PVCs: test write access"] } },
     async ({ k }) => {
       const [, pv1g, pv20g, pv5g, claim] = (await k.apply("storage/pv-sizes.yaml")).map(refTo);
-      deleteFirst(k, claim!);
 
       const bound = await k.wait(pvcBound(claim!));
       expect(bound.spec!.volumeName).toBe(pv5g!.name);
@@ -182,7 +166,6 @@ describe("PersistentVolumes and claims", () => {
         cl.metadata.name = "again";
         cl.spec!.storageClassName = objs[0]!.metadata.name;
       });
-      deleteFirst(k, again.ref);
       expect(await k.wait(pvcBound(again.ref))).toMatchObject({ spec: { volumeName: p!.name } });
     },
   );
@@ -274,7 +257,6 @@ describe("PersistentVolumes and claims", () => {
       const [, , c] = (await k.apply("storage/pv-and-claim.yaml", eachPV((pv) => (pv.spec!.hostPath = { path: dir, type: "DirectoryOrCreate" })))).map(refTo);
       await k.wait(pvcBound(c!));
       const writer = await k.applyOne<Pod>("storage/pod-using-claim.yaml");
-      deleteFirst(k, c!, writer.ref);
       const pod = await k.wait(podReady(writer.ref));
 
       const node = nodeFiles(k, pod.spec!.nodeName);
@@ -291,7 +273,6 @@ describe("PersistentVolumes and claims", () => {
       k.requires("nodeFilesystem", "the test removes the PV's directory from the node afterwards");
       const dir = `/tmp/kubeproof-pv-reuse-${k.suffix}`;
       const [, p, c] = (await k.apply("storage/pv-and-claim.yaml", eachPV((pv) => (pv.spec!.hostPath = { path: dir, type: "DirectoryOrCreate" })))).map(refTo);
-      deleteFirst(k, c!);
       await k.wait(pvcBound(c!));
       const writer = await k.applyOne<Pod>("storage/pod-using-claim.yaml");
       const first = await k.wait(podReady(writer.ref));
