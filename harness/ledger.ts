@@ -62,7 +62,8 @@ export function buildLedger(all: ResultLike[], providers?: string[]): LedgerRow[
         detail = `observed: ${failed.map((f) => `${f.name}: ${firstLine(f.statusDetails?.message)}`).join(" | ")}`;
       } else if (passed.length === 0) {
         verdict = "not checkable here";
-        detail = [...new Set(tests.map((t) => firstLine(t.statusDetails?.message) || "skipped"))].join(" | ");
+        const reasonOf = (t: ResultLike) => t.labels.find((l) => l.name === "skip-reason")?.value ?? firstLine(t.statusDetails?.message);
+        detail = [...new Set(tests.map((t) => reasonOf(t) || "skipped without a reason"))].join(" | ");
       } else if (differs) {
         verdict = "contradicted";
         detail = `the tutorial is outdated: ${differs}; the passing tests show what Kubernetes does now`;

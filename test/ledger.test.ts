@@ -26,7 +26,7 @@ describe("claims ledger", () => {
       r("seq", "passed", "JOB-2"),
       r("gc", "failed", "JOB-4", "local", 1, "Timed out after 60 s waiting for no pods\nmore"),
       r("recycle", "passed", "PV-7"),
-      r("files", "skipped", "VOL-2", "local", 1, "needs a container runtime"),
+      { ...r("files", "skipped", "VOL-2"), labels: [{ name: "claim", value: "VOL-2" }, { name: "skip-reason", value: "needs a container runtime" }] },
     ]);
     const v = (id: string) => rows.find((x) => x.claim === id && x.provider === "local")!;
     expect(v("JOB-2")).toMatchObject({ verdict: "confirmed" });
