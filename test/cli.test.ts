@@ -15,7 +15,7 @@ function runSuite(env: Record<string, string>) {
   return { code: r.status, out: `${r.stdout}${r.stderr}`, ms: Date.now() - t };
 }
 
-describe("bad configuration", () => {
+describe("bad configuration", { timeout: 60_000 }, () => {
   it("an unknown provider name", () => {
     const r = runSuite({ KUBEPROOF_PROVIDER: "minikube" });
     expect(r.code).not.toBe(0);
