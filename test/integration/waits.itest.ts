@@ -15,7 +15,8 @@ describe("named waits", () => {
     await api.resource("v1", "ConfigMap"); // discovery once, outside the measurement
     const cm = { apiVersion: "v1", kind: "ConfigMap", name: "later", namespace: k.ns };
     const start = api.requests;
-    await expect(waitFor(api, exists(cm), { timeoutMs: 1500 })).rejects.toThrow(WaitError);
+    // long enough for the watch to be established even on a slow apiserver
+    await expect(waitFor(api, exists(cm), { timeoutMs: 5000 })).rejects.toThrow(WaitError);
     const shortWait = api.requests - start;
 
     const before = api.requests;
@@ -31,10 +32,10 @@ describe("named waits", () => {
   test("a timed-out wait says what it waited for, how long, and shows the last observed object", async ({ k }) => {
     await k.api.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: k.ns }, data: { colour: "blue" } });
     const ref = { apiVersion: "v1", kind: "ConfigMap", name: "c", namespace: k.ns };
-    const err = await waitFor(k.api, matches<ConfigMap>(ref, "to be red", (c) => c.data?.colour === "red"), { timeoutMs: 1500 }).catch((e: unknown) => e);
+    const err = await waitFor(k.api, matches<ConfigMap>(ref, "to be red", (c) => c.data?.colour === "red"), { timeoutMs: 5000 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WaitError);
     expect((err as WaitError).category).toBe("timeout");
-    expect((err as Error).message).toMatch(/^Timed out after 1\.5 s waiting for ConfigMap .*\/c to be red/);
+    expect((err as Error).message).toMatch(/^Timed out after 5\.0 s waiting for ConfigMap .*\/c to be red/);
     expect((err as Error).message).toContain("colour: blue");
   });
 
