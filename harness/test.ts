@@ -5,7 +5,7 @@ import { test as base, inject } from "vitest";
 import * as allure from "allure-js-commons";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { ApiError, refOf, type Api, type KubeObject } from "./api.js";
+import { ApiError, type Api, type KubeObject } from "./api.js";
 import { expectApiError, type ExpectedError } from "./api-error.js";
 import { claims as claimTable, type ClaimId } from "./claims.js";
 import type { ClusterInfo, Capabilities } from "./cluster/types.js";
@@ -237,4 +237,3 @@ function ignoreNotFound(e: unknown): void {
   throw e;
 }
 
-export { refOf };

@@ -36,6 +36,6 @@ if (existsSync(matrix)) {
   passed += ok;
   failed += rows.length - ok;
 }
-if (skipped) console.log(`${skipped} skipped (each with its reason above; not counted as passed)`);
+if (skipped) console.log(`${skipped} skipped (each with its reason in the run's summary and the report; not counted as passed)`);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
