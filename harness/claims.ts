@@ -39,7 +39,6 @@ export const claims = {
   "QUOTA-4": { title: "A Pod over quota is rejected at once with 403 Forbidden 'exceeded quota: ...'; nothing is created" },
   "QUOTA-5": {
     title: "A request is reserved by the scheduler; a container may use more than its request up to its limit",
-    notCheckable: { local: noRuntime },
   },
   "HPA-1": { title: "An HPA changes a Deployment's replicas from observed CPU utilisation" },
   "HPA-2": { title: "The HPA controller re-evaluates every 15 s by default" },

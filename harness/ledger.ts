@@ -12,7 +12,7 @@ export interface ResultLike {
   stop?: number;
 }
 
-export type Verdict = "confirmed" | "contradicted" | "not checkable here" | "not covered yet";
+export type Verdict = "confirmed" | "partly confirmed" | "contradicted" | "not checkable here" | "not covered yet";
 
 export interface LedgerRow {
   claim: ClaimId;
@@ -40,6 +40,8 @@ function firstLine(s: string | undefined): string {
   return (s ?? "").split("\n").find((l) => l.trim() !== "")?.trim().slice(0, 300) ?? "";
 }
 
+const reasonOf = (t: ResultLike) => t.labels.find((l) => l.name === "skip-reason")?.value ?? firstLine(t.statusDetails?.message);
+
 export function buildLedger(all: ResultLike[], providers?: string[]): LedgerRow[] {
   // Only conformance results carry a provider; anything else (a stray unit result) is not evidence.
   const results = latest(all.filter((r) => r.parameters?.some((p) => p.name === "provider")));
@@ -62,8 +64,12 @@ export function buildLedger(all: ResultLike[], providers?: string[]): LedgerRow[
         detail = `observed: ${failed.map((f) => `${f.name}: ${firstLine(f.statusDetails?.message)}`).join(" | ")}`;
       } else if (passed.length === 0) {
         verdict = "not checkable here";
-        const reasonOf = (t: ResultLike) => t.labels.find((l) => l.name === "skip-reason")?.value ?? firstLine(t.statusDetails?.message);
         detail = [...new Set(tests.map((t) => reasonOf(t) || "skipped without a reason"))].join(" | ");
+      } else if (passed.length < tests.length) {
+        // Part of the claim held, the rest could not be run here (e.g. what needs real processes).
+        verdict = "partly confirmed";
+        const skipped = tests.filter((t) => t.status !== "passed");
+        detail = `${passed.length} passed; not checkable here: ${[...new Set(skipped.map((t) => `${t.name} (${reasonOf(t) || "skipped without a reason"})`))].join(" | ")}`;
       } else if (differs) {
         verdict = "contradicted";
         detail = `the tutorial is outdated: ${differs}; the passing tests show what Kubernetes does now`;
@@ -82,7 +88,7 @@ export function ledgerMarkdown(rows: LedgerRow[]): string {
   const counts = providers.map((p) => {
     const mine = rows.filter((r) => r.provider === p);
     const c = (v: Verdict) => mine.filter((r) => r.verdict === v).length;
-    return `- **${p}**: ${c("confirmed")} confirmed, ${c("contradicted")} contradicted, ${c("not checkable here")} not checkable here, ${c("not covered yet")} not covered yet`;
+    return `- **${p}**: ${c("confirmed")} confirmed, ${c("partly confirmed")} partly confirmed, ${c("contradicted")} contradicted, ${c("not checkable here")} not checkable here, ${c("not covered yet")} not covered yet`;
   });
   const lines = [
     "# Claims ledger",
@@ -100,7 +106,7 @@ export function ledgerMarkdown(rows: LedgerRow[]): string {
 
 export function ledgerHtml(rows: LedgerRow[]): string {
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-  const colour: Record<Verdict, string> = { confirmed: "#dcfce7", contradicted: "#fee2e2", "not checkable here": "#f3f4f6", "not covered yet": "#fef9c3" };
+  const colour: Record<Verdict, string> = { confirmed: "#dcfce7", "partly confirmed": "#ecfccb", contradicted: "#fee2e2", "not checkable here": "#f3f4f6", "not covered yet": "#fef9c3" };
   const body = rows
     .map((r) => `<tr style="background:${colour[r.verdict]}"><td><b>${r.claim}</b> ${esc(r.title)}</td><td>${r.provider}</td><td>${r.verdict}</td><td>${esc(r.detail)}</td><td>${r.tests.map((t) => `${esc(t.name)} (${t.status})`).join("<br>")}</td></tr>`)
     .join("\n");

@@ -1,7 +1,8 @@
 // Files on a node, for hostPath and emptyDir checks: where a volume's data really lives. On the
 // local provider the controller manager (hostPath provisioner, deleter) runs on this host, so
 // node:fs sees its files; on kind a node is a container and the files are reached through
-// `docker exec` (not exercised yet: no kind provider on this machine). Specs call requires first.
+// `docker exec`, and the controller manager's own files (it runs in a shell-less container on the
+// control-plane node) through /proc/<pid>/root of its process there. Specs call requires first.
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -34,7 +35,25 @@ interface Owner {
 export function nodeFiles(k: Owner, node?: string): NodeFiles {
   const mode = k.cluster.capabilities.nodeFilesystem;
   if (mode === "none") throw new Error(`provider ${k.cluster.provider} gives no access to node files (call k.requires("nodeFilesystem", ...) first)`);
-  const ops = mode === "host" ? hostOps() : dockerOps(node ?? `${k.cluster.name}-control-plane`);
+  return withScratch(k, mode === "host" ? hostOps() : dockerOps(node ?? `${k.cluster.name}-control-plane`));
+}
+
+/**
+ * The filesystem the kube-controller-manager process sees: where the in-tree hostPath provisioner
+ * creates directories and the deleter removes them.
+ */
+export function controllerManagerFiles(k: Owner): NodeFiles {
+  if (!k.cluster.capabilities.controllerManagerFiles) {
+    throw new Error(`provider ${k.cluster.provider} gives no access to the controller manager's files (call k.requires("controllerManagerFiles", ...) first)`);
+  }
+  if (k.cluster.capabilities.nodeFilesystem === "host") return withScratch(k, hostOps());
+  // comm is cut to 15 characters: "kube-controller". The pid is looked up per call (a restarted
+  // controller manager has a new one).
+  const root = 'pid=; for p in /proc/[0-9]*; do [ "$(cat "$p/comm" 2>/dev/null)" = kube-controller ] && pid=${p#/proc/} && break; done; [ -n "$pid" ] || { echo "no kube-controller-manager process on the node" >&2; exit 2; }; r=/proc/$pid/root; ';
+  return withScratch(k, dockerOps(`${k.cluster.name}-control-plane`, root, "$r"));
+}
+
+function withScratch(k: Owner, ops: Ops): NodeFiles {
   return {
     ...ops,
     async scratchDir(label) {
@@ -65,17 +84,18 @@ function hostOps(): Ops {
   };
 }
 
-function dockerOps(container: string): Ops {
-  const sh = (script: string, ...args: string[]) => run("docker", ["exec", container, "sh", "-c", script, "sh", ...args]);
+/** `prelude` may set up a root directory that `root` (a shell expression) then prefixes to paths. */
+function dockerOps(container: string, prelude = "", root = ""): Ops {
+  const sh = (script: string, ...args: string[]) => run("docker", ["exec", container, "sh", "-c", prelude + script, "sh", ...args]);
   return {
     async exists(p) {
-      const r = await sh('test -e "$1" && echo yes || echo no', p);
+      const r = await sh(`test -e "${root}$1" && echo yes || echo no`, p);
       return r.stdout.trim() === "yes";
     },
     async write(p, content) {
-      await sh('mkdir -p "$(dirname "$1")" && printf %s "$2" > "$1"', p, content);
+      await sh(`mkdir -p "$(dirname "${root}$1")" && printf %s "$2" > "${root}$1"`, p, content);
     },
-    mkdir: async (p) => void (await sh('mkdir -p "$1"', p)),
-    remove: async (p) => void (await sh('rm -rf "$1"', p)),
+    mkdir: async (p) => void (await sh(`mkdir -p "${root}$1"`, p)),
+    remove: async (p) => void (await sh(`rm -rf "${root}$1"`, p)),
   };
 }

@@ -34,8 +34,15 @@ describe("claims ledger", () => {
     expect(v("PV-7")).toMatchObject({ verdict: "contradicted", detail: expect.stringContaining("the tutorial is outdated") });
     expect(v("VOL-2")).toMatchObject({ verdict: "not checkable here", detail: "needs a container runtime" });
     expect(v("JOB-1")).toMatchObject({ verdict: "not covered yet" });
-    expect(v("QUOTA-5").verdict).toBe("not checkable here"); // declared not checkable on local
-    expect(ledgerMarkdown(rows)).toContain("1 confirmed, 2 contradicted");
+    expect(v("EX-2").verdict).toBe("not checkable here"); // declared not checkable on local
+    expect(ledgerMarkdown(rows)).toContain("1 confirmed, 0 partly confirmed, 2 contradicted");
+  });
+
+  it("says partly confirmed where some tests of a claim passed and the others could not run", () => {
+    const skippedWith = (name: string, claim: string, reason: string): ResultLike => ({ ...r(name, "skipped", claim), labels: [{ name: "claim", value: claim }, { name: "skip-reason", value: reason }] });
+    const rows = buildLedger([r("reserve", "passed", "QUOTA-5"), skippedWith("burn", "QUOTA-5", "needs a container runtime"), r("ds", "passed", "DS-1")]);
+    expect(rows.find((x) => x.claim === "QUOTA-5")).toMatchObject({ verdict: "partly confirmed", detail: "1 passed; not checkable here: burn (needs a container runtime)" });
+    expect(rows.find((x) => x.claim === "DS-1")).toMatchObject({ verdict: "confirmed" });
   });
 
   it("takes no evidence from results without a provider (unit tests)", () => {

@@ -116,7 +116,7 @@ export class KindProvider implements Provider {
       owned: !this.keep,
       phases,
       runId: "",
-      capabilities: { containerRuntime: true, simulatedUsage: false, fakeNodes: false, hostPathProvisioner: true, controllerManagerFiles: false, nodeFilesystem: "docker-exec" },
+      capabilities: { containerRuntime: true, simulatedUsage: false, fakeNodes: false, hostPathProvisioner: true, controllerManagerFiles: true, nodeFilesystem: "docker-exec" },
     };
   }
 

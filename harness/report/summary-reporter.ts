@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Reporter, TestModule } from "vitest/node";
 import { reportsDir } from "../cluster/paths.js";
+import { buildLedger, type ResultLike, type Verdict } from "../ledger.js";
 
 interface TestTime {
   name: string;
@@ -34,6 +35,7 @@ export default class SummaryReporter implements Reporter {
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<unknown>): void {
     const topics: Record<string, Topic> = {};
+    const evidence: ResultLike[] = [];
     let project = "unknown";
     for (const m of modules) {
       // `npm test` runs the conformance groups and the harness integration tests as one run.
@@ -45,6 +47,18 @@ export default class SummaryReporter implements Reporter {
         const r = tc.result();
         const d = tc.diagnostic();
         t.tests.push({ name: tc.name, project: m.project.name, state: r.state, ms: Math.round(d?.duration ?? 0), retries: d?.retryCount ?? 0 });
+        const claimIds = (tc.meta() as { claims?: string[] }).claims ?? [];
+        if (claimIds.length && r.state !== "pending") {
+          evidence.push({
+            name: tc.name,
+            fullName: `${name}: ${tc.name}`,
+            status: r.state === "passed" ? "passed" : r.state === "failed" ? "failed" : "skipped",
+            stop: 0,
+            statusDetails: { message: r.state === "failed" ? r.errors?.[0]?.message : r.state === "skipped" ? r.note : undefined },
+            labels: [...claimIds.map((c) => ({ name: "claim", value: c })), ...(r.state === "skipped" && r.note ? [{ name: "skip-reason", value: r.note }] : [])],
+            parameters: [{ name: "provider", value: "this run" }],
+          });
+        }
         if (r.state === "passed") t.passed++;
         else if (r.state === "failed") {
           t.failed++;
@@ -68,6 +82,10 @@ export default class SummaryReporter implements Reporter {
     // test of the serial group one after another.
     const parallel = Math.max(0, ...allTests.filter((t) => !t.project.endsWith("-serial")).map((t) => t.ms));
     const serial = allTests.filter((t) => t.project.endsWith("-serial")).reduce((a, t) => a + t.ms, 0);
+    // The ledger of this run alone (npm run report joins runs and providers into reports/ledger.*).
+    const ledger = project === "conformance" ? buildLedger(evidence, ["this run"]) : [];
+    const verdicts: Partial<Record<Verdict, number>> = {};
+    for (const row of ledger) verdicts[row.verdict] = (verdicts[row.verdict] ?? 0) + 1;
     const summary = {
       retries,
       criticalPathMs: parallel + serial,
@@ -78,6 +96,7 @@ export default class SummaryReporter implements Reporter {
       failed,
       skipped: sum("skipped"),
       cluster: project === "conformance" ? cluster : undefined,
+      claims: project === "conformance" ? { verdicts, rows: ledger.map((r) => ({ claim: r.claim, verdict: r.verdict, detail: r.detail })) } : undefined,
       topics,
     };
     mkdirSync(reportsDir, { recursive: true });
@@ -92,6 +111,8 @@ export default class SummaryReporter implements Reporter {
       for (const s of t.skips) out.push(`      - skipped ${s}`);
     }
     if (project === "conformance") {
+      const order: Verdict[] = ["confirmed", "partly confirmed", "contradicted", "not checkable here", "not covered yet"];
+      out.push(`  claims (${ledger.length}): ${order.map((v) => `${verdicts[v] ?? 0} ${v}`).join(", ")}`);
       out.push("  report: npm run report -> reports/allure-report/single/index.html, claims ledger reports/ledger.md");
     }
     if (project === "conformance") {

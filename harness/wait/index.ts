@@ -7,3 +7,4 @@ export * from "./autoscaling.js";
 export * from "./nodes.js";
 export * from "./quota.js";
 export { waitFor, never, WaitError, type Condition } from "./wait.js";
+export * from "./metrics.js";

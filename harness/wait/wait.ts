@@ -1,6 +1,8 @@
 // Named waits: a Condition says what it waits for, over which objects, under which timeout row,
 // and how to judge the objects seen so far. waitFor drives it from watch events only (no polling),
-// so a wait costs one list and one watch request however long it lasts.
+// so a wait costs one list and one watch request however long it lasts. The one exception is a
+// resource the apiserver cannot watch (metrics.k8s.io is served by metrics-server through the
+// aggregator, list and get only): such a condition carries `poll`, says why, and is sampled.
 import { stringify } from "yaml";
 import type { Api, KubeObject } from "../api.js";
 import { timeoutFor, type TimeoutKind } from "../timeouts.js";
@@ -14,6 +16,8 @@ export interface Condition<R = KubeObject[]> {
   selection: Selection;
   timeout: TimeoutKind;
   check(objects: KubeObject[]): Verdict<R>;
+  /** Only for resources that cannot be watched: how to sample them, how often, and why. */
+  poll?: { everyMs: number; why: string; sample(api: Api): Promise<KubeObject[]> };
 }
 
 export class WaitError extends Error {
@@ -79,6 +83,7 @@ function track(api: Api, sel: Selection, onChange: (objs: KubeObject[]) => void,
 /** Waits until the condition is met; fails fast on a terminal wrong state; times out per the table. */
 export function waitFor<R>(api: Api, cond: Condition<R>, opts: { timeoutMs?: number } = {}): Promise<R> {
   const timeoutMs = opts.timeoutMs ?? timeoutFor(cond.timeout);
+  if (cond.poll) return pollFor(api, cond, cond.poll, timeoutMs);
   const started = Date.now();
   return new Promise<R>((resolve, reject) => {
     let settled = false;
@@ -125,6 +130,8 @@ export function waitFor<R>(api: Api, cond: Condition<R>, opts: { timeoutMs?: num
  * stays Pending"). Fails at the first moment it is met, showing what met it.
  */
 export function never<R>(api: Api, cond: Condition<R>, windowMs: number = timeoutFor("quietPeriod")): Promise<void> {
+  // A sampled resource can change and change back between samples: "never" cannot be proven.
+  if (cond.poll) return Promise.reject(new Error(`never(${cond.description}): a sampled condition cannot prove that something never happened`));
   return new Promise<void>((resolve, reject) => {
     let settled = false;
     let listed = false;
@@ -152,6 +159,31 @@ export function never<R>(api: Api, cond: Condition<R>, windowMs: number = timeou
     }, () => undefined);
     const timer = setTimeout(() => finish(resolve), windowMs);
   });
+}
+
+/** waitFor for unwatchable resources: samples every `everyMs`; same verdicts, messages and table. */
+async function pollFor<R>(api: Api, cond: Condition<R>, poll: NonNullable<Condition["poll"]>, timeoutMs: number): Promise<R> {
+  const started = Date.now();
+  let last: KubeObject[] = [];
+  let samples = 0;
+  for (;;) {
+    last = await poll.sample(api);
+    samples++;
+    const v = cond.check(last);
+    if (v.met) return v.value;
+    const elapsed = Date.now() - started;
+    if (v.failFast) {
+      throw new WaitError(`Gave up waiting for ${cond.description} after ${secs(elapsed)}: ${v.failFast}.\nLast sample (${describeSelection(cond.selection)}):\n${dump(last)}`, last, "terminal-state");
+    }
+    if (elapsed + poll.everyMs > timeoutMs) {
+      throw new WaitError(
+        `Timed out after ${secs(timeoutMs)} waiting for ${cond.description} (timeout row "${cond.timeout}"; sampled ${samples} times every ${secs(poll.everyMs)}: ${poll.why}).\nLast sample (${describeSelection(cond.selection)}):\n${dump(last)}`,
+        last,
+        "timeout",
+      );
+    }
+    await new Promise((r) => setTimeout(r, poll.everyMs));
+  }
 }
 
 function secs(ms: number): string {

@@ -161,3 +161,34 @@ export function podsReleasedOrDeleted(namespace: string, names: string[]) {
 export function pastNextMinute(slackMs = 15_000): number {
   return 60_000 - (Date.now() % 60_000) + slackMs;
 }
+
+/** The scheduler gave up on the pod for now: PodScheduled=False, Unschedulable, its message matching. */
+export function podUnschedulable(pod: Ref, message: RegExp) {
+  return onObject<Pod>(pod, `to be Unschedulable (${message})`, "controller", (p) => {
+    if (p?.spec?.nodeName) return notYet(`the pod was scheduled to ${p.spec.nodeName}`);
+    const c = conditionOf(p, "PodScheduled");
+    return c?.status === "False" && c.reason === "Unschedulable" && message.test(c.message ?? "") ? met(p!) : notYet();
+  });
+}
+
+/** The scheduler bound the pod to the node; fails fast if it went elsewhere. */
+export function podScheduledOn(pod: Ref, node: string) {
+  return onObject<Pod>(pod, `to be scheduled to node ${node}`, "controller", (p) => {
+    const on = p?.spec?.nodeName;
+    if (on && on !== node) return notYet(`it was scheduled to ${on}`);
+    return on === node ? met(p!) : notYet();
+  });
+}
+
+/**
+ * The container terminated (now or in its last state) with the reason, e.g. OOMKilled; fails fast
+ * if it terminated for another reason.
+ */
+export function containerTerminated(pod: Ref, container: string, reason: string) {
+  return onObject<Pod>(pod, `container ${container} to be terminated with reason ${reason}`, "podStart", (p) => {
+    const s = p?.status?.containerStatuses?.find((c) => c.name === container);
+    const t = s?.state?.terminated ?? s?.lastState?.terminated;
+    if (!t) return notYet();
+    return t.reason === reason ? met(p!) : notYet(`it terminated with reason ${t.reason ?? "(none)"}, exit code ${t.exitCode}`);
+  });
+}

@@ -2,17 +2,26 @@ import { describe, expect } from "vitest";
 import { test } from "../../harness/test.js";
 import {
   atLeast,
+  containerTerminated,
+  containerUsage,
   count,
   deleted,
   eventSeen,
+  metricsApiAvailable,
+  podReady,
+  podScheduledOn,
+  podUnschedulable,
   podsOwnedBy,
   quotaUsed,
   quotaUsedChangedFrom,
+  refTo,
   replicaFailure,
   type Ref,
 } from "../../harness/wait/index.js";
 import type { Deployment, Pod, ResourceQuota } from "../../harness/kinds.js";
 import { maxConcurrent } from "../../harness/timeline.js";
+import { schedulableNode, unreserved } from "../../harness/capacity.js";
+import { mebibytes, parseQuantity } from "../../harness/quantity.js";
 
 const forbidden = (message: RegExp) => ({ code: 403, reason: "Forbidden", message });
 const pod = (name: string, namespace: string): Ref => ({ apiVersion: "v1", kind: "Pod", name, namespace });
@@ -230,6 +239,82 @@ describe("ResourceQuota", () => {
       await k.wait(podsOwnedBy({ apiVersion: "apps/v1", kind: "ReplicaSet", name: rs.metadata.name!, namespace: k.ns }, 2));
       await k.never(atLeast({ apiVersion: "v1", kind: "Pod", namespace: k.ns }, 3));
       expect(maxConcurrent(k.timeline.pods())).toBe(2);
+    },
+  );
+});
+
+// QUOTA-5: what the numbers in `resources` mean once a pod runs.
+describe("Requests and limits", () => {
+  const reserving = (node: string, memory: number, name: string) => (p: Pod) => {
+    p.metadata.name = name;
+    p.spec!.affinity!.nodeAffinity!.requiredDuringSchedulingIgnoredDuringExecution!.nodeSelectorTerms[0]!.matchFields![0]!.values = [node];
+    p.spec!.containers[0]!.resources = { requests: { memory: mebibytes(memory) } };
+  };
+
+  test(
+    "the scheduler reserves a request even when it is not used: a second pod that would not fit stays Pending until the first is gone",
+    { meta: { claims: ["QUOTA-5"], upstream: ["[sig-scheduling] SchedulerPredicates [Serial] validates resource limits of pods that are allowed to run [Conformance]"] } },
+    async ({ k }) => {
+      const node = await schedulableNode(k);
+      const name = node.metadata.name!;
+      // Each pod asks for 60% of what the node has left: one fits, two do not. The first pod
+      // only sleeps, so the memory is reserved, not used.
+      const request = Math.floor((await unreserved(k, node, "memory")) * 0.6);
+
+      const first = await k.applyOne<Pod>("policy/pod-reserving.yaml", reserving(name, request, "first"));
+      await k.wait(podScheduledOn(first.ref, name));
+      const second = await k.applyOne<Pod>("policy/pod-reserving.yaml", reserving(name, request, "second"));
+      await k.wait(podUnschedulable(second.ref, /Insufficient memory/));
+      await k.never(podScheduledOn(second.ref, name));
+
+      await k.delete(first);
+      await k.wait(podScheduledOn(second.ref, name));
+    },
+  );
+
+  test(
+    "a container uses more CPU than it requests when the node has it to spare, and never more than its limit",
+    { meta: { claims: ["QUOTA-5"], upstream: [] } },
+    async ({ k }) => {
+      k.requires("containerRuntime", "CPU use needs a process that really runs");
+      await k.wait(metricsApiAvailable());
+      const pod = await k.applyOne<Pod>("policy/pod-burning-cpu.yaml");
+      const { requests, limits } = pod.spec!.containers[0]!.resources!;
+      const [request, limit] = [parseQuantity(requests!.cpu!), parseQuantity(limits!.cpu!)];
+      await k.wait(podReady(pod.ref));
+
+      // metrics-server averages over its window; 10% over the limit allows for the window's edges.
+      const used = await k.wait(
+        containerUsage(pod.ref, "main", `to use more CPU than its ${requests!.cpu} request`, (u) =>
+          u.cpu > limit * 1.1 ? `it used ${u.cpu} cores, above its ${limits!.cpu} limit` : u.cpu > request * 2,
+        ),
+      );
+      expect(used.cpu).toBeLessThanOrEqual(limit * 1.1);
+    },
+  );
+
+  test(
+    "a container may hold more memory than it requests, up to its limit; past its limit it is OOMKilled",
+    { meta: { claims: ["QUOTA-5"], upstream: [] } },
+    async ({ k }) => {
+      k.requires("containerRuntime", "memory use needs a process that really runs");
+      await k.wait(metricsApiAvailable());
+      const [within, over] = (await k.apply<Pod>("policy/pods-holding-memory.yaml")).map(refTo);
+      const request = parseQuantity("16Mi");
+      const limit = parseQuantity("64Mi");
+
+      await k.wait(containerTerminated(over!, "main", "OOMKilled"));
+
+      await k.wait(podReady(within!));
+      const used = await k.wait(
+        containerUsage(within!, "main", "to hold more memory than its 16Mi request", (u) =>
+          u.memory > limit ? `it holds ${mebibytes(u.memory)}, above its limit` : u.memory > request * 2,
+        ),
+      );
+      expect(used.memory).toBeLessThan(limit);
+      // Still the first container: holding more than the request cost it nothing.
+      const p = await k.get<Pod>(within!);
+      expect(p.status).toMatchObject({ phase: "Running", containerStatuses: [expect.objectContaining({ name: "main", restartCount: 0 })] });
     },
   );
 });

@@ -3,7 +3,7 @@ import { test } from "../../harness/test.js";
 import { deleted, eventFor, matches, podPhase, podReady, pvcBound, pvcPhase, pvPhase, refTo } from "../../harness/wait/index.js";
 import type { KubeObject } from "../../harness/api.js";
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from "../../harness/kinds.js";
-import { nodeFiles } from "../../harness/node-files.js";
+import { controllerManagerFiles, nodeFiles } from "../../harness/node-files.js";
 
 // Every static PV here has a StorageClass of its own fixture (renamed per test), so claims of
 // tests running beside it cannot bind it, and its claims cannot bind theirs.
@@ -198,16 +198,16 @@ describe("PersistentVolumes and claims", () => {
     { meta: { claims: ["PV-8", "PV-1"], upstream: [] } },
     async ({ k }) => {
       k.requires("controllerManagerFiles", "the in-tree deleter removes the directory on the controller manager's host, which the test must see");
-      const node = nodeFiles(k);
-      const dir = await node.scratchDir("pv-delete");
-      await node.write(`${dir}/data.txt`, "kubeproof");
+      const cm = controllerManagerFiles(k);
+      const dir = await cm.scratchDir("pv-delete");
+      await cm.write(`${dir}/data.txt`, "kubeproof");
 
       const [, p, c] = (await k.apply("storage/pv-and-claim.yaml", reclaim("Delete", dir))).map(refTo);
       await k.wait(pvcBound(c!));
       await k.delete(c!);
 
       await k.wait(deleted(p!, "volume"));
-      expect(await node.exists(dir)).toBe(false);
+      expect(await cm.exists(dir)).toBe(false);
     },
   );
 
@@ -233,17 +233,17 @@ describe("PersistentVolumes and claims", () => {
     "a PV deleted by hand leaves the data behind it, even with reclaim policy Delete",
     { meta: { claims: ["PV-9"], upstream: [] } },
     async ({ k }) => {
-      k.requires("nodeFilesystem", "the test checks the PV's directory on the controller manager's host");
-      const node = nodeFiles(k);
-      const dir = await node.scratchDir("pv-by-hand");
-      await node.write(`${dir}/keep.txt`, "kubeproof");
+      k.requires("controllerManagerFiles", "the test checks the PV's directory where the in-tree deleter would act: the controller manager's filesystem");
+      const cm = controllerManagerFiles(k);
+      const dir = await cm.scratchDir("pv-by-hand");
+      await cm.write(`${dir}/keep.txt`, "kubeproof");
       // Under /tmp, so the deleter would remove it if Kubernetes ran it on a manual delete.
       const [, p] = (await k.apply("storage/pv-hostpath.yaml", reclaim("Delete", dir))).map(refTo);
       await k.wait(pvPhase(p!, "Available"));
 
       await k.delete(p!);
       await k.wait(deleted(p!, "volume"));
-      expect(await node.exists(`${dir}/keep.txt`)).toBe(true);
+      expect(await cm.exists(`${dir}/keep.txt`)).toBe(true);
     },
   );
 

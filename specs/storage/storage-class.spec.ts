@@ -13,7 +13,7 @@ import {
   refTo,
 } from "../../harness/wait/index.js";
 import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from "../../harness/kinds.js";
-import { nodeFiles } from "../../harness/node-files.js";
+import { controllerManagerFiles } from "../../harness/node-files.js";
 
 // Serial group (vitest.config.ts): some tests change which class is the cluster's default. The
 // group's sequence.concurrent=false is not applied per project by vitest (it reads the root
@@ -66,12 +66,12 @@ describe.sequential("StorageClass", () => {
       const [, c] = await k.apply("storage/class-hostpath.yaml");
       const claim = await k.wait(pvcBound(refTo(c!)));
       const pv = await k.get<PersistentVolume>(pvNamed(claim.spec!.volumeName!));
-      const node = nodeFiles(k);
-      expect(await node.exists(pv.spec!.hostPath!.path)).toBe(true);
+      const cm = controllerManagerFiles(k);
+      expect(await cm.exists(pv.spec!.hostPath!.path)).toBe(true);
 
       await k.delete(claim);
       await k.wait(deleted(pvNamed(pv.metadata.name!), "volume"));
-      expect(await node.exists(pv.spec!.hostPath!.path)).toBe(false);
+      expect(await cm.exists(pv.spec!.hostPath!.path)).toBe(false);
     },
   );
 

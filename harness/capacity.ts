@@ -1,0 +1,38 @@
+// What the scheduler counts on a node: allocatable minus the requests of the pods bound to it.
+// Specs that exercise the scheduler's bookkeeping size their pods from this, so they hold on any
+// cluster whatever its nodes' size and whatever else runs there.
+import type { Kube } from "./test.js";
+import type { Node, Pod } from "./kinds.js";
+import { parseQuantity } from "./quantity.js";
+
+type Resource = "cpu" | "memory";
+
+/** A Ready node new pods may land on: not cordoned, no NoSchedule/NoExecute taint. */
+export async function schedulableNode(k: Kube): Promise<Node> {
+  const nodes = (await k.api.list<Node>("v1", "Node")).items;
+  const ok = nodes.filter(
+    (n) =>
+      !n.spec?.unschedulable &&
+      !(n.spec?.taints ?? []).some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute") &&
+      n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
+  );
+  const first = ok.sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!))[0];
+  if (!first) throw new Error(`no schedulable Ready node among ${nodes.map((n) => n.metadata.name).join(", ") || "(none)"}`);
+  return first;
+}
+
+/** The scheduler's view of one pod's request: containers summed, or the largest init container. */
+export function podRequest(pod: Pod, resource: Resource): number {
+  const req = (cs: { resources?: { requests?: Record<string, string> } }[] | undefined) =>
+    (cs ?? []).map((c) => parseQuantity(c.resources?.requests?.[resource] ?? "0"));
+  const sum = req(pod.spec?.containers).reduce((a, b) => a + b, 0);
+  const overhead = parseQuantity(pod.spec?.overhead?.[resource] ?? "0");
+  return Math.max(sum, ...req(pod.spec?.initContainers)) + overhead;
+}
+
+/** Allocatable minus what the non-terminated pods on the node request. */
+export async function unreserved(k: Kube, node: Node, resource: Resource): Promise<number> {
+  const allocatable = parseQuantity(node.status?.allocatable?.[resource] ?? "0");
+  const pods = (await k.api.list<Pod>("v1", "Pod", { fieldSelector: `spec.nodeName=${node.metadata.name},status.phase!=Succeeded,status.phase!=Failed` })).items;
+  return allocatable - pods.reduce((sum, p) => sum + podRequest(p, resource), 0);
+}
