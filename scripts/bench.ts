@@ -71,6 +71,8 @@ writeFileSync(path.join(reportsDir, "bench", "bench.json"), JSON.stringify(figur
 
 console.log(`\nkubeproof bench: ${n} run(s)`);
 console.log(`  median wall ${secs(figures.medianWallMs)} (all: ${figures.wallMs.map(secs).join(", ")}); median process ${secs(figures.medianProcessMs)}`);
+const sorted = [...figures.wallMs].sort((a, b) => a - b);
+console.log(`  wall distribution: min ${secs(sorted[0] ?? 0)}, p90 ${secs(sorted[Math.ceil(sorted.length * 0.9) - 1] ?? 0)}, max ${secs(sorted.at(-1) ?? 0)}, mean ${secs(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length))}`);
 console.log(`  median critical path ${secs(figures.medianCriticalPathMs)}; wall / critical path = ${(figures.medianWallMs / Math.max(1, figures.medianCriticalPathMs)).toFixed(2)}`);
 console.log(`  cluster start ${secs(figures.medianClusterStartMs)}: ${Object.entries(figures.clusterPhasesMs).map(([p, v]) => `${p} ${secs(v)}`).join(", ")}`);
 for (const [t, f] of Object.entries(figures.topics)) console.log(`  ${t.padEnd(34)} ${secs(f.medianMs).padStart(8)} ${String(f.medianRequests).padStart(6)} API requests`);
