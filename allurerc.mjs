@@ -2,10 +2,13 @@
 // History (trends across runs) is kept in reports/history.jsonl.
 import { defineConfig } from "allure";
 
+// Same place as the rest of the run's reports (harness/cluster/paths.ts).
+const reports = process.env.KUBEPROOF_REPORTS_DIR || "reports";
+
 export default defineConfig({
   name: "kubeproof: Kubernetes behaviour conformance",
-  output: "reports/allure-report",
-  historyPath: "reports/history.jsonl",
+  output: `${reports}/allure-report`,
+  historyPath: `${reports}/history.jsonl`,
   plugins: {
     single: {
       import: "@allurereport/plugin-awesome",

@@ -1,6 +1,6 @@
 // Evidence attached to the report when a test fails: namespace events in time order, dumps of
 // every object the test touched (last observed state), the timeline as text and picture, and
-// container logs where the provider runs containers.
+// logs (harness/logs.ts: the pods' containers, or the local control plane's components).
 import { attachment } from "allure-js-commons";
 import { stringify } from "yaml";
 import type { Recorder } from "./recorder.js";
@@ -24,9 +24,9 @@ export async function attachDiagnostics(rec: Recorder, title: string, logs?: () 
   if (rec.errors.length) await attachment("recorder-errors.txt", rec.errors.join("\n"), "text/plain");
   if (logs) {
     try {
-      await attachment("container-logs.txt", await logs(), "text/plain");
+      await attachment("logs.txt", await logs(), "text/plain");
     } catch (e) {
-      await attachment("container-logs.txt", `could not collect logs: ${String(e)}`, "text/plain");
+      await attachment("logs.txt", `could not collect logs: ${String(e)}`, "text/plain");
     }
   }
 }

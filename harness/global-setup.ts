@@ -10,6 +10,7 @@ import { chooseProvider } from "./cluster/index.js";
 import { reportsDir } from "./cluster/paths.js";
 import type { ClusterInfo, Provider } from "./cluster/types.js";
 import { progress } from "./progress.js";
+import { infraEventsFile } from "./cluster/supervisor.js";
 
 interface Shared {
   cluster: Promise<ClusterInfo>;
@@ -20,6 +21,7 @@ const holder = globalThis as { __kubeproof?: Shared };
 
 async function bringUp(provider: Provider, runId: string): Promise<ClusterInfo> {
   const t = Date.now();
+  rmSync(infraEventsFile(), { force: true });
   let info: ClusterInfo;
   try {
     info = await provider.up();

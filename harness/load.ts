@@ -1,9 +1,12 @@
 // Load for autoscaling specs, and what the autoscaler did to a Deployment over a test.
 //
-// Load depends on the provider. With simulated usage (the local provider: kwok's usage model,
-// scraped by metrics-server) a pod "uses" what its annotations kwok.x-k8s.io/usage-cpu and
-// kwok.x-k8s.io/usage-memory say, from the next scrape on. Where containers really run, a load
-// generator has to be plugged in here; until then the helpers refuse instead of pretending.
+// One load model for every provider: a pod's annotations kwok.x-k8s.io/usage-cpu and
+// kwok.x-k8s.io/usage-memory say what it uses. With simulated usage (the local provider) kwok
+// reports them as the pod's usage, scraped by metrics-server. Where containers really run, the
+// container of autoscaling/deployment.yaml reads the same annotations through a downward API
+// volume (the kubelet refreshes it when they change) and really holds the memory and spins the
+// CPU, up to its limit; metrics-server then measures what it did. Either way the HPA sees the load
+// through the metrics API only.
 import type { Kube } from "./test.js";
 import type { Deployment, Pod } from "./kinds.js";
 import type { Ref } from "./wait/index.js";
@@ -32,8 +35,8 @@ function annotations(u: Usage): Record<string, string> {
 export function simulateUsage(k: Kube, deployment: Ref, usage: Usage): Promise<string[]> {
   const what = [usage.cpu && `cpu ${usage.cpu}`, usage.memory && `memory ${usage.memory}`].filter(Boolean).join(", ");
   return k.step(`make each pod of ${deployment.name} use ${what}`, async () => {
-    if (!k.cluster.capabilities.simulatedUsage) {
-      throw new Error(`simulateUsage: provider ${k.cluster.provider} does not simulate usage and has no load generator yet`);
+    if (!k.cluster.capabilities.simulatedUsage && !k.cluster.capabilities.containerRuntime) {
+      throw new Error(`simulateUsage: provider ${k.cluster.provider} neither simulates usage nor runs containers`);
     }
     const dep = await k.get<Deployment>(deployment);
     const labels = dep.spec?.selector.matchLabels ?? {};

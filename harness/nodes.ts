@@ -1,30 +1,42 @@
-// Node changes for serial specs: add a fake node, cordon, label. Every change registers its own
-// undo with k.defer, so a test leaves the nodes as it found them even when it fails.
+// Node changes for serial specs: add and remove a node, cordon, label. Every change registers its
+// own undo with k.defer, so a test leaves the nodes as it found them even when it fails.
 import type { Kube } from "./test.js";
 import type { Node } from "./kinds.js";
 import { fakeNode } from "./cluster/local.js";
+import { joinNode, leaveNode } from "./cluster/kind.js";
 import { deleted, nodeReady, waitFor, type Ref } from "./wait/index.js";
 import { ApiError } from "./api.js";
 
 const nodeRef = (name: string): Ref => ({ apiVersion: "v1", kind: "Node", name });
 
+export type AddedNode = Node & { ref: Ref; remove(): Promise<void> };
+
 /**
- * Adds a simulated node through the API (providers with capability fakeNodes) and waits until its
- * simulated kubelet reports Ready. Deleting it is registered for the end of the test; a test that
- * deletes it itself may (the cleanup ignores a node already gone).
+ * A node joins the cluster and is Ready: a simulated node created through the API (addNodes
+ * "fake": kwok plays its kubelet) or a real one (addNodes "join": another kind node container
+ * joined with kubeadm). `remove()` makes it leave (a real node's machine goes first, then its Node
+ * object); the same removal is registered for the end of the test and ignores a node already gone.
  */
-export async function addFakeNode(k: Kube, labels: Record<string, string> = {}): Promise<Node & { ref: Ref }> {
-  const name = `kp-node-${k.suffix}`;
-  return k.step(`add fake node ${name}`, async () => {
-    await k.api.create(fakeNode(name, { "kubeproof.dev/run": k.cluster.runId, ...labels }));
-    k.defer(`node ${name}`, async () => {
-      await k.api.delete(nodeRef(name)).catch((e: unknown) => {
-        if (!(e instanceof ApiError && e.code === 404)) throw e;
-      });
-      await waitFor(k.api, deleted(nodeRef(name), "api"));
-    });
-    const node = await waitFor(k.api, nodeReady(name));
-    return Object.assign(node, { ref: nodeRef(name) });
+export async function addNode(k: Kube): Promise<AddedNode> {
+  const how = k.cluster.capabilities.addNodes;
+  if (how === "none") throw new Error(`provider ${k.cluster.provider} cannot add nodes (call k.requires("addNodes", ...) first)`);
+  const name = how === "fake" ? `kp-node-${k.suffix}` : `${k.cluster.name}-join-${k.suffix}`;
+  const remove =
+    how === "fake"
+      ? async () => {
+          await k.api.delete(nodeRef(name)).catch((e: unknown) => {
+            if (!(e instanceof ApiError && e.code === 404)) throw e;
+          });
+          await waitFor(k.api, deleted(nodeRef(name), "api"));
+        }
+      : () => leaveNode(k.cluster.name, name, k.cluster.kubeconfig);
+  return k.step(`add ${how === "fake" ? "simulated" : "real"} node ${name}`, async () => {
+    k.defer(`node ${name}`, remove);
+    if (how === "fake") await k.api.create(fakeNode(name, { "kubeproof.dev/run": k.cluster.runId }));
+    else await joinNode(k.cluster.name, name, k.cluster.kubeconfig);
+    // A real kubelet reports Ready once the CNI config is in place (after the join).
+    const node = await waitFor(k.api, nodeReady(name, how === "fake" ? "controller" : "podStart"));
+    return Object.assign(node, { ref: nodeRef(name), remove: () => k.step(`remove node ${name}`, remove) });
   });
 }
 

@@ -10,6 +10,7 @@ import { expectApiError, type ExpectedError } from "./api-error.js";
 import { claims as claimTable, type ClaimId } from "./claims.js";
 import type { ClusterInfo, Capabilities } from "./cluster/types.js";
 import { attachDiagnostics, attachTimeline } from "./diagnostics.js";
+import { collectLogs } from "./logs.js";
 import { readFixture, place, FixtureError } from "./fixtures.js";
 import { Recorder } from "./recorder.js";
 import { clusterApi } from "./cluster-api.js";
@@ -128,7 +129,7 @@ export const test = base.extend<{ k: Kube }>({
     onTestFailed(async () => {
       failed = true;
       rec.stop();
-      await attachDiagnostics(rec, `${feature}: ${task.name}`);
+      await attachDiagnostics(rec, `${feature}: ${task.name}`, () => collectLogs(api, info, [...rec.last.values()]));
     });
 
     const apply = async <T extends KubeObject>(fixture: string, mutate?: (obj: T) => void): Promise<T[]> => {

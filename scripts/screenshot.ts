@@ -1,6 +1,7 @@
 // npm run screenshot: looks at the single-file report as a person would. Opens it from file://
-// in headless Chromium (no network), takes the overview and the first failed test's page (with its
-// attachments opened), and checks each is rendered (enough visible text, not a blank page).
+// in headless Chromium (no network), takes the overview, the charts (trends across runs) and the
+// first failed test's page (with its attachments opened), and checks each is rendered (enough
+// visible text, not a blank page).
 import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { chromium } from "playwright-core";
@@ -37,6 +38,21 @@ async function shot(name: string): Promise<void> {
 }
 
 await shot("overview");
+
+// Trends across runs (history in reports/history.jsonl): the report's charts section.
+const charts = page.getByText(/^charts$/i).first();
+if ((await charts.count()) > 0) {
+  await charts.click();
+  await page.waitForTimeout(1500);
+  await shot("charts");
+  const text = await page.evaluate(() => document.body.innerText);
+  if (!/status dynamics/i.test(text)) throw new Error("charts: no 'Status dynamics' trend chart on the page");
+} else {
+  console.log("the report has no charts section: no trends screenshot");
+}
+await page.goto(`file://${report}`);
+await page.waitForLoadState("networkidle");
+await page.waitForTimeout(1000);
 const failed = page.locator('[data-testid="tree-leaf"]:has([data-testid="tree-leaf-status-failed"]), [data-testid="tree-leaf"]:has([data-testid="tree-leaf-status-broken"])').first();
 if ((await failed.count()) > 0) {
   await failed.click();

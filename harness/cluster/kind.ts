@@ -54,6 +54,19 @@ export async function nodeExec(node: string, command: string[], input?: string):
   return r.stdout;
 }
 
+/**
+ * A new worker joins the running cluster for real (another node container, kubeadm join, pod
+ * network wired); resolves when it is a member. leaveNode undoes it.
+ */
+export async function joinNode(cluster: string, node: string, kubeconfig: string): Promise<void> {
+  await step("join-node.sh", cluster, node, kubeconfig);
+}
+
+/** The node's container is removed, then its Node object and the routes to its pod CIDR. */
+export async function leaveNode(cluster: string, node: string, kubeconfig: string): Promise<void> {
+  await step("leave-node.sh", cluster, node, kubeconfig);
+}
+
 /** The names of a kind cluster's node containers. */
 export async function kindNodes(cluster: string): Promise<string[]> {
   const r = await $({ quiet: true })`${await kindBinary()} get nodes --name ${cluster}`;
@@ -116,7 +129,7 @@ export class KindProvider implements Provider {
       owned: !this.keep,
       phases,
       runId: "",
-      capabilities: { containerRuntime: true, simulatedUsage: false, fakeNodes: false, hostPathProvisioner: true, controllerManagerFiles: true, nodeFilesystem: "docker-exec" },
+      capabilities: { containerRuntime: true, simulatedUsage: false, addNodes: "join", hostPathProvisioner: true, controllerManagerFiles: true, nodeFilesystem: "docker-exec" },
     };
   }
 

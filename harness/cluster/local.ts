@@ -14,6 +14,7 @@ import { cacheDir, repoRoot } from "./paths.js";
 import type { ClusterInfo, Provider } from "./types.js";
 import { progress } from "../progress.js";
 import { answers, removeLeftovers } from "./leftovers.js";
+import { kwokctlStart, supervise } from "./supervisor.js";
 
 const here = path.join(repoRoot, "harness", "cluster", "local");
 export const kwokWorkdir = path.join(cacheDir, "kwok-workdir");
@@ -69,6 +70,7 @@ export function kwokctlConfig(bin: string, args: ExtraArg[], runMs: number): str
 export class LocalProvider implements Provider {
   private created = false;
   private kwokctlPath = "";
+  private stopSupervisor = () => undefined as void;
   constructor(
     readonly name: string,
     private readonly keep: boolean,
@@ -115,6 +117,7 @@ export class LocalProvider implements Provider {
       }
       phases.controlPlane = Date.now() - t;
     }
+    this.stopSupervisor = supervise(this.name, path.join(kwokWorkdir, "clusters", this.name), kwokctlStart(kwokctl, this.name, env()));
     t = Date.now();
     const api = Api.fromFile(kubeconfig);
     await ensureNodes(api);
@@ -128,16 +131,18 @@ export class LocalProvider implements Provider {
       owned: !this.keep,
       phases,
       runId: "",
-      capabilities: { containerRuntime: false, simulatedUsage: true, fakeNodes: true, hostPathProvisioner: true, controllerManagerFiles: true, nodeFilesystem: "host" },
+      capabilities: { containerRuntime: false, simulatedUsage: true, addNodes: "fake", hostPathProvisioner: true, controllerManagerFiles: true, nodeFilesystem: "host" },
     };
   }
 
   async down(): Promise<void> {
+    this.stopSupervisor();
     if (this.keep || !this.created) return;
     this.downSync();
   }
 
   downSync(): void {
+    this.stopSupervisor();
     if (this.keep || !this.created) return;
     try {
       execFileSync(this.kwokctlPath, ["delete", "cluster", "--name", this.name], { env: env(), stdio: "ignore", timeout: 60_000 });

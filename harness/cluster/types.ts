@@ -6,8 +6,11 @@ export interface Capabilities {
   containerRuntime: boolean;
   /** Pod resource usage is simulated from annotations (kwok's usage model). */
   simulatedUsage: boolean;
-  /** Nodes can be added and removed through the API (simulated nodes). */
-  fakeNodes: boolean;
+  /**
+   * How a test adds a node: "fake" creates a simulated node through the API (kwok plays its
+   * kubelet); "join" starts another node container and joins it with kubeadm (a real kubelet).
+   */
+  addNodes: "fake" | "join" | "none";
   /** The in-tree kubernetes.io/host-path provisioner runs in the controller manager. */
   hostPathProvisioner: boolean;
   /**

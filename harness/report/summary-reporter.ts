@@ -6,6 +6,7 @@ import path from "node:path";
 import type { Reporter, TestModule } from "vitest/node";
 import { reportsDir } from "../cluster/paths.js";
 import { buildLedger, type ResultLike, type Verdict } from "../ledger.js";
+import { readInfraEvents } from "../cluster/supervisor.js";
 
 interface TestTime {
   name: string;
@@ -86,8 +87,10 @@ export default class SummaryReporter implements Reporter {
     const ledger = project === "conformance" ? buildLedger(evidence, ["this run"]) : [];
     const verdicts: Partial<Record<Verdict, number>> = {};
     for (const row of ledger) verdicts[row.verdict] = (verdicts[row.verdict] ?? 0) + 1;
+    const infraEvents = project === "conformance" ? readInfraEvents() : [];
     const summary = {
       retries,
+      infraEvents,
       criticalPathMs: parallel + serial,
       project,
       finishedAt: new Date().toISOString(),
@@ -118,6 +121,7 @@ export default class SummaryReporter implements Reporter {
     if (project === "conformance") {
       out.push(`  wall ${(summary.wallMs / 1000).toFixed(1)} s against a critical path of ${(summary.criticalPathMs / 1000).toFixed(1)} s (slowest parallel test + serial tests)${retries ? `; ${retries} infrastructure retr${retries > 1 ? "ies" : "y"}` : ""}`);
     }
+    for (const e of infraEvents) out.push(`  infrastructure: ${e.component} of ${e.cluster} had exited at ${e.at}; ${e.action} (its log: reports/infra-events.jsonl)`);
     out.push(`${summary.passed} passed, ${failed} failed${summary.skipped ? ` (${summary.skipped} skipped)` : ""}`);
     process.stdout.write(out.join("\n") + "\n");
   }

@@ -28,8 +28,8 @@ export function eligibleNodes() {
 }
 
 /** The node is Ready (a fake node's simulated kubelet reported in). */
-export function nodeReady(name: string) {
-  return onObject<Node>({ apiVersion: "v1", kind: "Node", name }, "to be Ready", "controller", (n) => (conditionOf(n, "Ready")?.status === "True" ? met(n!) : notYet()));
+export function nodeReady(name: string, timeout: "controller" | "podStart" = "controller") {
+  return onObject<Node>({ apiVersion: "v1", kind: "Node", name }, "to be Ready", timeout, (n) => (conditionOf(n, "Ready")?.status === "True" ? met(n!) : notYet()));
 }
 
 export interface CoreEvent extends KubeObject {

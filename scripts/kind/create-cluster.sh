@@ -63,34 +63,7 @@ kc -n kube-system create configmap coredns --from-literal=Corefile="$patched" --
 log "CoreDNS configured for cluster.local only"
 
 # Pod network: each node's CIDR once the controller manager has assigned them.
-nodes=()
-for _ in $(seq 120); do
-  mapfile -t nodes < <(kc get nodes -o jsonpath='{range .items[*]}{.metadata.name} {.spec.podCIDR} {.status.addresses[?(@.type=="InternalIP")].address}{"\n"}{end}')
-  missing=0
-  for n in "${nodes[@]}"; do read -r _ cidr ip <<<"$n"; [ -n "$cidr" ] && [ -n "$ip" ] || missing=1; done
-  (( ${#nodes[@]} == 3 && missing == 0 )) && break
-  sleep 1
-done
-(( ${#nodes[@]} == 3 && missing == 0 )) || die "nodes did not get pod CIDRs: ${nodes[*]}"
-for n in "${nodes[@]}"; do
-  read -r node cidr _ <<<"$n"
-  docker exec -i "$node" sh -c 'mkdir -p /etc/cni/net.d && cat >/etc/cni/net.d/10-kubeproof.conflist' <<JSON
-{
-  "cniVersion": "0.4.0",
-  "name": "kubeproof",
-  "plugins": [
-    {"type": "ptp", "ipMasq": false, "mtu": 1500,
-     "ipam": {"type": "host-local", "ranges": [[{"subnet": "$cidr"}]], "routes": [{"dst": "0.0.0.0/0"}]}},
-    {"type": "portmap", "capabilities": {"portMappings": true}}
-  ]
-}
-JSON
-  for m in "${nodes[@]}"; do
-    read -r other ocidr oip <<<"$m"
-    [ "$other" = "$node" ] || docker exec "$node" ip route replace "$ocidr" via "$oip"
-  done
-  log "pod network on $node: $cidr"
-done
+wire_pod_network "$kubeconfig" 3
 
 kc apply -f <(sed "s/\${METRICS_VERSION}/$METRICS_VERSION/" "$SCRIPTS_DIR/metrics-server.yaml") >/dev/null
 log "waiting for nodes Ready, CoreDNS, metrics-server"

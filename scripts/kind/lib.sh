@@ -61,3 +61,37 @@ timed() {
   rm -f "$logf"
   log "$what: done in $((SECONDS - start)) s"
 }
+
+# The pod network without kindnetd (not served here): each node gets a ptp + host-local CNI config
+# for its podCIDR and a route to every other node's podCIDR via that node's address. Idempotent:
+# run again after a node joins. Waits until the cluster has <count> nodes with CIDR and address.
+wire_pod_network() {  # <kubeconfig> <node count>
+  local kubeconfig=$1 count=$2 nodes=() n m node cidr other ocidr oip missing
+  for _ in $(seq 120); do
+    mapfile -t nodes < <("$KUBE_DIR/kubectl" --kubeconfig "$kubeconfig" get nodes -o jsonpath='{range .items[*]}{.metadata.name} {.spec.podCIDR} {.status.addresses[?(@.type=="InternalIP")].address}{"\n"}{end}')
+    missing=0
+    for n in "${nodes[@]}"; do read -r _ cidr oip <<<"$n"; [ -n "$cidr" ] && [ -n "$oip" ] || missing=1; done
+    (( ${#nodes[@]} == count && missing == 0 )) && break
+    sleep 1
+  done
+  (( ${#nodes[@]} == count && missing == 0 )) || die "nodes did not get pod CIDRs and addresses (want $count): ${nodes[*]}"
+  for n in "${nodes[@]}"; do
+    read -r node cidr _ <<<"$n"
+    docker exec -i "$node" sh -c 'mkdir -p /etc/cni/net.d && cat >/etc/cni/net.d/10-kubeproof.conflist' <<JSON
+{
+  "cniVersion": "0.4.0",
+  "name": "kubeproof",
+  "plugins": [
+    {"type": "ptp", "ipMasq": false, "mtu": 1500,
+     "ipam": {"type": "host-local", "ranges": [[{"subnet": "$cidr"}]], "routes": [{"dst": "0.0.0.0/0"}]}},
+    {"type": "portmap", "capabilities": {"portMappings": true}}
+  ]
+}
+JSON
+    for m in "${nodes[@]}"; do
+      read -r other ocidr oip <<<"$m"
+      [ "$other" = "$node" ] || docker exec "$node" ip route replace "$ocidr" via "$oip"
+    done
+    log "pod network on $node: $cidr"
+  done
+}

@@ -13,7 +13,7 @@ import {
   podsOwnedBy,
   readyPodOn,
 } from "../../harness/wait/index.js";
-import { addFakeNode, cordon, labelNode } from "../../harness/nodes.js";
+import { addNode, cordon, labelNode } from "../../harness/nodes.js";
 import { nodeCoverage } from "../../harness/rollout.js";
 import type { DaemonSet, Node, Pod } from "../../harness/kinds.js";
 
@@ -48,16 +48,16 @@ describe("DaemonSet", { concurrent: false }, () => {
     "a node added to the cluster gets a pod; when it is removed its pod goes",
     { meta: { claims: ["DS-2"], upstream: [] } },
     async ({ k }) => {
-      k.requires("fakeNodes", "adds and removes a node through the API");
+      k.requires("addNodes", "adds a node to the cluster and removes it");
       const nodes = await k.wait(eligibleNodes());
       const ds = await k.applyOne<DaemonSet>("workloads/daemonset.yaml");
       await k.wait(daemonSetReady(ds.ref, nodes.length));
 
-      const node = await addFakeNode(k);
+      const node = await addNode(k);
       const pod = await k.wait(readyPodOn(ds.ref, node.metadata.name!));
       await k.wait(daemonSetReady(ds.ref, nodes.length + 1));
 
-      await k.delete(node.ref);
+      await node.remove();
       await k.wait(deleted(node.ref, "api"));
       // The pod GC removes pods bound to a node that no longer exists (after its quarantine);
       // the DaemonSet's counts follow.

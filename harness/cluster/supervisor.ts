@@ -1,0 +1,86 @@
+// kwokctl's binary runtime starts the control-plane processes and leaves them: nothing restarts
+// one that exits (on kind the kubelet restarts its static pods; a real control plane has systemd
+// or the kubelet). The supervisor does that job for the local provider, and never silently: every
+// restart is printed with the tail of the component's log and written to reports/infra-events.jsonl,
+// which the run summary counts as infrastructure events (they are not test retries).
+import { execFileSync } from "node:child_process";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { progress } from "../progress.js";
+import { reportsDir } from "./paths.js";
+
+export interface InfraEvent {
+  at: string;
+  cluster: string;
+  component: string;
+  pid: number;
+  action: string;
+  logTail: string[];
+}
+
+export const infraEventsFile = () => path.join(reportsDir, "infra-events.jsonl");
+
+/** Alive and not a zombie (an exited child nobody reaped still has a pid). */
+function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return !/^\d+ \(.*\) [ZX] /.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+function tail(file: string, n: number): string[] {
+  if (!existsSync(file)) return [`(no log at ${file})`];
+  return readFileSync(file, "utf8").trimEnd().split("\n").slice(-n);
+}
+
+/**
+ * Checks the cluster's component processes every `everyMs` and has kwokctl start the ones that
+ * exited (it starts only what is not running). Returns the stop function; stop before deleting
+ * the cluster, or the supervisor would fight the deletion.
+ */
+export function supervise(cluster: string, clusterDir: string, restart: () => void, everyMs = 3_000): () => void {
+  const pids = path.join(clusterDir, "pids");
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy || !existsSync(pids)) return;
+    busy = true;
+    try {
+      const dead = readdirSync(pids)
+        .filter((f) => f.endsWith(".pid"))
+        .map((f) => ({ component: f.slice(0, -4), pid: Number(readFileSync(path.join(pids, f), "utf8").trim()) }))
+        .filter((c) => c.pid > 0 && !alive(c.pid));
+      if (dead.length === 0) return;
+      // Read the logs first: a restarted component starts a new log.
+      const tails = dead.map((d) => tail(path.join(clusterDir, "logs", `${d.component}.log`), 20));
+      let action = "restarted by kwokctl start cluster";
+      try {
+        restart();
+      } catch (e) {
+        action = `restart failed: ${(e as Error).message.split("\n")[0]}`;
+      }
+      mkdirSync(reportsDir, { recursive: true });
+      for (const [i, d] of dead.entries()) {
+        const event: InfraEvent = { at: new Date().toISOString(), cluster, ...d, action, logTail: tails[i]! };
+        appendFileSync(infraEventsFile(), JSON.stringify(event) + "\n");
+        progress(`local: ${d.component} (pid ${d.pid}) had exited; ${action}. Last lines of its log:\n    ${event.logTail.join("\n    ")}`);
+      }
+    } finally {
+      busy = false;
+    }
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+export function readInfraEvents(): InfraEvent[] {
+  const f = infraEventsFile();
+  if (!existsSync(f)) return [];
+  return readFileSync(f, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as InfraEvent);
+}
+
+/** For callers that restart with a command line (kept here so the unit of restart is one place). */
+export function kwokctlStart(kwokctl: string, cluster: string, env: NodeJS.ProcessEnv): () => void {
+  return () => void execFileSync(kwokctl, ["start", "cluster", "--name", cluster], { env, stdio: "ignore", timeout: 120_000 });
+}

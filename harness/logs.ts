@@ -1,0 +1,50 @@
+// Logs for a failed test's report. Where containers run: the logs of the test's pods, read through
+// the API (the kubelet serves them), current and previous container. On the local provider there
+// are no containers; the control-plane processes are what might have misbehaved, so the tail of
+// each component's log (kwokctl keeps them under its cluster directory).
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Api, KubeObject } from "./api.js";
+import type { ClusterInfo } from "./cluster/types.js";
+import type { Pod } from "./kinds.js";
+
+const podTailLines = 60;
+const componentTailLines = 40;
+const maxPods = 10;
+
+export async function collectLogs(api: Api, cluster: ClusterInfo, objects: KubeObject[]): Promise<string> {
+  if (cluster.capabilities.containerRuntime) return podLogs(api, objects.filter((o) => o.kind === "Pod") as Pod[]);
+  if (cluster.provider === "local") return componentLogs(path.join(path.dirname(cluster.kubeconfig), "logs"));
+  return "(no logs: this provider runs no containers and its control plane is not on this machine)";
+}
+
+async function podLogs(api: Api, pods: Pod[]): Promise<string> {
+  if (pods.length === 0) return "(the test had no pods)";
+  const out: string[] = [];
+  for (const p of pods.slice(-maxPods)) {
+    for (const c of p.spec?.containers ?? []) {
+      for (const previous of [false, true]) {
+        const where = `/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}/log`;
+        try {
+          // The log endpoint answers text/plain; request() keeps non-JSON text as { message }.
+          const text = await api.request<unknown>("GET", where, { query: { container: c.name, tailLines: podTailLines, previous: previous || undefined } });
+          const body = typeof text === "string" ? text : ((text as { message?: string } | undefined)?.message ?? JSON.stringify(text));
+          out.push(`=== pod ${p.metadata.name} container ${c.name}${previous ? " (previous)" : ""} ===\n${body || "(empty)"}`);
+        } catch (e) {
+          if (!previous) out.push(`=== pod ${p.metadata.name} container ${c.name} ===\n(no log: ${(e as Error).message.split("\n")[0]})`);
+        }
+      }
+    }
+  }
+  if (pods.length > maxPods) out.unshift(`(logs of the last ${maxPods} of ${pods.length} pods)`);
+  return out.join("\n\n");
+}
+
+function componentLogs(dir: string): string {
+  if (!existsSync(dir)) return `(no component logs at ${dir})`;
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".log"))
+    .sort()
+    .map((f) => `=== ${f} (last ${componentTailLines} lines) ===\n${readFileSync(path.join(dir, f), "utf8").trimEnd().split("\n").slice(-componentTailLines).join("\n")}`)
+    .join("\n\n");
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# join-node.sh <cluster> <node name> <kubeconfig>: a node joining a running kind cluster, the way
+# kind makes its workers: a node container like the others (same image, same `docker run`
+# settings and cluster label, so `kind delete cluster` removes it too), the kubeadm config of an
+# existing worker with the name and address changed, `kubeadm join`, then the pod network wired
+# for it. Prints the node name. Removal: leave-node.sh.
+STEP=join-node
+. "$(dirname "$0")/lib.sh"
+cluster=${1:?cluster name}; node=${2:?node name}; kubeconfig=${3:?kubeconfig path}
+start=$SECONDS
+template="$cluster-worker"
+image=$(docker inspect -f '{{.Config.Image}}' "$template") || die "no node container $template: is kind cluster $cluster running?"
+count=$(( $("$KUBE_DIR/kubectl" --kubeconfig "$kubeconfig" get nodes --no-headers | wc -l) + 1 ))
+
+# kind's own run arguments for a node (sigs.k8s.io/kind pkg/cluster/internal/providers/docker).
+fuse=(); [ -e /dev/fuse ] && fuse=(--device /dev/fuse)
+docker run --name "$node" --hostname "$node" \
+  --label "io.x-k8s.kind.cluster=$cluster" --label io.x-k8s.kind.role=worker \
+  --detach --tty --net kind --restart=on-failure:1 --init=false --cgroupns=private "${fuse[@]}" \
+  --privileged --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
+  --tmpfs /tmp --tmpfs /run --volume /var --volume /lib/modules:/lib/modules:ro \
+  -e KIND_EXPERIMENTAL_CONTAINERD_SNAPSHOTTER "$image" >/dev/null
+for _ in $(seq 60); do
+  docker exec "$node" systemctl is-active --quiet containerd 2>/dev/null && break
+  sleep 1
+done
+docker exec "$node" systemctl is-active --quiet containerd || die "containerd did not start in $node"
+log "node container $node up in $((SECONDS - start)) s"
+
+ip_of() { docker inspect -f '{{(index .NetworkSettings.Networks "kind").IPAddress}}' "$1"; }
+old_ip=$(ip_of "$template"); new_ip=$(ip_of "$node")
+docker exec "$template" cat /kind/kubeadm.conf \
+  | sed -e "s/${old_ip//./\\.}/$new_ip/g" -e "s/\b$template\b/$node/g" \
+  | docker exec -i "$node" sh -c 'mkdir -p /kind && cat >/kind/kubeadm.conf'
+docker exec "$node" kubeadm join --config /kind/kubeadm.conf >/dev/null 2>&1 \
+  || die "kubeadm join failed on $node: $(docker exec "$node" journalctl -u kubelet --no-pager 2>/dev/null | tail -5)"
+log "kubeadm join of $node done in $((SECONDS - start)) s"
+
+wire_pod_network "$kubeconfig" "$count"
+log "$node joined in $((SECONDS - start)) s"
+echo "$node"
