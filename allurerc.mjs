@@ -1,5 +1,6 @@
 // Allure 3 report config: one self-contained file that opens from disk, and a site for hosting.
 // History (trends across runs) is kept in reports/history.jsonl.
+import process from "node:process";
 import { defineConfig } from "allure";
 
 // Same place as the rest of the run's reports (harness/cluster/paths.ts).
