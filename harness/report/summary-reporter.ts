@@ -57,7 +57,7 @@ export default class SummaryReporter implements Reporter {
             stop: 0,
             statusDetails: { message: r.state === "failed" ? r.errors?.[0]?.message : r.state === "skipped" ? r.note : undefined },
             labels: [...claimIds.map((c) => ({ name: "claim", value: c })), ...(r.state === "skipped" && r.note ? [{ name: "skip-reason", value: r.note }] : [])],
-            parameters: [{ name: "provider", value: "this run" }],
+            parameters: [{ name: "provider", value: "run" }],
           });
         }
         if (r.state === "passed") t.passed++;
@@ -76,7 +76,6 @@ export default class SummaryReporter implements Reporter {
     }
     const sum = (k: "passed" | "failed" | "skipped") => Object.values(topics).reduce((a, t) => a + t[k], 0);
     const failed = sum("failed") + unhandled.length;
-    const cluster = readJson(path.join(reportsDir, "cluster.json")) as { provider?: string; kubeVersion?: string; startMs?: number; phases?: Record<string, number> } | undefined;
     const allTests = Object.values(topics).flatMap((t) => t.tests);
     const retries = allTests.reduce((a, t) => a + t.retries, 0);
     // The chain of waits nothing can overlap: the slowest test of the parallel groups, then every
@@ -84,7 +83,10 @@ export default class SummaryReporter implements Reporter {
     const parallel = Math.max(0, ...allTests.filter((t) => !t.project.endsWith("-serial")).map((t) => t.ms));
     const serial = allTests.filter((t) => t.project.endsWith("-serial")).reduce((a, t) => a + t.ms, 0);
     // The ledger of this run alone (npm run report joins runs and providers into reports/ledger.*).
-    const ledger = project === "conformance" ? buildLedger(evidence, ["this run"]) : [];
+    const cluster = readJson(path.join(reportsDir, "cluster.json")) as { provider?: string; kubeVersion?: string; startMs?: number; phases?: Record<string, number> } | undefined;
+    // Under the provider's name, so claims declared not checkable there read so.
+    const provider = cluster?.provider ?? "run";
+    const ledger = project === "conformance" ? buildLedger(evidence.map((e) => ({ ...e, parameters: [{ name: "provider", value: provider }] })), [provider]) : [];
     const verdicts: Partial<Record<Verdict, number>> = {};
     for (const row of ledger) verdicts[row.verdict] = (verdicts[row.verdict] ?? 0) + 1;
     const infraEvents = project === "conformance" ? readInfraEvents() : [];

@@ -2,7 +2,7 @@ import { describe, expect } from "vitest";
 import { test } from "../../harness/test.js";
 import {
   atLeast,
-  containerTerminated,
+  containerKilled,
   containerUsage,
   count,
   deleted,
@@ -22,6 +22,7 @@ import type { Deployment, Pod, ResourceQuota } from "../../harness/kinds.js";
 import { maxConcurrent } from "../../harness/timeline.js";
 import { schedulableNode, unreserved } from "../../harness/capacity.js";
 import { mebibytes, parseQuantity } from "../../harness/quantity.js";
+import { oomKillEvidence } from "../../harness/oom.js";
 
 const forbidden = (message: RegExp) => ({ code: 403, reason: "Forbidden", message });
 const pod = (name: string, namespace: string): Ref => ({ apiVersion: "v1", kind: "Pod", name, namespace });
@@ -303,7 +304,8 @@ describe("Requests and limits", () => {
       const request = parseQuantity("16Mi");
       const limit = parseQuantity("64Mi");
 
-      await k.wait(containerTerminated(over!, "main", "OOMKilled"));
+      const killed = await k.wait(containerKilled(over!, "main"));
+      expect(await oomKillEvidence(k, killed, "main")).toMatch(/reported reason OOMKilled|has the memory cgroup OOM kill/);
 
       await k.wait(podReady(within!));
       const used = await k.wait(
