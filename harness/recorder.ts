@@ -68,6 +68,7 @@ export class Recorder {
   readonly last = new Map<string, KubeObject>();
   readonly errors: string[] = [];
   private readonly observations: Observation[] = [];
+  private readonly listeners = new Set<() => void>();
   private seq = 0;
   readonly started = Date.now();
 
@@ -110,6 +111,7 @@ export class Recorder {
     const state = summarise(o);
     const prev = this.last.get(key);
     this.last.set(key, o);
+    for (const l of this.listeners) l();
     if (type === "SYNC" && prev) return;
     if (type === "MODIFIED" && prev && summarise(prev as Obj) === state) return; // heartbeats, no news
     const owner = o.metadata.ownerReferences?.find((r) => r.controller);
@@ -128,6 +130,36 @@ export class Recorder {
 
   stop(): void {
     for (const o of this.observations) o.stop();
+  }
+
+  /**
+   * Resolves once the recorder has seen `obj` at its resourceVersion or later. A wait and the
+   * recorder watch separately, so the recorder may be an event behind the wait that just returned;
+   * a spec reading the timeline right after a wait syncs here first. resourceVersions are compared
+   * as numbers (etcd revisions; the API calls them opaque, so this is this harness's assumption).
+   */
+  caughtUp(obj: KubeObject, timeoutMs = 10_000): Promise<void> {
+    const key = `${obj.kind}/${obj.metadata.namespace ?? ""}/${obj.metadata.name}`;
+    const want = Number(obj.metadata.resourceVersion);
+    const seen = () => Number(this.last.get(key)?.metadata.resourceVersion ?? -1) >= want;
+    if (seen()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+      };
+      const check = () => {
+        if (seen()) {
+          done();
+          resolve();
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`the flight recorder did not see ${key} at resourceVersion ${want} within ${timeoutMs / 1000} s (last seen ${this.last.get(key)?.metadata.resourceVersion ?? "never"})`));
+      }, timeoutMs);
+      this.listeners.add(check);
+    });
   }
 
   /** Events of the namespace in time order (for diagnostics). */

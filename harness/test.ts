@@ -56,6 +56,8 @@ export interface Kube {
   /** Skips the test, with the reason, where the provider lacks a capability. */
   requires(cap: keyof Capabilities, why: string): void;
   timeline: {
+    /** Resolves once the recorder has seen the object as given (call after a wait, before reading). */
+    caughtUp(obj: KubeObject): Promise<void>;
     entries(): TimelineEntry[];
     pods(filter?: (e: TimelineEntry) => boolean): Lifetime[];
     of(kind: string, filter?: (e: TimelineEntry) => boolean): Lifetime[];
@@ -206,6 +208,7 @@ export const test = base.extend<{ k: Kube }>({
         }
       },
       timeline: {
+        caughtUp: (obj) => rec.caughtUp(obj),
         entries: () => rec.entries,
         pods: (filter) => lifetimes(rec.entries, "Pod", filter),
         of: (kind, filter) => lifetimes(rec.entries, kind, filter),

@@ -39,17 +39,12 @@ async function shot(name: string): Promise<void> {
 
 await shot("overview");
 
-// Trends across runs (history in reports/history.jsonl): the report's charts section.
-const charts = page.getByText(/^charts$/i).first();
-if ((await charts.count()) > 0) {
-  await charts.click();
-  await page.waitForTimeout(1500);
-  await shot("charts");
-  const text = await page.evaluate(() => document.body.innerText);
-  if (!/status dynamics/i.test(text)) throw new Error("charts: no 'Status dynamics' trend chart on the page");
-} else {
-  console.log("the report has no charts section: no trends screenshot");
-}
+// Trends across runs (history in reports/history.jsonl): the report's charts section ("Graphs").
+await page.goto(`file://${report}#charts`);
+await page.waitForLoadState("networkidle");
+await page.waitForTimeout(1500);
+await shot("charts");
+if (!/status dynamics/i.test(await page.evaluate(() => document.body.innerText))) throw new Error("charts: no 'Status dynamics' trend chart on the page");
 await page.goto(`file://${report}`);
 await page.waitForLoadState("networkidle");
 await page.waitForTimeout(1000);

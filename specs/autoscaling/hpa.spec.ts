@@ -85,7 +85,8 @@ describe("HorizontalPodAutoscaler", () => {
       const limited = await k.wait(hpaCondition(hpa.ref, "ScalingLimited", "True", "TooManyReplicas"));
       expect(conditionOf(limited, "AbleToScale")).toMatchObject({ status: "True" });
       expect(limited.status).toMatchObject({ desiredReplicas: 3 });
-      await k.wait(deploymentReady(dep.ref, 3));
+      const atMax = await k.wait(deploymentReady(dep.ref, 3));
+      await k.timeline.caughtUp(atMax);
 
       // Still over target at max: a further sync (15 s) must not go past it.
       await k.never(matches<Deployment>(dep.ref, "to be scaled beyond 3 replicas", scaledAbove(3)), (syncPeriodS + 5) * 1000);
@@ -113,7 +114,7 @@ describe("HorizontalPodAutoscaler", () => {
       // stabilisation is 0 s in the fixture (default 300 s).
       await simulateUsage(k, dep.ref, { cpu: "10m" });
       const changed = Date.now();
-      await k.wait(deploymentReplicas(dep.ref, 1));
+      const scaledIn = await k.wait(deploymentReplicas(dep.ref, 1));
       const reactionS = (Date.now() - changed) / 1000;
       await allure.parameter("observed reaction", `${reactionS.toFixed(1)} s`);
       expect(reactionS).toBeLessThanOrEqual(reactionBound(k).s);
@@ -121,6 +122,7 @@ describe("HorizontalPodAutoscaler", () => {
 
       const h = await k.wait(hpaCondition(hpa.ref, "ScalingLimited", "False"));
       expect(h.status).toMatchObject({ desiredReplicas: 1 });
+      await k.timeline.caughtUp(scaledIn);
       expect(replicasHistory(k.timeline.entries(), dep.metadata.name!)).toEqual([3, 1]);
     },
   );
@@ -154,7 +156,9 @@ describe("HorizontalPodAutoscaler", () => {
       const dep = await k.applyOne<Deployment>("autoscaling/deployment.yaml", (d) => withTemplateUsage(d, { memory: "90Mi" }));
       const hpa = await k.applyOne<HPA>("autoscaling/hpa-memory.yaml");
 
-      const h = await k.wait(matches<HPA>(hpa.ref, "to want more than 1 replica", (x) => (x.status?.desiredReplicas ?? 0) > 1, "autoscale"));
+      // Both metrics read (a pod just started can leave CPU out of one sync's status).
+      const cpuRead = (x: HPA) => x.status?.currentMetrics?.some((m) => m.resource?.name === "cpu" && typeof m.resource.current.averageUtilization === "number") ?? false;
+      const h = await k.wait(matches<HPA>(hpa.ref, "to want more than 1 replica, with CPU read too", (x) => (x.status?.desiredReplicas ?? 0) > 1 && cpuRead(x), "autoscale"));
       await k.wait(matches<Deployment>(dep.ref, "to be scaled above 1 replica", scaledAbove(1), "autoscale"));
       expect(conditionOf(h, "ScalingActive")).toMatchObject({ status: "True" });
       expect(h.status?.currentMetrics).toEqual(
@@ -188,7 +192,7 @@ describe("HorizontalPodAutoscaler", () => {
       await k.never(matches<Deployment>(dep!, "to be scaled beyond max (3)", scaledAbove(3)), 20_000);
 
       await k.delete(load, "Background");
-      await k.wait(deploymentReplicas(dep!, 1));
+      await k.timeline.caughtUp(await k.wait(deploymentReplicas(dep!, 1)));
       const history = replicasHistory(k.timeline.entries(), "php-apache");
       expect(Math.max(...history)).toBe(3);
       expect(history.at(-1)).toBe(1);
