@@ -123,7 +123,12 @@ describe("HorizontalPodAutoscaler", () => {
       const h = await k.wait(hpaCondition(hpa.ref, "ScalingLimited", "False"));
       expect(h.status).toMatchObject({ desiredReplicas: 1 });
       await k.timeline.caughtUp(scaledIn);
-      expect(replicasHistory(k.timeline.entries(), dep.metadata.name!)).toEqual([3, 1]);
+      // Down only, from max to min; with measured (not simulated) usage the first sync after the
+      // load stops may still see part of it in the metrics window and stop at 2 on the way.
+      const history = replicasHistory(k.timeline.entries(), dep.metadata.name!);
+      expect(history[0]).toBe(3);
+      expect(history.at(-1)).toBe(1);
+      expect(history).toEqual([...history].sort((a, b) => b - a));
     },
   );
 
