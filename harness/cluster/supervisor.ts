@@ -42,6 +42,9 @@ function tail(file: string, n: number): string[] {
  */
 export function supervise(cluster: string, clusterDir: string, restart: () => void, everyMs = 3_000): () => void {
   const pids = path.join(clusterDir, "pids");
+  const restarts = new Map<string, number>();
+  const handled = new Set<number>(); // a pid already restarted (kwokctl may rewrite the pid file late)
+  const maxRestarts = 3; // a component that keeps dying is broken, not unlucky: stop and say so
   let busy = false;
   const timer = setInterval(() => {
     if (busy || !existsSync(pids)) return;
@@ -50,18 +53,24 @@ export function supervise(cluster: string, clusterDir: string, restart: () => vo
       const dead = readdirSync(pids)
         .filter((f) => f.endsWith(".pid"))
         .map((f) => ({ component: f.slice(0, -4), pid: Number(readFileSync(path.join(pids, f), "utf8").trim()) }))
-        .filter((c) => c.pid > 0 && !alive(c.pid));
+        .filter((c) => c.pid > 0 && !handled.has(c.pid) && !alive(c.pid) && (restarts.get(c.component) ?? 0) <= maxRestarts);
       if (dead.length === 0) return;
+      for (const d of dead) handled.add(d.pid);
+      for (const d of dead) restarts.set(d.component, (restarts.get(d.component) ?? 0) + 1);
+      const givingUp = dead.filter((d) => restarts.get(d.component)! > maxRestarts);
       // Read the logs first: a restarted component starts a new log.
       const tails = dead.map((d) => tail(path.join(clusterDir, "logs", `${d.component}.log`), 20));
-      let action = "restarted by kwokctl start cluster";
-      try {
-        restart();
-      } catch (e) {
-        action = `restart failed: ${(e as Error).message.split("\n")[0]}`;
+      let restarted = "restarted by kwokctl start cluster";
+      if (givingUp.length < dead.length) {
+        try {
+          restart();
+        } catch (e) {
+          restarted = `restart failed: ${(e as Error).message.split("\n")[0]}`;
+        }
       }
       mkdirSync(reportsDir, { recursive: true });
       for (const [i, d] of dead.entries()) {
+        const action = givingUp.includes(d) ? `not restarted: it exited ${maxRestarts + 1} times` : restarted;
         const event: InfraEvent = { at: new Date().toISOString(), cluster, ...d, action, logTail: tails[i]! };
         appendFileSync(infraEventsFile(), JSON.stringify(event) + "\n");
         progress(`local: ${d.component} (pid ${d.pid}) had exited; ${action}. Last lines of its log:\n    ${event.logTail.join("\n    ")}`);
