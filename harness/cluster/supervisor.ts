@@ -89,7 +89,7 @@ export function readInfraEvents(): InfraEvent[] {
   return readFileSync(f, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as InfraEvent);
 }
 
-/** For callers that restart with a command line (kept here so the unit of restart is one place). */
+/** The restart for kwokctl's binary runtime: `kwokctl start cluster` starts only what is not running. */
 export function kwokctlStart(kwokctl: string, cluster: string, env: NodeJS.ProcessEnv): () => void {
   return () => void execFileSync(kwokctl, ["start", "cluster", "--name", cluster], { env, stdio: "ignore", timeout: 120_000 });
 }
