@@ -7,20 +7,6 @@ import { parseQuantity } from "./quantity.js";
 
 type Resource = "cpu" | "memory";
 
-/** A Ready node new pods may land on: not cordoned, no NoSchedule/NoExecute taint. */
-export async function schedulableNode(k: Kube): Promise<Node> {
-  const nodes = (await k.api.list<Node>("v1", "Node")).items;
-  const ok = nodes.filter(
-    (n) =>
-      !n.spec?.unschedulable &&
-      !(n.spec?.taints ?? []).some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute") &&
-      n.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True"),
-  );
-  const first = ok.sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!))[0];
-  if (!first) throw new Error(`no schedulable Ready node among ${nodes.map((n) => n.metadata.name).join(", ") || "(none)"}`);
-  return first;
-}
-
 /** The scheduler's view of one pod's request: containers summed, or the largest init container. */
 export function podRequest(pod: Pod, resource: Resource): number {
   const req = (cs: { resources?: { requests?: Record<string, string> } }[] | undefined) =>

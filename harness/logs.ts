@@ -23,7 +23,9 @@ async function podLogs(api: Api, pods: Pod[]): Promise<string> {
   const out: string[] = [];
   for (const p of pods.slice(-maxPods)) {
     for (const c of p.spec?.containers ?? []) {
-      for (const previous of [false, true]) {
+      // The previous container's log exists only after a restart.
+      const restarted = (p.status?.containerStatuses?.find((s) => s.name === c.name)?.restartCount ?? 0) > 0;
+      for (const previous of restarted ? [false, true] : [false]) {
         const where = `/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}/log`;
         try {
           // The log endpoint answers text/plain; request() keeps non-JSON text as { message }.
@@ -31,7 +33,7 @@ async function podLogs(api: Api, pods: Pod[]): Promise<string> {
           const body = typeof text === "string" ? text : ((text as { message?: string } | undefined)?.message ?? JSON.stringify(text));
           out.push(`=== pod ${p.metadata.name} container ${c.name}${previous ? " (previous)" : ""} ===\n${body || "(empty)"}`);
         } catch (e) {
-          if (!previous) out.push(`=== pod ${p.metadata.name} container ${c.name} ===\n(no log: ${(e as Error).message.split("\n")[0]})`);
+          out.push(`=== pod ${p.metadata.name} container ${c.name}${previous ? " (previous)" : ""} ===\n(no log: ${(e as Error).message.split("\n")[0]})`);
         }
       }
     }

@@ -3,12 +3,9 @@
 // reports reason "Error" with exit code 137 (seen on kind here under load). The kernel's log is
 // the ground truth: the memory cgroup OOM killer names the container's cgroup (with its ID) in an
 // "oom-kill:constraint=CONSTRAINT_MEMCG" line. Where node access exists, that line is the evidence.
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
 import type { Kube } from "./test.js";
 import type { Pod } from "./kinds.js";
-
-const run = promisify(execFile);
+import { nodeExec } from "./cluster/kind.js";
 
 /** How we know the memory limit killed the container: the runtime's reason, or the kernel's line. */
 export async function oomKillEvidence(k: Kube, pod: Pod, container: string): Promise<string> {
@@ -20,8 +17,8 @@ export async function oomKillEvidence(k: Kube, pod: Pod, container: string): Pro
   if (k.cluster.capabilities.nodeFilesystem !== "docker-exec" || !id || !pod.spec?.nodeName) {
     return `no OOM evidence: reason ${t.reason ?? "(none)"}, exit code ${t.exitCode}, and no access to the node's kernel log`;
   }
-  const { stdout } = await run("docker", ["exec", pod.spec.nodeName, "dmesg"], { maxBuffer: 64 * 1024 * 1024 });
-  const line = stdout.split("\n").find((l) => l.includes("oom-kill:constraint=CONSTRAINT_MEMCG") && l.includes(id));
+  const kernelLog = await nodeExec(pod.spec.nodeName, ["dmesg"]);
+  const line = kernelLog.split("\n").find((l) => l.includes("oom-kill:constraint=CONSTRAINT_MEMCG") && l.includes(id));
   return line
     ? `the runtime reported reason ${t.reason ?? "(none)"} (exit code ${t.exitCode}); the kernel log of node ${pod.spec.nodeName} has the memory cgroup OOM kill: ${line.trim()}`
     : `no OOM evidence: reason ${t.reason ?? "(none)"}, exit code ${t.exitCode}, and no memory cgroup OOM kill of container ${id} in the kernel log of ${pod.spec.nodeName}`;

@@ -36,6 +36,9 @@ export default class SummaryReporter implements Reporter {
 
   onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<unknown>): void {
     const topics: Record<string, Topic> = {};
+    const cluster = readJson(path.join(reportsDir, "cluster.json")) as { provider?: string; kubeVersion?: string; startMs?: number; phases?: Record<string, number> } | undefined;
+    // Evidence under the provider's name, so claims declared not checkable there read so.
+    const provider = cluster?.provider ?? "run";
     const evidence: ResultLike[] = [];
     let project = "unknown";
     for (const m of modules) {
@@ -57,7 +60,7 @@ export default class SummaryReporter implements Reporter {
             stop: 0,
             statusDetails: { message: r.state === "failed" ? r.errors?.[0]?.message : r.state === "skipped" ? r.note : undefined },
             labels: [...claimIds.map((c) => ({ name: "claim", value: c })), ...(r.state === "skipped" && r.note ? [{ name: "skip-reason", value: r.note }] : [])],
-            parameters: [{ name: "provider", value: "run" }],
+            parameters: [{ name: "provider", value: provider }],
           });
         }
         if (r.state === "passed") t.passed++;
@@ -83,10 +86,7 @@ export default class SummaryReporter implements Reporter {
     const parallel = Math.max(0, ...allTests.filter((t) => !t.project.endsWith("-serial")).map((t) => t.ms));
     const serial = allTests.filter((t) => t.project.endsWith("-serial")).reduce((a, t) => a + t.ms, 0);
     // The ledger of this run alone (npm run report joins runs and providers into reports/ledger.*).
-    const cluster = readJson(path.join(reportsDir, "cluster.json")) as { provider?: string; kubeVersion?: string; startMs?: number; phases?: Record<string, number> } | undefined;
-    // Under the provider's name, so claims declared not checkable there read so.
-    const provider = cluster?.provider ?? "run";
-    const ledger = project === "conformance" ? buildLedger(evidence.map((e) => ({ ...e, parameters: [{ name: "provider", value: provider }] })), [provider]) : [];
+    const ledger = project === "conformance" ? buildLedger(evidence, [provider]) : [];
     const verdicts: Partial<Record<Verdict, number>> = {};
     for (const row of ledger) verdicts[row.verdict] = (verdicts[row.verdict] ?? 0) + 1;
     const infraEvents = project === "conformance" ? readInfraEvents() : [];

@@ -27,6 +27,17 @@ export function eligibleNodes() {
   });
 }
 
+/** Nodes a plain pod may land on (Ready, not cordoned, no NoSchedule/NoExecute taint); sorted by name. */
+export function schedulableNodes() {
+  const schedulable = (n: Node) =>
+    conditionOf(n, "Ready")?.status === "True" && !n.metadata.deletionTimestamp && !n.spec?.unschedulable &&
+    !(n.spec?.taints ?? []).some((t) => t.effect === "NoSchedule" || t.effect === "NoExecute");
+  return onList<Node, Node[]>({ apiVersion: "v1", kind: "Node" }, "at least one Ready node a plain pod may be scheduled to", "api", (nodes) => {
+    const ok = nodes.filter(schedulable).sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
+    return ok.length > 0 ? met(ok) : notYet();
+  });
+}
+
 /** The node is Ready (a fake node's simulated kubelet reported in). */
 export function nodeReady(name: string, timeout: "controller" | "podStart" = "controller") {
   return onObject<Node>({ apiVersion: "v1", kind: "Node", name }, "to be Ready", timeout, (n) => (conditionOf(n, "Ready")?.status === "True" ? met(n!) : notYet()));

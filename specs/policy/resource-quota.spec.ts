@@ -16,11 +16,12 @@ import {
   quotaUsedChangedFrom,
   refTo,
   replicaFailure,
+  schedulableNodes,
   type Ref,
 } from "../../harness/wait/index.js";
 import type { Deployment, Pod, ResourceQuota } from "../../harness/kinds.js";
 import { maxConcurrent } from "../../harness/timeline.js";
-import { schedulableNode, unreserved } from "../../harness/capacity.js";
+import { unreserved } from "../../harness/capacity.js";
 import { mebibytes, parseQuantity } from "../../harness/quantity.js";
 import { oomKillEvidence } from "../../harness/oom.js";
 
@@ -257,7 +258,7 @@ describe("Requests and limits", () => {
     "the scheduler reserves a request even when it is not used: a second pod that would not fit stays Pending until the first is gone",
     { meta: { claims: ["QUOTA-5"], upstream: ["[sig-scheduling] SchedulerPredicates [Serial] validates resource limits of pods that are allowed to run [Conformance]"] } },
     async ({ k }) => {
-      const node = await schedulableNode(k);
+      const node = (await k.wait(schedulableNodes()))[0]!;
       const name = node.metadata.name!;
       // Each pod asks for 60% of what the node has left: one fits, two do not. The first pod
       // only sleeps, so the memory is reserved, not used.
@@ -301,16 +302,17 @@ describe("Requests and limits", () => {
     async ({ k }) => {
       k.requires("containerRuntime", "memory use needs a process that really runs");
       await k.wait(metricsApiAvailable());
-      const [within, over] = (await k.apply<Pod>("policy/pods-holding-memory.yaml")).map(refTo);
-      const request = parseQuantity("16Mi");
-      const limit = parseQuantity("64Mi");
+      const pods = await k.apply<Pod>("policy/pods-holding-memory.yaml");
+      const [within, over] = pods.map(refTo);
+      const { requests, limits } = pods[0]!.spec!.containers[0]!.resources!;
+      const [request, limit] = [parseQuantity(requests!.memory!), parseQuantity(limits!.memory!)];
 
       const killed = await k.wait(containerKilled(over!, "main"));
       expect(await oomKillEvidence(k, killed, "main")).toMatch(/reported reason OOMKilled|has the memory cgroup OOM kill/);
 
       await k.wait(podReady(within!));
       const used = await k.wait(
-        containerUsage(within!, "main", "to hold more memory than its 16Mi request", (u) =>
+        containerUsage(within!, "main", `to hold more memory than its ${requests!.memory} request`, (u) =>
           u.memory > limit ? `it holds ${mebibytes(u.memory)}, above its limit` : u.memory > request * 2,
         ),
       );
