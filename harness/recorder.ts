@@ -112,8 +112,9 @@ export class Recorder {
     const prev = this.last.get(key);
     this.last.set(key, o);
     for (const l of this.listeners) l();
-    if (type === "SYNC" && prev) return;
-    if (type === "MODIFIED" && prev && summarise(prev as Obj) === state) return; // heartbeats, no news
+    // Heartbeats and re-lists (after a 410) of an unchanged object are no news; a re-list that
+    // finds an object changed is recorded, since the changes in between are gone from history.
+    if (type !== "ADDED" && type !== "DELETED" && prev && summarise(prev as Obj) === state) return;
     const owner = o.metadata.ownerReferences?.find((r) => r.controller);
     this.entries.push({
       seq: this.seq++,
