@@ -38,21 +38,7 @@ export function simulateUsage(k: Kube, deployment: Ref, usage: Usage): Promise<s
     if (!k.cluster.capabilities.simulatedUsage && !k.cluster.capabilities.containerRuntime) {
       throw new Error(`simulateUsage: provider ${k.cluster.provider} neither simulates usage nor runs containers`);
     }
-    const dep = await k.get<Deployment>(deployment);
-    const labels = dep.spec?.selector.matchLabels ?? {};
-    const labelSelector = Object.entries(labels)
-      .map(([key, v]) => `${key}=${v}`)
-      .join(",");
-    if (!labelSelector) throw new Error(`simulateUsage: Deployment ${deployment.name} has no matchLabels selector`);
-    const pods = await k.api.list<Pod>("v1", "Pod", { namespace: deployment.namespace, labelSelector });
-    const live = pods.items.filter((p) => !p.metadata.deletionTimestamp);
-    if (live.length === 0) throw new Error(`simulateUsage: Deployment ${deployment.name} has no pods`);
-    await Promise.all(
-      live.map((p) =>
-        k.patch({ apiVersion: "v1", kind: "Pod", name: p.metadata.name!, namespace: deployment.namespace }, { metadata: { annotations: annotations(usage) } }),
-      ),
-    );
-    return live.map((p) => p.metadata.name!);
+    return annotatePods(k, deployment, annotations(usage));
   });
 }
 
@@ -60,6 +46,44 @@ export function simulateUsage(k: Kube, deployment: Ref, usage: Usage): Promise<s
 export function withTemplateUsage(dep: Deployment, usage: Usage): void {
   const meta = (dep.spec!.template.metadata ??= {});
   meta.annotations = { ...(meta.annotations ?? {}), ...annotations(usage) };
+}
+
+// Custom metrics: kubeproof's custom metrics API (scripts/custom-metrics) reports an object's
+// metric <name> as the quantity in this annotation; a pod reports it only while Running.
+export const customMetricAnnotation = (metric: string) => `custom-metrics.kubeproof.dev/${metric}`;
+
+/** Every pod of this Deployment template reports the metric at this value. */
+export function withTemplateMetric(dep: Deployment, metric: string, value: string): void {
+  const meta = (dep.spec!.template.metadata ??= {});
+  meta.annotations = { ...(meta.annotations ?? {}), [customMetricAnnotation(metric)]: value };
+}
+
+/** Every current pod of the Deployment reports the metric at this value from now on. */
+export function reportPodMetric(k: Kube, deployment: Ref, metric: string, value: string): Promise<string[]> {
+  return k.step(`make each pod of ${deployment.name} report ${metric} = ${value}`, () => annotatePods(k, deployment, { [customMetricAnnotation(metric)]: value }));
+}
+
+/** The object (a ConfigMap, a Service, ...) reports the metric at this value from now on. */
+export function reportObjectMetric(k: Kube, obj: Ref, metric: string, value: string): Promise<void> {
+  return k.step(`make ${obj.kind} ${obj.name} report ${metric} = ${value}`, async () => {
+    await k.patch(obj, { metadata: { annotations: { [customMetricAnnotation(metric)]: value } } });
+  });
+}
+
+async function annotatePods(k: Kube, deployment: Ref, add: Record<string, string>): Promise<string[]> {
+  const dep = await k.get<Deployment>(deployment);
+  const labels = dep.spec?.selector.matchLabels ?? {};
+  const labelSelector = Object.entries(labels)
+    .map(([key, v]) => `${key}=${v}`)
+    .join(",");
+  if (!labelSelector) throw new Error(`Deployment ${deployment.name} has no matchLabels selector`);
+  const pods = await k.api.list<Pod>("v1", "Pod", { namespace: deployment.namespace, labelSelector });
+  const live = pods.items.filter((p) => !p.metadata.deletionTimestamp);
+  if (live.length === 0) throw new Error(`Deployment ${deployment.name} has no pods to annotate`);
+  await Promise.all(
+    live.map((p) => k.patch({ apiVersion: "v1", kind: "Pod", name: p.metadata.name!, namespace: deployment.namespace }, { metadata: { annotations: add } })),
+  );
+  return live.map((p) => p.metadata.name!);
 }
 
 /** Every spec.replicas the Deployment had over the test, in order (from the recorder's timeline). */

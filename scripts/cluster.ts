@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { keptClusterName } from "../harness/cluster/index.js";
 import { LocalProvider, kwokWorkdir, ensureBinaries } from "../harness/cluster/local.js";
+import { stopCustomMetrics } from "../harness/cluster/custom-metrics.js";
 
 const cmd = process.argv[2] ?? "status";
 const name = keptClusterName();
@@ -13,6 +14,7 @@ if (cmd === "up") {
   console.log(`cluster ${name} up: KUBECONFIG=${info.kubeconfig}`);
 } else if (cmd === "down") {
   const bin = ensureBinaries();
+  stopCustomMetrics(path.join(kwokWorkdir, "clusters", name));
   execFileSync(path.join(bin, "kwokctl"), ["delete", "cluster", "--name", name], { env, stdio: "inherit" });
 } else if (cmd === "status") {
   const bin = ensureBinaries();

@@ -25,7 +25,7 @@ export const faults: Fault[] = [
   { id: "daemonset-off", what: "daemonset controller off", args: kcm("daemonset-controller"), mustFail: ["workloads/daemonset"], mustPass: ["workloads/job"] },
   { id: "quota-admission-off", what: "ResourceQuota admission off", args: "kube-apiserver=disable-admission-plugins=ResourceQuota", mustFail: ["policy/resource-quota"], mustPass: ["workloads/job"] },
   { id: "default-sc-admission-off", what: "DefaultStorageClass admission off", args: "kube-apiserver=disable-admission-plugins=DefaultStorageClass", mustFail: ["storage/storage-class"], mustPass: ["workloads/job"] },
-  { id: "hpa-off", what: "HPA controller off", args: kcm("horizontal-pod-autoscaler-controller"), mustFail: ["autoscaling/hpa"], mustPass: ["workloads/job"] },
+  { id: "hpa-off", what: "HPA controller off", args: kcm("horizontal-pod-autoscaler-controller"), mustFail: ["autoscaling/hpa", "autoscaling/hpa-custom-metrics"], mustPass: ["workloads/job"] },
   { id: "hostpath-provisioner-off", what: "hostPath provisioner off", args: "kube-controller-manager=enable-hostpath-provisioner=false", mustFail: ["storage/storage-class"], mustPass: ["workloads/job"] },
   { id: "pv-binder-off", what: "PV binder off", args: kcm("persistentvolume-binder-controller"), mustFail: ["storage/persistent-volumes"], mustPass: ["workloads/job"] },
 ];

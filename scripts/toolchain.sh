@@ -151,8 +151,18 @@ if [ ! -x "$MDIR/metrics-server" ]; then
     || go_install "metrics-server $METRICS_VERSION" "sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_VERSION" "$MDIR/"
 fi
 
+# The project's own custom metrics API server (scripts/custom-metrics, for HPA-3): built here,
+# cached by a hash of its sources.
+CM_SRC="$(cd "$(dirname "$0")" && pwd)/custom-metrics"
+CM_HASH=$(find "$CM_SRC" -maxdepth 1 \( -name 'go.*' -o -name '*.go' ! -name '*_test.go' \) | sort | xargs cat | sha256sum | cut -c1-12)
+CDIR="$CACHE/custom-metrics/$CM_HASH"; mkdir -p "$CDIR"
+if [ ! -x "$CDIR/kubeproof-custom-metrics" ]; then
+  need_go kubeproof-custom-metrics
+  with_progress "kubeproof-custom-metrics ($CM_HASH)" bash -c 'cd "$0" && CGO_ENABLED=0 go build -mod=mod -v -trimpath -ldflags "-s -w" -o "$1/kubeproof-custom-metrics" .' "$CM_SRC" "$CDIR"
+fi
+
 # One directory of symlinks: kwokctl's kubeBinaryPrefix wants the kube binaries side by side.
-for f in "$KDIR"/* "$EDIR/etcd" "$WDIR/kwok" "$WDIR/kwokctl" "$MDIR/metrics-server"; do
+for f in "$KDIR"/* "$EDIR/etcd" "$WDIR/kwok" "$WDIR/kwokctl" "$MDIR/metrics-server" "$CDIR/kubeproof-custom-metrics"; do
   [ -x "$f" ] && ln -sfn "$f" "$BIN/$(basename "$f")"
 done
 cat >"$BIN/versions.json" <<JSON

@@ -31,7 +31,7 @@ export class ExistingProvider implements Provider {
       owned: false,
       phases: { connect: Date.now() - t },
       runId: "",
-      capabilities: { containerRuntime: true, simulatedUsage: false, addNodes: "none", hostPathProvisioner: false, controllerManagerFiles: false, nodeFilesystem: "none" },
+      capabilities: { containerRuntime: true, simulatedUsage: false, addNodes: "none", hostPathProvisioner: false, controllerManagerFiles: false, customMetrics: false, nodeFilesystem: "none" },
     };
   }
   async down(): Promise<void> {}

@@ -129,7 +129,7 @@ export class KindProvider implements Provider {
       owned: !this.keep,
       phases,
       runId: "",
-      capabilities: { containerRuntime: true, simulatedUsage: false, addNodes: "join", hostPathProvisioner: true, controllerManagerFiles: true, nodeFilesystem: "docker-exec" },
+      capabilities: { containerRuntime: true, simulatedUsage: false, addNodes: "join", hostPathProvisioner: true, controllerManagerFiles: true, customMetrics: true, nodeFilesystem: "docker-exec" },
     };
   }
 

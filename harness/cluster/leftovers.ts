@@ -32,7 +32,7 @@ export function leftByDeadRun(name: string): boolean {
  * Deletes the clusters a killed run left behind. `list` and `remove` are the provider's CLI
  * (kwokctl or kind) argument vectors; failures are ignored (best effort, before bring-up).
  */
-export function removeLeftovers(what: string, cli: string, list: string[], remove: (name: string) => string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs: number }): void {
+export function removeLeftovers(what: string, cli: string, list: string[], remove: (name: string) => string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs: number; before?: (name: string) => void }): void {
   let names: string[];
   try {
     names = execFileSync(cli, list, { env: opts.env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).split("\n").map((s) => s.trim());
@@ -42,6 +42,7 @@ export function removeLeftovers(what: string, cli: string, list: string[], remov
   for (const n of names.filter(leftByDeadRun)) {
     progress(`${what}: removing cluster ${n} left by a run that no longer exists`);
     try {
+      opts.before?.(n);
       execFileSync(cli, remove(n), { env: opts.env, stdio: "ignore", timeout: opts.timeoutMs });
     } catch {
       /* best effort */

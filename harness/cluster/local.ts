@@ -15,6 +15,7 @@ import type { ClusterInfo, Provider } from "./types.js";
 import { progress } from "../progress.js";
 import { answers, removeLeftovers } from "./leftovers.js";
 import { kwokctlStart, supervise } from "./supervisor.js";
+import { startCustomMetrics, stopCustomMetrics } from "./custom-metrics.js";
 
 const here = path.join(repoRoot, "harness", "cluster", "local");
 export const kwokWorkdir = path.join(cacheDir, "kwok-workdir");
@@ -76,6 +77,10 @@ export class LocalProvider implements Provider {
     private readonly keep: boolean,
   ) {}
 
+  private get clusterDir(): string {
+    return path.join(kwokWorkdir, "clusters", this.name);
+  }
+
   async up(): Promise<ClusterInfo> {
     const phases: Record<string, number> = {};
     let t = Date.now();
@@ -86,7 +91,11 @@ export class LocalProvider implements Provider {
     const kubeconfig = path.join(kwokWorkdir, "clusters", this.name, "kubeconfig.yaml");
     const versions = JSON.parse(readFileSync(path.join(bin, "versions.json"), "utf8")) as { kubernetes: string };
 
-    removeLeftovers("local", kwokctl, ["get", "clusters"], (n) => ["delete", "cluster", "--name", n], { env: env(), timeoutMs: 60_000 });
+    removeLeftovers("local", kwokctl, ["get", "clusters"], (n) => ["delete", "cluster", "--name", n], {
+      env: env(),
+      timeoutMs: 60_000,
+      before: (n) => stopCustomMetrics(path.join(kwokWorkdir, "clusters", n)),
+    });
     const existing = (await $({ env: env(), quiet: true })`${kwokctl} get clusters`).stdout.split("\n").map((s) => s.trim());
     let reused = false;
     if (existing.includes(this.name)) {
@@ -123,6 +132,7 @@ export class LocalProvider implements Provider {
     await ensureNodes(api);
     await ensureDefaultStorageClass(api);
     phases.nodesReady = Date.now() - t;
+    await startCustomMetrics(api, bin, this.clusterDir, kubeconfig);
     return {
       provider: "local",
       name: this.name,
@@ -131,7 +141,7 @@ export class LocalProvider implements Provider {
       owned: !this.keep,
       phases,
       runId: "",
-      capabilities: { containerRuntime: false, simulatedUsage: true, addNodes: "fake", hostPathProvisioner: true, controllerManagerFiles: true, nodeFilesystem: "host" },
+      capabilities: { containerRuntime: false, simulatedUsage: true, addNodes: "fake", hostPathProvisioner: true, controllerManagerFiles: true, customMetrics: true, nodeFilesystem: "host" },
     };
   }
 
@@ -143,7 +153,10 @@ export class LocalProvider implements Provider {
 
   downSync(): void {
     this.stopSupervisor();
-    if (this.keep || !this.created) return;
+    if (this.keep) return;
+    // started also on a reused cluster; never left running without its apiserver
+    stopCustomMetrics(this.clusterDir);
+    if (!this.created) return;
     try {
       execFileSync(this.kwokctlPath, ["delete", "cluster", "--name", this.name], { env: env(), stdio: "ignore", timeout: 60_000 });
     } catch {

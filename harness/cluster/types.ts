@@ -19,6 +19,11 @@ export interface Capabilities {
    * it runs in a shell-less container inside the control-plane node).
    */
   controllerManagerFiles: boolean;
+  /**
+   * kubeproof's custom metrics API server (scripts/custom-metrics) serves custom.metrics.k8s.io,
+   * reporting the values tests put in annotations (installed by the local and kind providers).
+   */
+  customMetrics: boolean;
   /** The test process can see the node's filesystem for hostPath PVs (same host). */
   nodeFilesystem: "host" | "docker-exec" | "none";
 }

@@ -37,3 +37,16 @@ export function metricsApiAvailable() {
     (a) => (conditionOf(a, "Available")?.status === "True" ? met(a!) : notYet()),
   );
 }
+
+/**
+ * The APIService of custom.metrics.k8s.io is Available: kubeproof's custom metrics API server
+ * (scripts/custom-metrics) answers through the aggregator.
+ */
+export function customMetricsApiAvailable() {
+  return onObject<KubeObject>(
+    { apiVersion: "apiregistration.k8s.io/v1", kind: "APIService", name: "v1beta2.custom.metrics.k8s.io" },
+    "to be Available (kubeproof's custom metrics API server serving custom.metrics.k8s.io)",
+    "autoscale",
+    (a) => (conditionOf(a, "Available")?.status === "True" ? met(a!) : notYet()),
+  );
+}

@@ -7,7 +7,8 @@
 #     plus containerd's sandbox image from kind's config.toml;
 #   kubeproof/toolbox:1 (busybox-static: sh, sleep, wget, httpd, ...);
 #   the PV recycler pod's image (a Debian minbase root filesystem);
-#   registry.k8s.io/metrics-server/metrics-server:$METRICS_VERSION.
+#   registry.k8s.io/metrics-server/metrics-server:$METRICS_VERSION;
+#   kubeproof/custom-metrics:1 (scripts/custom-metrics).
 # Binaries: kube-* and etcd from scripts/toolchain.sh (KUBEPROOF_TOOLCHAIN_NODE=1), coredns and
 # metrics-server from the Go module proxy, pause from pause.c of the k8s.io/kubernetes module.
 # Prints one archive path per line on stdout.
@@ -16,7 +17,7 @@ STEP=build-images
 mkdir -p "$IMAGES_DIR"
 
 # kube binaries and etcd (cached by the toolchain; builds kubelet/kubeadm/kube-proxy if missing)
-KUBEPROOF_TOOLCHAIN_NODE=1 KUBEPROOF_NO_DOWNLOAD=${KUBEPROOF_NO_DOWNLOAD:-1} "${NICE[@]}" bash "$REPO_ROOT/scripts/toolchain.sh" >/dev/null
+BIN_DIR=$(KUBEPROOF_TOOLCHAIN_NODE=1 KUBEPROOF_NO_DOWNLOAD=${KUBEPROOF_NO_DOWNLOAD:-1} "${NICE[@]}" bash "$REPO_ROOT/scripts/toolchain.sh" | tail -1)
 ETCD_BIN="$CACHE/etcd/$ETCD_VERSION/etcd"
 METRICS_BIN="$CACHE/metrics-server/$METRICS_VERSION/metrics-server"
 for b in kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubeadm; do
@@ -134,6 +135,12 @@ recycler=$(grep -o 'registry.k8s.io/build-image/debian-base:[^"]*' "$k8s_src/pkg
 [ -n "$recycler" ] || die "the PV recycler image reference was not found in k8s.io/kubernetes@$KUBE_VERSION"
 fill() { tar -C "$1" -xf "$PROXY_ROOTFS"; }
 build_image "$recycler" "$PROXY_ROOTFS" -- "$PATH_ENV" 'CMD ["/bin/sh"]'
+
+# kubeproof's custom metrics API server (scripts/custom-metrics, built by scripts/toolchain.sh).
+CUSTOM_METRICS_BIN=$(readlink -f "$BIN_DIR/kubeproof-custom-metrics")
+[ -x "$CUSTOM_METRICS_BIN" ] || die "kubeproof-custom-metrics is missing after scripts/toolchain.sh"
+fill() { cp "$CUSTOM_METRICS_BIN" "$1/kubeproof-custom-metrics"; }
+build_image "kubeproof/custom-metrics:1" "$CUSTOM_METRICS_BIN" -- 'ENTRYPOINT ["/kubeproof-custom-metrics"]' 'USER 65534:65534'
 
 fill() { cp "$METRICS_BIN" "$1/metrics-server"; }
 build_image "registry.k8s.io/metrics-server/metrics-server:$METRICS_VERSION" "$METRICS_BIN" -- 'ENTRYPOINT ["/metrics-server"]' 'USER 65534:65534'

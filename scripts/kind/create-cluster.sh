@@ -66,6 +66,8 @@ log "CoreDNS configured for cluster.local only"
 wire_pod_network "$kubeconfig" 3
 
 kc apply -f <(sed "s/\${METRICS_VERSION}/$METRICS_VERSION/" "$SCRIPTS_DIR/metrics-server.yaml") >/dev/null
+# Not waited for here: the specs that need it wait for its APIService (customMetricsApiAvailable).
+kc apply -f "$SCRIPTS_DIR/custom-metrics.yaml" >/dev/null
 log "waiting for nodes Ready, CoreDNS, metrics-server"
 kc wait --for=condition=Ready nodes --all --timeout=180s >/dev/null || die "nodes not Ready: $(kc get nodes --no-headers)"
 kc -n kube-system rollout status deployment/coredns --timeout=120s >/dev/null || die "CoreDNS did not become available"
