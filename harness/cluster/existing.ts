@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Api } from "../api.js";
+import { Api, type KubeObject } from "../api.js";
 import type { ClusterInfo, Provider } from "./types.js";
 
 export class ExistingProvider implements Provider {
@@ -23,6 +23,10 @@ export class ExistingProvider implements Provider {
     } catch (e) {
       throw new Error(`KUBEPROOF_PROVIDER=existing: the cluster in ${file} (${api.kc.getCurrentCluster()?.server}) does not answer: ${(e as Error).message}`);
     }
+    // kubeproof's custom metrics API server is there when its APIService carries its label
+    // (the GitHub workflow installs it into its kind clusters; see scripts/kind/custom-metrics.yaml).
+    const apiService = await api.getOrNull<KubeObject>("apiregistration.k8s.io/v1", "APIService", "v1beta2.custom.metrics.k8s.io").catch(() => null);
+    const customMetrics = apiService?.metadata.labels?.["app.kubernetes.io/name"] === "kubeproof-custom-metrics";
     return {
       provider: "existing",
       name: api.kc.getCurrentContext(),
@@ -31,7 +35,7 @@ export class ExistingProvider implements Provider {
       owned: false,
       phases: { connect: Date.now() - t },
       runId: "",
-      capabilities: { containerRuntime: true, simulatedUsage: false, addNodes: "none", hostPathProvisioner: false, controllerManagerFiles: false, customMetrics: false, nodeFilesystem: "none" },
+      capabilities: { containerRuntime: true, simulatedUsage: false, addNodes: "none", hostPathProvisioner: false, controllerManagerFiles: false, customMetrics, nodeFilesystem: "none" },
     };
   }
   async down(): Promise<void> {}

@@ -95,5 +95,7 @@ DOCKER_BUILDKIT=0 docker build -q -t "$IMAGE" --label "dev.kubeproof.inputs=$has
   || { cat "$ctx/err" >&2; die "adding STOPSIGNAL failed"; }
 rm -rf "$ctx"
 docker rmi "$tmp_image" >/dev/null
+# Older node images (1.4 GB each) go; one a kind cluster still runs on stays (rmi refuses it).
+docker images kubeproof/node --format '{{.Repository}}:{{.Tag}}' | grep -vx "$IMAGE" | xargs -r docker rmi >/dev/null 2>&1 || true
 log "$IMAGE built in $((SECONDS - start_all)) s ($(docker image inspect -f '{{.Size}}' "$IMAGE" | awk '{printf "%d MB", $1/1e6}'))"
 echo "$IMAGE"

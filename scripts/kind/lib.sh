@@ -43,7 +43,8 @@ kind_module_dir() {
 inputs_hash() {
   local h=""
   for x in "$@"; do
-    if [ -f "$x" ]; then h+=$(sha256sum "$x"); else h+="$x"; fi
+    # a file by its content only: the key must not depend on where the checkout is
+    if [ -f "$x" ]; then h+=$(sha256sum <"$x" | cut -c1-64); else h+="$x"; fi
     h+=$'\n'
   done
   printf '%s' "$h" | sha256sum | cut -c1-12
