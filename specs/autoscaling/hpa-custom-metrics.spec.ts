@@ -17,7 +17,10 @@ const queueLength = "queue-length";
 const scaledAbove = (n: number) => (d: Deployment) => (d.spec?.replicas ?? 0) > n;
 
 async function customMetricsServed(k: Kube): Promise<void> {
-  k.requires("customMetrics", "needs kubeproof's custom metrics API server (scripts/custom-metrics), which the local and kind providers install");
+  k.requires(
+    "customMetrics",
+    "needs kubeproof's custom metrics API server (scripts/custom-metrics): the local and kind providers install it; on an existing kind cluster run scripts/kind/install-custom-metrics.sh <cluster>",
+  );
   await k.wait(customMetricsApiAvailable());
 }
 
