@@ -69,7 +69,7 @@ export const claims = {
   "EX-1": { title: "Exercise: scale on memory or custom metrics" },
   "EX-2": {
     title: "Exercise: NFS server, StorageClass and PV/PVC over NFS",
-    notCheckable: { local: noRuntime, kind: "needs an NFS server image and nfs-common in the node image; not built here" },
+    notCheckable: { local: noRuntime, kind: "an NFS volume is mounted by the node's kernel, and this machine's kernel has no NFS client (no nfs in /proc/filesystems, no nfs modules), so a kind node cannot mount one; no NFS server image is built either" },
   },
 } satisfies Record<string, Claim>;
 
