@@ -21,6 +21,11 @@ export function deploymentReplicas(dep: Ref, n: number) {
   return onObject<Deployment>(dep, `to be scaled to ${n} replicas`, "autoscale", (d) => (d?.spec?.replicas === n ? met(d) : notYet()));
 }
 
+/** The Deployment's spec.replicas is above n (scaled out past it; `never` for "not beyond max"). */
+export function scaledAbove(dep: Ref, n: number) {
+  return onObject<Deployment>(dep, `to be scaled above ${n} replica${n === 1 ? "" : "s"}`, "autoscale", (d) => ((d?.spec?.replicas ?? 0) > n ? met(d!) : notYet()));
+}
+
 /** The Deployment has n ready replicas and no more. */
 export function deploymentReady(dep: Ref, n: number) {
   return onObject<Deployment>(dep, `to have ${n} ready replicas`, "controller", (d) =>
@@ -28,14 +33,16 @@ export function deploymentReady(dep: Ref, n: number) {
   );
 }
 
+/** The APIService is Available: the aggregator reaches the server behind it and it answers. */
+function apiServiceAvailable(name: string, served: string) {
+  return onObject<KubeObject>({ apiVersion: "apiregistration.k8s.io/v1", kind: "APIService", name }, `to be Available (${served})`, "autoscale", (a) =>
+    conditionOf(a, "Available")?.status === "True" ? met(a!) : notYet(),
+  );
+}
+
 /** The APIService of metrics.k8s.io is Available (metrics-server answers through the aggregator). */
 export function metricsApiAvailable() {
-  return onObject<KubeObject>(
-    { apiVersion: "apiregistration.k8s.io/v1", kind: "APIService", name: "v1beta1.metrics.k8s.io" },
-    "to be Available (metrics-server serving metrics.k8s.io)",
-    "autoscale",
-    (a) => (conditionOf(a, "Available")?.status === "True" ? met(a!) : notYet()),
-  );
+  return apiServiceAvailable("v1beta1.metrics.k8s.io", "metrics-server serving metrics.k8s.io");
 }
 
 /**
@@ -43,10 +50,5 @@ export function metricsApiAvailable() {
  * (scripts/custom-metrics) answers through the aggregator.
  */
 export function customMetricsApiAvailable() {
-  return onObject<KubeObject>(
-    { apiVersion: "apiregistration.k8s.io/v1", kind: "APIService", name: "v1beta2.custom.metrics.k8s.io" },
-    "to be Available (kubeproof's custom metrics API server serving custom.metrics.k8s.io)",
-    "autoscale",
-    (a) => (conditionOf(a, "Available")?.status === "True" ? met(a!) : notYet()),
-  );
+  return apiServiceAvailable("v1beta2.custom.metrics.k8s.io", "kubeproof's custom metrics API server serving custom.metrics.k8s.io");
 }

@@ -1,6 +1,6 @@
 import { describe, expect } from "vitest";
 import { test, type Kube } from "../../harness/test.js";
-import { customMetricsApiAvailable, deploymentReady, deploymentReplicas, hpaCondition, matches, type Ref } from "../../harness/wait/index.js";
+import { customMetricsApiAvailable, deploymentReady, deploymentReplicas, hpaCondition, matches, scaledAbove, type Ref } from "../../harness/wait/index.js";
 import type { ConfigMap, Deployment, HPA } from "../../harness/kinds.js";
 import { customMetricAnnotation, replicasHistory, reportObjectMetric, reportPodMetric, withTemplateMetric } from "../../harness/load.js";
 
@@ -14,7 +14,6 @@ const syncPeriodS = 15;
 const packets = "packets-per-second";
 const queueLength = "queue-length";
 
-const scaledAbove = (n: number) => (d: Deployment) => (d.spec?.replicas ?? 0) > n;
 
 async function customMetricsServed(k: Kube): Promise<void> {
   k.requires(
@@ -46,7 +45,7 @@ describe("HorizontalPodAutoscaler on custom metrics", () => {
         currentMetrics: [{ type: "Pods", pods: { metric: { name: packets }, current: { averageValue: "25" } } }],
       });
       await k.wait(deploymentReady(dep.ref, 4));
-      await k.never(matches<Deployment>(dep.ref, "to be scaled beyond 4 replicas", scaledAbove(4)), (syncPeriodS + 5) * 1000);
+      await k.never(scaledAbove(dep.ref, 4), (syncPeriodS + 5) * 1000);
 
       // 2 per pod: four pods ask for ceil(8 / 10) = 1.
       await reportPodMetric(k, dep.ref, packets, "2");
@@ -122,7 +121,7 @@ describe("HorizontalPodAutoscaler on custom metrics", () => {
       // Now the pods metric asks for the most: 15 per pod on four pods is ceil(60 / 10) = 6, the max.
       await reportPodMetric(k, dep.ref, packets, "15");
       await k.wait(deploymentReplicas(dep.ref, 6));
-      await k.never(matches<Deployment>(dep.ref, "to be scaled beyond 6 replicas", scaledAbove(6)), (syncPeriodS + 5) * 1000);
+      await k.never(scaledAbove(dep.ref, 6), (syncPeriodS + 5) * 1000);
     },
   );
 });

@@ -6,6 +6,7 @@ import {
   deploymentReady,
   deploymentReplicas,
   hpaCondition,
+  scaledAbove,
   matches,
   metricsApiAvailable,
   refTo,
@@ -29,7 +30,6 @@ const reactionBound = (k: Kube) => {
   };
 };
 
-const scaledAbove = (n: number) => (d: Deployment) => (d.spec?.replicas ?? 0) > n;
 
 describe("HorizontalPodAutoscaler", () => {
   test(
@@ -89,7 +89,7 @@ describe("HorizontalPodAutoscaler", () => {
       await k.timeline.caughtUp(atMax);
 
       // Still over target at max: a further sync (15 s) must not go past it.
-      await k.never(matches<Deployment>(dep.ref, "to be scaled beyond 3 replicas", scaledAbove(3)), (syncPeriodS + 5) * 1000);
+      await k.never(scaledAbove(dep.ref, 3), (syncPeriodS + 5) * 1000);
 
       const history = replicasHistory(k.timeline.entries(), dep.metadata.name!);
       expect(history[0]).toBe(1);
@@ -144,7 +144,7 @@ describe("HorizontalPodAutoscaler", () => {
 
       await simulateUsage(k, dep.ref, { cpu: "200m" });
       const changed = Date.now();
-      await k.wait(matches<Deployment>(dep.ref, "to be scaled above 1 replica", scaledAbove(1), "autoscale"));
+      await k.wait(scaledAbove(dep.ref, 1));
       const reactionS = (Date.now() - changed) / 1000;
       await allure.parameter("observed reaction", `${reactionS.toFixed(1)} s`);
       const bound = reactionBound(k);
@@ -164,7 +164,7 @@ describe("HorizontalPodAutoscaler", () => {
       // Both metrics read (a pod just started can leave CPU out of one sync's status).
       const cpuRead = (x: HPA) => x.status?.currentMetrics?.some((m) => m.resource?.name === "cpu" && typeof m.resource.current.averageUtilization === "number") ?? false;
       const h = await k.wait(matches<HPA>(hpa.ref, "to want more than 1 replica, with CPU read too", (x) => (x.status?.desiredReplicas ?? 0) > 1 && cpuRead(x), "autoscale"));
-      await k.wait(matches<Deployment>(dep.ref, "to be scaled above 1 replica", scaledAbove(1), "autoscale"));
+      await k.wait(scaledAbove(dep.ref, 1));
       expect(conditionOf(h, "ScalingActive")).toMatchObject({ status: "True" });
       expect(h.status?.currentMetrics).toEqual(
         expect.arrayContaining([
@@ -194,7 +194,7 @@ describe("HorizontalPodAutoscaler", () => {
       const load = await k.applyOne<Deployment>("autoscaling/load-generator.yaml");
       await k.wait(deploymentReplicas(dep!, 3));
       await k.wait(hpaCondition(hpa!, "ScalingLimited", "True", "TooManyReplicas"));
-      await k.never(matches<Deployment>(dep!, "to be scaled beyond max (3)", scaledAbove(3)), 20_000);
+      await k.never(scaledAbove(dep!, 3), 20_000);
 
       await k.delete(load, "Background");
       await k.timeline.caughtUp(await k.wait(deploymentReplicas(dep!, 1)));
