@@ -13,6 +13,8 @@ import { attachDiagnostics, attachTimeline } from "./diagnostics.js";
 import { collectLogs } from "./logs.js";
 import { readFixture, place, FixtureError } from "./fixtures.js";
 import { Recorder } from "./recorder.js";
+import { Transcript } from "./repro.js";
+import { timeoutFor } from "./timeouts.js";
 import { clusterApi } from "./cluster-api.js";
 import { fileId, fileLabel, rememberNamespace, runLabel } from "./ownership.js";
 import { lifetimes, type Lifetime, type TimelineEntry } from "./timeline.js";
@@ -127,12 +129,19 @@ export const test = base.extend<{ k: Kube }>({
 
     const rec = new Recorder(api, ns, suffix);
     await rec.start();
+    const transcript = new Transcript(ns, suffix);
     let failed = false;
     onTestFailed(async () => {
       failed = true;
       rec.stop();
-      await attachDiagnostics(rec, `${feature}: ${task.name}`, () => collectLogs(api, info, [...rec.last.values()]));
+      await attachDiagnostics(rec, `${feature}: ${task.name}`, () => collectLogs(api, info, [...rec.last.values()]), transcript);
     });
+    /** kubectl's name for a kind's resource ("deployments.apps"); the kind itself if unknown. */
+    const resourceName = async (r: Ref) =>
+      api.resource(r.apiVersion, r.kind).then(
+        (i) => (i.group ? `${i.plural}.${i.group}` : i.plural),
+        () => r.kind.toLowerCase(),
+      );
 
     const apply = async <T extends KubeObject>(fixture: string, mutate?: (obj: T) => void): Promise<T[]> => {
       const docs = await place(readFixture(fixture), {
@@ -159,6 +168,7 @@ export const test = base.extend<{ k: Kube }>({
       }
       const out: T[] = [];
       for (const d of docs) {
+        transcript.applied(d.obj);
         const applied = await api.apply(d.obj as T, { fieldManager });
         out.push(applied);
         if (!applied.metadata.namespace) {
@@ -188,14 +198,29 @@ export const test = base.extend<{ k: Kube }>({
         const o = objs[0]!;
         return Object.assign(o, { ref: refTo(o) });
       },
-      delete: (o, propagation) => step(`delete ${show(toRef(o))}${propagation ? ` (propagation ${propagation})` : " (no propagation policy)"}`, () => api.delete(toRef(o), propagation)),
-      patch: (o, body, type, sub) => api.patch(toRef(o), body, type, sub),
+      delete: (o, propagation) =>
+        step(`delete ${show(toRef(o))}${propagation ? ` (propagation ${propagation})` : " (no propagation policy)"}`, async () => {
+          const r = toRef(o);
+          transcript.deleted(await api.path(r.apiVersion, r.kind, r.namespace, r.name).catch(() => ""), await resourceName(r), r, propagation);
+          return api.delete(r, propagation);
+        }),
+      patch: async (o, body, type, sub) => {
+        const r = toRef(o);
+        transcript.patched(await resourceName(r), r, body, type, sub);
+        return api.patch(r, body, type, sub);
+      },
       get: (o) => {
         const r = toRef(o);
         return api.get(r.apiVersion, r.kind, r.name, r.namespace);
       },
-      wait: (cond) => step(`wait for ${cond.description}`, () => waitFor(api, cond)),
-      never: (cond, windowMs) => step(`make sure ${cond.description} does not happen`, () => never(api, cond, windowMs)),
+      wait: (cond) => {
+        transcript.waited(cond.description, timeoutFor(cond.timeout));
+        return step(`wait for ${cond.description}`, () => waitFor(api, cond));
+      },
+      never: (cond, windowMs) => {
+        transcript.watchedFor(cond.description, windowMs ?? timeoutFor("quietPeriod"));
+        return step(`make sure ${cond.description} does not happen`, () => never(api, cond, windowMs));
+      },
       expectApiError: (op, expected, what) => step(`expect ${what ?? "the request"} to be refused with ${expected.code}${expected.reason ? ` ${expected.reason}` : ""}`, () => expectApiError(op, expected, what)),
       defer,
       requires(cap, why) {
