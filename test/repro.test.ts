@@ -33,7 +33,7 @@ describe("repro script", () => {
     expect(script).toContain("app: pi");
     expect(script).not.toContain("kubeproof.dev/run");
     // in order: apply, wait, patch, delete
-    expect(at(/^# wait \(up to 120 s\) for Job \$ns\/pi to be Complete$/)).toBeGreaterThan(at(/^name: pv-abc123$|^  name: pv-abc123$/));
+    expect(at(/^# wait \(up to 120 s\) for Job \$ns\/pi to be Complete$/)).toBeGreaterThan(at(/^ {2}name: pv-abc123$/));
     expect(at(/^kubectl patch jobs.batch\/pi -n "\$ns" --type merge -p '\{"spec":\{"suspend":true\}\}'$/)).toBeGreaterThan(at(/^# wait/));
     // a controller-made name is not patched blindly
     expect(script).toContain("# Pod pi-x7k2p was made by a controller");
