@@ -1,5 +1,6 @@
 // Logs for a failed test's report. Where containers run: the logs of the test's pods, read through
-// the API (the kubelet serves them), current and previous container. On the local provider there
+// the API (the kubelet serves them), current and previous container, and for a test with an HPA
+// those of the metrics servers in kube-system. On the local provider there
 // are no containers; the control-plane processes are what might have misbehaved, so the tail of
 // each component's log (kwokctl keeps them under its cluster directory).
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -12,8 +13,23 @@ const podTailLines = 60;
 const componentTailLines = 40;
 const maxPods = 10;
 
+/** The servers an HPA reads its metrics from, where they run as pods (kind): kube-system labels. */
+const metricsServers = ["k8s-app=metrics-server", "app.kubernetes.io/name=kubeproof-custom-metrics"];
+
 export async function collectLogs(api: Api, cluster: ClusterInfo, objects: KubeObject[]): Promise<string> {
-  if (cluster.capabilities.containerRuntime) return podLogs(api, objects.filter((o) => o.kind === "Pod") as Pod[]);
+  if (cluster.capabilities.containerRuntime) {
+    const own = await podLogs(api, objects.filter((o) => o.kind === "Pod") as Pod[]);
+    if (!objects.some((o) => o.kind === "HorizontalPodAutoscaler")) return own;
+    // An HPA that did not act may have had nothing to read: the metrics servers' side too.
+    const servers: Pod[] = [];
+    for (const labelSelector of metricsServers) {
+      const list = await api.list<Pod>("v1", "Pod", { namespace: "kube-system", labelSelector }).catch(() => ({ items: [] as Pod[] }));
+      servers.push(...list.items);
+    }
+    return `${own}
+
+${servers.length ? await podLogs(api, servers) : "(no metrics server pods in kube-system)"}`;
+  }
   if (cluster.provider === "local") return componentLogs(path.join(path.dirname(cluster.kubeconfig), "logs"));
   return "(no logs: this provider runs no containers and its control plane is not on this machine)";
 }

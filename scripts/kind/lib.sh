@@ -8,7 +8,8 @@ ETCD_VERSION=${KUBEPROOF_ETCD_VERSION:-v3.6.16}
 COREDNS_VERSION=${KUBEPROOF_COREDNS_VERSION:-v1.15.0}
 METRICS_VERSION=${KUBEPROOF_METRICS_SERVER_VERSION:-v0.8.0}
 DEBIAN_SUITE=${KUBEPROOF_DEBIAN_SUITE:-bookworm}
-DEBIAN_MIRROR=${KUBEPROOF_DEBIAN_MIRROR:-$(sed -n 's/^URIs: *\(http[^ ]*debian\/\?\)$/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)}
+# (|| true: a host without that file, e.g. Ubuntu, must not stop every script that sources this)
+DEBIAN_MIRROR=${KUBEPROOF_DEBIAN_MIRROR:-$({ sed -n 's/^URIs: *\(http[^ ]*debian\/\?\)$/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true; } | head -1)}
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 TOOLBOX_IMAGE=kubeproof/toolbox:1
 
