@@ -15,7 +15,7 @@ import type { ClusterInfo, Provider } from "./types.js";
 import { progress } from "../progress.js";
 import { answers, removeLeftovers } from "./leftovers.js";
 import { kwokctlStart, supervise } from "./supervisor.js";
-import { startCustomMetrics, stopCustomMetrics } from "./custom-metrics.js";
+import { customMetricsBinary, startCustomMetrics, stopCustomMetrics } from "./custom-metrics.js";
 
 const here = path.join(repoRoot, "harness", "cluster", "local");
 export const kwokWorkdir = path.join(cacheDir, "kwok-workdir");
@@ -132,7 +132,9 @@ export class LocalProvider implements Provider {
     await ensureNodes(api);
     await ensureDefaultStorageClass(api);
     phases.nodesReady = Date.now() - t;
-    await startCustomMetrics(api, bin, this.clusterDir, kubeconfig);
+    // Built only where Go is (scripts/toolchain.sh); without it the custom metrics specs skip.
+    const customMetrics = existsSync(path.join(bin, customMetricsBinary));
+    if (customMetrics) await startCustomMetrics(api, bin, this.clusterDir, kubeconfig);
     return {
       provider: "local",
       name: this.name,
@@ -141,7 +143,7 @@ export class LocalProvider implements Provider {
       owned: !this.keep,
       phases,
       runId: "",
-      capabilities: { containerRuntime: false, simulatedUsage: true, addNodes: "fake", hostPathProvisioner: true, controllerManagerFiles: true, customMetrics: true, nodeFilesystem: "host" },
+      capabilities: { containerRuntime: false, simulatedUsage: true, addNodes: "fake", hostPathProvisioner: true, controllerManagerFiles: true, customMetrics, nodeFilesystem: "host" },
     };
   }
 
