@@ -89,9 +89,17 @@ describe("PersistentVolumes and claims", () => {
     "a claim gets the smallest PV that satisfies it",
     { meta: { claims: ["PV-4"], upstream: ["[sig-storage] PersistentVolumes NFS with multiple PVs and PVCs all in same ns should create 3 PVs and 3 PVCs: test write access"] } },
     async ({ k }) => {
-      const [, pv1g, pv20g, pv5g, claim] = (await k.apply("storage/pv-sizes.yaml")).map(refTo);
+      const [sc, pv1g, pv20g, pv5g] = (await k.apply("storage/pv-sizes.yaml")).map(refTo);
+      // All three Available first: the binder picks among the PVs it has seen, and a claim that
+      // arrives with them can beat one into its cache (seen in CI: the 20Gi PV taken).
+      await Promise.all([pv1g, pv20g, pv5g].map((pv) => k.wait(pvPhase(pv!, "Available"))));
+      const claim = await k.applyOne<PersistentVolumeClaim>("storage/claim.yaml", (c) => {
+        c.spec!.storageClassName = sc!.name;
+        c.spec!.accessModes = ["ReadWriteOnce"];
+        c.spec!.resources!.requests = { storage: "3Gi" };
+      });
 
-      const bound = await k.wait(pvcBound(claim!));
+      const bound = await k.wait(pvcBound(claim.ref));
       expect(bound.spec!.volumeName).toBe(pv5g!.name);
       expect(await k.get(pv1g!)).toMatchObject({ status: { phase: "Available" } });
       expect(await k.get(pv20g!)).toMatchObject({ status: { phase: "Available" } });
