@@ -8,8 +8,8 @@ const serialSpecs = ["specs/workloads/daemonset.spec.ts", "specs/storage/storage
 const conformance = {
   // One cluster per run, shared by both conformance groups (see harness/global-setup.ts).
   globalSetup: ["harness/global-setup.ts"],
-  // allure runtime, then the per-file leak check of cluster-scoped state.
-  setupFiles: ["allure-vitest/setup", "harness/leak-check.ts"],
+  // allure runtime, the per-file leak check of cluster-scoped state, workers ending with the run.
+  setupFiles: ["allure-vitest/setup", "harness/leak-check.ts", "harness/worker-exit.ts"],
   testTimeout: 300_000,
   // Retries only for infrastructure trouble (image pulls, a dropped apiserver connection), never
   // for behaviour; the summary counts them.

@@ -2,6 +2,7 @@
 // process behind. This starts the real suite on the local provider, waits until tests are
 // running, sends the signal, and looks for what the run had made.
 import { execFileSync, spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { kwokWorkdir } from "../harness/cluster/local.js";
@@ -17,12 +18,26 @@ function processesOf(cluster: string): string[] {
   }
 }
 
+/** Processes of the run: its env carries the run's own reports directory (workers inherit it). */
+function processesOfRun(marker: string): string[] {
+  const out: string[] = [];
+  for (const pid of readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(marker)) out.push(`${pid} ${readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ")}`);
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return out;
+}
+
 // One after the other: each brings up a cluster of its own.
 describe.sequential.each(["SIGINT", "SIGTERM"] as const)("a run interrupted by %s", (signal) => {
   it("deletes its cluster and leaves no process", { timeout: 180_000 }, async () => {
+    const reports = path.join("/tmp", `kp-interrupt-${signal}-${process.pid}`);
     const child = spawn(process.execPath, [path.join(repo, "node_modules", "vitest", "vitest.mjs"), "run", "--project", "conformance", "specs/workloads/job.spec.ts"], {
       cwd: repo,
-      env: { ...process.env, KUBEPROOF_PROVIDER: "local", KUBEPROOF_KEEP_CLUSTER: "", KUBEPROOF_REPORTS_DIR: path.join("/tmp", `kp-interrupt-${signal}`) },
+      env: { ...process.env, KUBEPROOF_PROVIDER: "local", KUBEPROOF_KEEP_CLUSTER: "", KUBEPROOF_REPORTS_DIR: reports },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const cluster = `kubeproof-${child.pid}`;
@@ -47,5 +62,8 @@ describe.sequential.each(["SIGINT", "SIGTERM"] as const)("a run interrupted by %
     const clusters = execFileSync(kwokctl(), ["get", "clusters"], { env: { ...process.env, KWOK_WORKDIR: kwokWorkdir }, encoding: "utf8" });
     expect(clusters.split("\n")).not.toContain(cluster);
     expect(processesOf(cluster)).toEqual([]);
+    // Nor a test worker of the run: a worker left mid-wait would retry its watch for ever.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(processesOfRun(`KUBEPROOF_REPORTS_DIR=${reports}`)).toEqual([]);
   });
 });
