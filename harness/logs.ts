@@ -26,9 +26,7 @@ export async function collectLogs(api: Api, cluster: ClusterInfo, objects: KubeO
       const list = await api.list<Pod>("v1", "Pod", { namespace: "kube-system", labelSelector }).catch(() => ({ items: [] as Pod[] }));
       servers.push(...list.items);
     }
-    return `${own}
-
-${servers.length ? await podLogs(api, servers) : "(no metrics server pods in kube-system)"}`;
+    return `${own}\n\n${servers.length ? await podLogs(api, servers) : "(no metrics server pods in kube-system)"}`;
   }
   if (cluster.provider === "local") return componentLogs(path.join(path.dirname(cluster.kubeconfig), "logs"));
   return "(no logs: this provider runs no containers and its control plane is not on this machine)";

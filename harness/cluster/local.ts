@@ -88,7 +88,7 @@ export class LocalProvider implements Provider {
     phases.binaries = Date.now() - t;
     const kwokctl = (this.kwokctlPath = path.join(bin, "kwokctl"));
     mkdirSync(kwokWorkdir, { recursive: true });
-    const kubeconfig = path.join(kwokWorkdir, "clusters", this.name, "kubeconfig.yaml");
+    const kubeconfig = path.join(this.clusterDir, "kubeconfig.yaml");
     const versions = JSON.parse(readFileSync(path.join(bin, "versions.json"), "utf8")) as { kubernetes: string };
 
     removeLeftovers("local", kwokctl, ["get", "clusters"], (n) => ["delete", "cluster", "--name", n], {
@@ -126,7 +126,7 @@ export class LocalProvider implements Provider {
       }
       phases.controlPlane = Date.now() - t;
     }
-    this.stopSupervisor = supervise(this.name, path.join(kwokWorkdir, "clusters", this.name), kwokctlStart(kwokctl, this.name, env()));
+    this.stopSupervisor = supervise(this.name, this.clusterDir, kwokctlStart(kwokctl, this.name, env()));
     t = Date.now();
     const api = Api.fromFile(kubeconfig);
     await ensureNodes(api);
