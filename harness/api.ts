@@ -68,10 +68,22 @@ export interface RequestOptions {
   contentType?: string;
 }
 
+/** How often a request turned away with 429 is sent again (client-go's default is 10). */
+export const throttleRetries = 10;
+
+/** Retry-After in seconds when the server gave one, else a growing delay; with jitter, capped. */
+export function retryDelayMs(retryAfter: string | undefined, attempt: number): number {
+  const given = retryAfter === undefined || retryAfter.trim() === "" ? NaN : Number(retryAfter);
+  const base = Number.isFinite(given) && given >= 0 ? given * 1000 : 250 * 2 ** attempt;
+  return Math.min(base, 10_000) * (0.75 + Math.random() / 2);
+}
+
 export class Api {
   private readonly discovery = new Map<string, Promise<Map<string, ResourceInfo>>>();
   private readonly server: URL;
   requests = 0;
+  /** Requests the apiserver turned away with 429 and that were sent again. */
+  throttled = 0;
 
   constructor(readonly kc: KubeConfig) {
     const cluster = kc.getCurrentCluster();
@@ -94,20 +106,31 @@ export class Api {
     if (payload !== undefined) {
       (reqOpts.headers as Record<string, string>)["Content-Type"] = opts.contentType ?? "application/json";
     }
-    this.requests++;
     const mod = url.protocol === "https:" ? https : http;
-    const { code, text } = await new Promise<{ code: number; text: string }>((resolve, reject) => {
-      const req = mod.request(url, reqOpts, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => resolve({ code: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-        res.on("error", reject);
+    const send = () =>
+      new Promise<{ code: number; text: string; retryAfter?: string }>((resolve, reject) => {
+        this.requests++;
+        const req = mod.request(url, reqOpts, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve({ code: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8"), retryAfter: res.headers["retry-after"] }));
+          res.on("error", reject);
+        });
+        req.on("error", reject);
+        req.setTimeout(60_000, () => req.destroy(new Error(`${method} ${url.pathname}: no answer within 60 s`)));
+        if (payload !== undefined) req.write(payload);
+        req.end();
       });
-      req.on("error", reject);
-      req.setTimeout(60_000, () => req.destroy(new Error(`${method} ${url.pathname}: no answer within 60 s`)));
-      if (payload !== undefined) req.write(payload);
-      req.end();
-    });
+    let { code, text, retryAfter } = await send();
+    // API Priority and Fairness turns requests away with 429 when its queues for this user are
+    // full (kind's admin is not exempt: a burst of test starts filled them, and a flight recorder
+    // that could not list went blind). A 429 was never executed, so any method may be sent again;
+    // client-go does the same, after the Retry-After the server gave.
+    for (let attempt = 1; code === 429 && attempt <= throttleRetries; attempt++) {
+      this.throttled++;
+      await new Promise((r) => setTimeout(r, retryDelayMs(retryAfter, attempt)));
+      ({ code, text, retryAfter } = await send());
+    }
     let parsed: unknown = undefined;
     try {
       parsed = text ? JSON.parse(text) : undefined;

@@ -49,12 +49,14 @@ async function sharedState(api: Api): Promise<string[]> {
 
 let before: string[] = [];
 let startedRequests = 0;
+let startedThrottled = 0;
 let api: Api;
 
 beforeAll(async () => {
   api = clusterApi();
   before = await sharedState(api);
   startedRequests = api.requests;
+  startedThrottled = api.throttled;
 });
 
 // eslint-disable-next-line no-empty-pattern -- vitest wants the context destructured; only the suite is used
@@ -63,8 +65,9 @@ afterAll(async ({}, suite) => {
   const file = fileId(suite.file.filepath);
   // The file's API cost (its tests and this check's snapshot), for the run summary.
   const requests = api.requests - startedRequests;
+  const throttled = api.throttled - startedThrottled;
   mkdirSync(path.join(reportsDir, "requests"), { recursive: true });
-  writeFileSync(path.join(reportsDir, "requests", `${file}.json`), JSON.stringify({ file, requests }));
+  writeFileSync(path.join(reportsDir, "requests", `${file}.json`), JSON.stringify({ file, requests, throttled }));
   if (process.env.KUBEPROOF_KEEP_ON_FAILURE === "1") return;
   const namespaces = namespacesOf(file);
   const problems: string[] = [];

@@ -1,27 +1,10 @@
-// The flight recorder: from the start of a test, watch everything in its namespace and the
-// cluster-scoped objects it may touch, and keep every transition with a timestamp. Specs query
-// the timeline (harness/timeline.ts); on failure it is attached as data and as a picture.
-import type { Api, KubeObject } from "./api.js";
-import { observe, type Observation, type Selection } from "./wait/watch.js";
+// The flight recorder: from the start of a test, everything in its namespace and the
+// cluster-scoped objects it may touch, every transition with a timestamp (from the file's shared
+// watches, harness/feed.ts). Specs query the timeline (harness/timeline.ts); on failure it is
+// attached as data and as a picture.
+import type { KubeObject } from "./api.js";
+import type { Feed } from "./feed.js";
 import type { TimelineEntry } from "./timeline.js";
-
-const namespaced: [string, string][] = [
-  ["v1", "Pod"],
-  ["batch/v1", "Job"],
-  ["batch/v1", "CronJob"],
-  ["apps/v1", "DaemonSet"],
-  ["apps/v1", "Deployment"],
-  ["apps/v1", "ReplicaSet"],
-  ["v1", "PersistentVolumeClaim"],
-  ["v1", "ResourceQuota"],
-  ["autoscaling/v2", "HorizontalPodAutoscaler"],
-  ["v1", "Event"],
-];
-const clusterScoped: [string, string][] = [
-  ["v1", "PersistentVolume"],
-  ["v1", "Node"],
-  ["storage.k8s.io/v1", "StorageClass"],
-];
 
 type Obj = KubeObject & { status?: Record<string, unknown>; spec?: Record<string, unknown> };
 
@@ -67,36 +50,28 @@ export class Recorder {
   /** The last state of every object seen, for dumps. */
   readonly last = new Map<string, KubeObject>();
   readonly errors: string[] = [];
-  private readonly observations: Observation[] = [];
   private readonly listeners = new Set<() => void>();
+  private unsubscribe?: () => void;
   private seq = 0;
   readonly started = Date.now();
 
   constructor(
-    private readonly api: Api,
+    private readonly feed: Feed,
     readonly namespace: string,
     /** Cluster-scoped objects belong to this test when their name ends with it. */
     private readonly suffix: string,
   ) {}
 
   async start(): Promise<void> {
-    const sels: Selection[] = [
-      ...namespaced.map(([apiVersion, kind]) => ({ apiVersion, kind, namespace: this.namespace })),
-      ...clusterScoped.map(([apiVersion, kind]) => ({ apiVersion, kind })),
-    ];
-    for (const sel of sels) {
-      const obs = observe(this.api, sel, {
-        onEvent: (type, obj) => this.record(type, obj as Obj),
-        onError: (e) => this.errors.push(`${sel.kind}: ${String(e)}`),
-      });
-      this.observations.push(obs);
-    }
-    const results = await Promise.allSettled(this.observations.map((o) => o.ready));
-    for (const r of results) if (r.status === "rejected") this.errors.push(String(r.reason));
+    await this.feed.ready;
+    this.unsubscribe = this.feed.subscribe(this.namespace, {
+      onEvent: (type, obj) => this.record(type, obj as Obj),
+      onError: (message) => this.errors.push(message),
+    });
   }
 
   private mine(o: Obj): boolean {
-    if (o.metadata.namespace) return true;
+    if (o.metadata.namespace) return o.metadata.namespace === this.namespace;
     if (o.kind === "Node") return true;
     if (o.metadata.name?.endsWith(this.suffix)) return true;
     if (o.kind === "PersistentVolume") {
@@ -130,7 +105,7 @@ export class Recorder {
   }
 
   stop(): void {
-    for (const o of this.observations) o.stop();
+    this.unsubscribe?.();
   }
 
   /**
@@ -157,7 +132,8 @@ export class Recorder {
       };
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`the flight recorder did not see ${key} at resourceVersion ${want} within ${timeoutMs / 1000} s (last seen ${this.last.get(key)?.metadata.resourceVersion ?? "never"})`));
+        const errors = this.errors.length ? `; its watch errors: ${this.errors.slice(-3).join("; ")}` : "";
+        reject(new Error(`the flight recorder did not see ${key} at resourceVersion ${want} within ${timeoutMs / 1000} s (last seen ${this.last.get(key)?.metadata.resourceVersion ?? "never"})${errors}`));
       }, timeoutMs);
       this.listeners.add(check);
     });

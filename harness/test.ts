@@ -12,6 +12,7 @@ import type { ClusterInfo, Capabilities } from "./cluster/types.js";
 import { attachDiagnostics, attachTimeline } from "./diagnostics.js";
 import { collectLogs } from "./logs.js";
 import { readFixture, place, FixtureError } from "./fixtures.js";
+import { Feed } from "./feed.js";
 import { Recorder } from "./recorder.js";
 import { Transcript } from "./repro.js";
 import { timeoutFor } from "./timeouts.js";
@@ -80,8 +81,18 @@ function slug(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 30).replace(/-$/, "");
 }
 
-export const test = base.extend<{ k: Kube }>({
-  k: async ({ task, skip, onTestFailed }, use) => {
+export const test = base.extend<{ k: Kube; feed: Feed }>({
+  // One set of watches per spec file for its tests' flight recorders (see harness/feed.ts).
+  feed: [
+    // eslint-disable-next-line no-empty-pattern -- vitest wants the context destructured; this fixture needs none of it
+    async ({}, use) => {
+      const feed = new Feed(clusterApi());
+      await use(feed);
+      feed.stop();
+    },
+    { scope: "file" },
+  ],
+  k: async ({ task, skip, onTestFailed, feed }, use) => {
     const info = inject("cluster");
     const api = clusterApi();
     const suffix = randomBytes(3).toString("hex");
@@ -127,8 +138,11 @@ export const test = base.extend<{ k: Kube }>({
       },
     };
 
-    const rec = new Recorder(api, ns, suffix);
-    await rec.start();
+    const rec = new Recorder(feed, ns, suffix);
+    await rec.start().catch(async (e: unknown) => {
+      await deleteNamespace.fn().catch(() => undefined);
+      throw e;
+    });
     const transcript = new Transcript(ns, suffix);
     let failed = false;
     onTestFailed(async () => {

@@ -19,6 +19,8 @@ interface TestTime {
 interface Topic {
   tests: TestTime[];
   requests?: number;
+  /** Requests the apiserver turned away with 429 (sent again after its Retry-After). */
+  throttled?: number;
   passed: number;
   failed: number;
   skipped: number;
@@ -45,8 +47,8 @@ export default class SummaryReporter implements Reporter {
       // `npm test` runs the conformance groups and the harness integration tests as one run.
       project = modules.some((x) => x.project.name.startsWith("conformance")) ? "conformance" : m.project.name || project;
       const name = path.relative(process.cwd(), m.moduleId).replace(/^specs\//, "").replace(/\.(spec|test|itest)\.ts$/, "");
-      const req = readJson(path.join(reportsDir, "requests", `${name.replace(/[^A-Za-z0-9]+/g, ".")}.json`)) as { requests?: number } | undefined;
-      const t: Topic = (topics[name] = { tests: [], requests: req?.requests, passed: 0, failed: 0, skipped: 0, durationMs: m.diagnostic().duration, skips: [], failures: [] });
+      const req = readJson(path.join(reportsDir, "requests", `${name.replace(/[^A-Za-z0-9]+/g, ".")}.json`)) as { requests?: number; throttled?: number } | undefined;
+      const t: Topic = (topics[name] = { tests: [], requests: req?.requests, throttled: req?.throttled, passed: 0, failed: 0, skipped: 0, durationMs: m.diagnostic().duration, skips: [], failures: [] });
       for (const tc of m.children.allTests()) {
         const r = tc.result();
         const d = tc.diagnostic();
@@ -111,7 +113,7 @@ export default class SummaryReporter implements Reporter {
     const head = project === "conformance" && cluster ? ` on ${cluster.provider} (Kubernetes ${cluster.kubeVersion}, cluster ready in ${((cluster.startMs ?? 0) / 1000).toFixed(1)} s)` : "";
     out.push(`kubeproof ${project}${head}, wall ${(summary.wallMs / 1000).toFixed(1)} s`);
     for (const [name, t] of Object.entries(topics).sort()) {
-      out.push(`  ${name.padEnd(34)} ${String(t.passed).padStart(3)} passed ${String(t.failed).padStart(3)} failed ${String(t.skipped).padStart(3)} skipped ${(t.durationMs / 1000).toFixed(1).padStart(7)} s${t.requests !== undefined ? ` ${String(t.requests).padStart(5)} API requests` : ""}`);
+      out.push(`  ${name.padEnd(34)} ${String(t.passed).padStart(3)} passed ${String(t.failed).padStart(3)} failed ${String(t.skipped).padStart(3)} skipped ${(t.durationMs / 1000).toFixed(1).padStart(7)} s${t.requests !== undefined ? ` ${String(t.requests).padStart(5)} API requests` : ""}${t.throttled ? ` (${t.throttled} turned away with 429 and sent again)` : ""}`);
       for (const f of t.failures) out.push(`      ✗ ${f}`);
       for (const s of t.skips) out.push(`      - skipped ${s}`);
     }

@@ -2,7 +2,7 @@
 // resourceVersion. A 410 Gone (history compacted) re-lists. This is the only place that talks to
 // the watch API; waits and the flight recorder both stand on it.
 import { Watch } from "@kubernetes/client-node";
-import type { Api, KubeObject } from "../api.js";
+import { retryDelayMs, type Api, type KubeObject } from "../api.js";
 
 export interface Selection {
   apiVersion: string;
@@ -60,6 +60,7 @@ export function observe(api: Api, sel: Selection, observer: Observer): Observati
       }
       // Watch until the server closes, then resume from the last seen resourceVersion.
       let gone = false;
+      let throttled = 0;
       while (!stopped && !gone) {
         const path = await api.path(sel.apiVersion, sel.kind, sel.namespace);
         const w = new Watch(api.kc);
@@ -90,7 +91,9 @@ export function observe(api: Api, sel: Selection, observer: Observer): Observati
             (err: unknown) => {
               const code = (err as { statusCode?: number; code?: number } | null)?.statusCode;
               if (code === 410) gone = true;
+              else if (code === 429) throttled++; // turned away by API Priority and Fairness: back off, then again
               else if (err && !stopped && !isAbort(err)) observer.onError?.(err);
+              if (code !== 429) throttled = 0;
               resolve();
             },
           )
@@ -103,7 +106,8 @@ export function observe(api: Api, sel: Selection, observer: Observer): Observati
               resolve();
             });
         });
-        if (!stopped && !gone) await new Promise((r) => setTimeout(r, 200));
+        if (throttled) api.throttled++;
+        if (!stopped && !gone) await new Promise((r) => setTimeout(r, throttled ? retryDelayMs(undefined, throttled) : 200));
       }
     }
   };
