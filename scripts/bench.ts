@@ -16,7 +16,7 @@ interface Summary {
   retries: number;
   infraEvents?: { component: string }[];
   cluster?: { startMs: number; phases: Record<string, number> };
-  topics: Record<string, { durationMs: number; requests?: number; failed: number }>;
+  topics: Record<string, { durationMs: number; requests?: number; throttled?: number; failed: number }>;
 }
 
 const n = Number(process.argv[2] ?? "3");
@@ -57,6 +57,7 @@ const figures = {
   runs: n,
   failedRuns: runs.filter((r) => r.failed > 0).length,
   retries: runs.reduce((a, r) => a + r.retries, 0),
+  throttled: runs.reduce((a, r) => a + Object.values(r.topics).reduce((b, t) => b + (t.throttled ?? 0), 0), 0),
   infraEvents: runs.reduce((a, r) => a + (r.infraEvents?.length ?? 0), 0),
   medianWallMs: median(runs.map((r) => r.wallMs)),
   wallMs: runs.map((r) => r.wallMs),
@@ -78,6 +79,6 @@ console.log(`  wall distribution: min ${secs(sorted[0] ?? 0)}, p90 ${secs(sorted
 console.log(`  median critical path ${secs(figures.medianCriticalPathMs)}; wall / critical path = ${(figures.medianWallMs / Math.max(1, figures.medianCriticalPathMs)).toFixed(2)}`);
 console.log(`  cluster start ${secs(figures.medianClusterStartMs)}: ${Object.entries(figures.clusterPhasesMs).map(([p, v]) => `${p} ${secs(v)}`).join(", ")}`);
 for (const [t, f] of Object.entries(figures.topics)) console.log(`  ${t.padEnd(34)} ${secs(f.medianMs).padStart(8)} ${String(f.medianRequests).padStart(6)} API requests`);
-console.log(`  failed runs ${figures.failedRuns}, infrastructure retries ${figures.retries}, control-plane processes restarted by the supervisor ${figures.infraEvents}`);
+console.log(`  failed runs ${figures.failedRuns}, infrastructure retries ${figures.retries}, API requests turned away with 429 and sent again ${figures.throttled}, control-plane processes restarted by the supervisor ${figures.infraEvents}`);
 console.log(`figures: reports/bench/bench.json`);
 process.exit(figures.failedRuns ? 1 : 0);

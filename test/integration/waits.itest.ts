@@ -6,7 +6,8 @@ import { test } from "../../harness/test.js";
 import { waitFor, never, WaitError } from "../../harness/wait/wait.js";
 import { count, exists, jobComplete, matches } from "../../harness/wait/index.js";
 import type { ConfigMap, Job } from "../../harness/kinds.js";
-import { Api } from "../../harness/api.js";
+import { Api, type KubeObject } from "../../harness/api.js";
+import { Recorder } from "../../harness/recorder.js";
 
 describe("named waits", () => {
   test("a wait costs one list and one watch however long it waits", async ({ k }) => {
@@ -81,5 +82,27 @@ describe("flight recorder", () => {
     expect(pod!.running! - pod!.created).toBeGreaterThanOrEqual(0);
     // the 8 s run as the recorder saw it; a kubelet may publish either end a few seconds late
     expect(pod!.ended! - pod!.running!).toBeGreaterThanOrEqual(5000);
+  });
+
+  test("keeps to its own test, though the tests of a file share one set of watches", async ({ k, feed }) => {
+    // A neighbour: another namespace (labelled like the test's, so a killed run's clean-up finds
+    // it) with its own recorder on the same feed, and an object of the same kind and name in each.
+    const ns = await k.get<KubeObject>({ apiVersion: "v1", kind: "Namespace", name: k.ns });
+    const other = `${k.ns}-other`;
+    await k.api.create({ apiVersion: "v1", kind: "Namespace", metadata: { name: other, labels: ns.metadata.labels } });
+    k.defer(`namespace ${other}`, () => k.api.delete({ apiVersion: "v1", kind: "Namespace", name: other }, "Background").then(() => undefined));
+    const neighbour = new Recorder(feed, other, "neighbour");
+    await neighbour.start();
+    k.defer("the neighbour's recorder", async () => neighbour.stop());
+
+    const quota = (namespace: string) => ({ apiVersion: "v1", kind: "ResourceQuota", metadata: { name: "q", namespace }, spec: { hard: { pods: "1" } } });
+    const theirs = await k.api.create<KubeObject>(quota(other));
+    const mine = await k.api.create<KubeObject>(quota(k.ns));
+    await neighbour.caughtUp(theirs);
+    await k.timeline.caughtUp(mine);
+
+    const quotas = (entries: { kind: string; namespace?: string }[]) => entries.filter((e) => e.kind === "ResourceQuota").map((e) => e.namespace);
+    expect(new Set(quotas(k.timeline.entries()))).toEqual(new Set([k.ns]));
+    expect(new Set(quotas(neighbour.entries))).toEqual(new Set([other]));
   });
 });
