@@ -35,7 +35,7 @@ async function bringUp(provider: Provider, runId: string): Promise<ClusterInfo> 
   mkdirSync(reportsDir, { recursive: true });
   writeFileSync(path.join(reportsDir, "cluster.json"), JSON.stringify({ ...info, startMs: total }, null, 2));
   forgetOldResults(info.provider);
-  rmSync(path.join(reportsDir, "requests"), { recursive: true, force: true });
+  rmSync(path.join(reportsDir, "file-costs"), { recursive: true, force: true });
   return info;
 }
 

@@ -16,6 +16,7 @@ import { waitFor } from "./wait/wait.js";
 import { met, notYet, onList } from "./wait/conditions.js";
 import type { Node, PersistentVolume, StorageClass } from "./kinds.js";
 
+import { waitTimes } from "./wait-times.js";
 const owned: [string, string][] = [
   ["v1", "PersistentVolume"],
   ["storage.k8s.io/v1", "StorageClass"],
@@ -63,11 +64,12 @@ beforeAll(async () => {
 afterAll(async ({}, suite) => {
   const info = inject("cluster");
   const file = fileId(suite.file.filepath);
-  // The file's API cost (its tests and this check's snapshot), for the run summary.
+  // What the file cost (API requests of its tests and this check's snapshot; its waits), for the
+  // run summary.
   const requests = api.requests - startedRequests;
   const throttled = api.throttled - startedThrottled;
-  mkdirSync(path.join(reportsDir, "requests"), { recursive: true });
-  writeFileSync(path.join(reportsDir, "requests", `${file}.json`), JSON.stringify({ file, requests, throttled }));
+  mkdirSync(path.join(reportsDir, "file-costs"), { recursive: true });
+  writeFileSync(path.join(reportsDir, "file-costs", `${file}.json`), JSON.stringify({ file, requests, throttled, waits: waitTimes() }));
   if (process.env.KUBEPROOF_KEEP_ON_FAILURE === "1") return;
   const namespaces = namespacesOf(file);
   const problems: string[] = [];

@@ -16,6 +16,7 @@ import { Feed } from "./feed.js";
 import { Recorder } from "./recorder.js";
 import { Transcript } from "./repro.js";
 import { timeoutFor } from "./timeouts.js";
+import { recordWait } from "./wait-times.js";
 import { clusterApi } from "./cluster-api.js";
 import { fileId, fileLabel, rememberNamespace, runLabel } from "./ownership.js";
 import { lifetimes, type Lifetime, type TimelineEntry } from "./timeline.js";
@@ -228,8 +229,19 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
         return api.get(r.apiVersion, r.kind, r.name, r.namespace);
       },
       wait: (cond) => {
-        transcript.waited(cond.description, timeoutFor(cond.timeout));
-        return step(`wait for ${cond.description}`, () => waitFor(api, cond));
+        const timeoutMs = timeoutFor(cond.timeout);
+        transcript.waited(cond.description, timeoutMs);
+        const started = Date.now();
+        const timed = (met: boolean) => recordWait({ row: cond.timeout, what: cond.description, test: task.name, ms: Date.now() - started, timeoutMs, met });
+        return step(`wait for ${cond.description}`, () =>
+          waitFor(api, cond).then(
+            (r) => (timed(true), r),
+            (e: unknown) => {
+              timed(false);
+              throw e;
+            },
+          ),
+        );
       },
       never: (cond, windowMs) => {
         transcript.watchedFor(cond.description, windowMs ?? timeoutFor("quietPeriod"));

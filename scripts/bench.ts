@@ -1,11 +1,12 @@
 // npm run bench -- [N]: runs the whole suite N times (default 3) on fresh clusters and prints the
-// median wall time, time per topic, cluster start time by phase, API requests per topic and the
-// critical path; writes the figures to reports/bench/bench.json. A benchmark, not a timed test:
+// median wall time, time per topic, cluster start time by phase, API requests per topic, the
+// named waits per timeout row (median, and the slowest against its timeout) and the critical path; writes the figures to reports/bench/bench.json. A benchmark, not a timed test:
 // it fails only when a run fails. With N >= 10 it doubles as the flake check.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { repoRoot, reportsDir } from "../harness/cluster/paths.js";
+import type { RowFigures } from "../harness/wait-times.js";
 
 interface Summary {
   wallMs: number;
@@ -17,6 +18,7 @@ interface Summary {
   infraEvents?: { component: string }[];
   cluster?: { startMs: number; phases: Record<string, number> };
   topics: Record<string, { durationMs: number; requests?: number; throttled?: number; failed: number }>;
+  waits?: Record<string, RowFigures>;
 }
 
 const n = Number(process.argv[2] ?? "3");
@@ -68,6 +70,14 @@ const figures = {
   topics: Object.fromEntries(
     topics.map((t) => [t, { medianMs: median(runs.map((r) => r.topics[t]?.durationMs ?? 0)), medianRequests: median(runs.map((r) => r.topics[t]?.requests ?? 0)) }]),
   ),
+  // Per timeout row: the median wait of a run (median over runs) and the slowest wait of all runs.
+  waits: Object.fromEntries(
+    [...new Set(runs.flatMap((r) => Object.keys(r.waits ?? {})))].sort().map((row) => {
+      const of = runs.flatMap((r) => (r.waits?.[row] ? [r.waits[row]] : []));
+      const slowest = of.reduce((a, b) => (b.maxShare > a.maxShare ? b : a));
+      return [row, { medianMs: median(of.map((f) => f.medianMs)), maxMs: slowest.maxMs, maxShare: slowest.maxShare, timeoutMs: slowest.timeoutMs, slowest: slowest.slowest }];
+    }),
+  ),
 };
 mkdirSync(path.join(reportsDir, "bench"), { recursive: true });
 writeFileSync(path.join(reportsDir, "bench", "bench.json"), JSON.stringify(figures, null, 2));
@@ -79,6 +89,7 @@ console.log(`  wall distribution: min ${secs(sorted[0] ?? 0)}, p90 ${secs(sorted
 console.log(`  median critical path ${secs(figures.medianCriticalPathMs)}; wall / critical path = ${(figures.medianWallMs / Math.max(1, figures.medianCriticalPathMs)).toFixed(2)}`);
 console.log(`  cluster start ${secs(figures.medianClusterStartMs)}: ${Object.entries(figures.clusterPhasesMs).map(([p, v]) => `${p} ${secs(v)}`).join(", ")}`);
 for (const [t, f] of Object.entries(figures.topics)) console.log(`  ${t.padEnd(34)} ${secs(f.medianMs).padStart(8)} ${String(f.medianRequests).padStart(6)} API requests`);
+for (const [row, f] of Object.entries(figures.waits)) console.log(`  waits ${row.padEnd(22)} median ${secs(f.medianMs).padStart(7)}, slowest of all runs ${secs(f.maxMs)} = ${Math.round(f.maxShare * 100)}% of ${secs(f.timeoutMs)}`);
 console.log(`  failed runs ${figures.failedRuns}, infrastructure retries ${figures.retries}, API requests turned away with 429 and sent again ${figures.throttled}, control-plane processes restarted by the supervisor ${figures.infraEvents}`);
 console.log(`figures: reports/bench/bench.json`);
 process.exit(figures.failedRuns ? 1 : 0);

@@ -7,6 +7,7 @@ import type { Reporter, TestModule } from "vitest/node";
 import { reportsDir } from "../cluster/paths.js";
 import { buildLedger, type ResultLike, type Verdict } from "../ledger.js";
 import { readInfraEvents } from "../cluster/supervisor.js";
+import { byRow, describeRows, type WaitTime } from "../wait-times.js";
 
 interface TestTime {
   name: string;
@@ -42,12 +43,14 @@ export default class SummaryReporter implements Reporter {
     // Evidence under the provider's name, so claims declared not checkable there read so.
     const provider = cluster?.provider ?? "run";
     const evidence: ResultLike[] = [];
+    const waits: WaitTime[] = [];
     let project = "unknown";
     for (const m of modules) {
       // `npm test` runs the conformance groups and the harness integration tests as one run.
       project = modules.some((x) => x.project.name.startsWith("conformance")) ? "conformance" : m.project.name || project;
       const name = path.relative(process.cwd(), m.moduleId).replace(/^specs\//, "").replace(/\.(spec|test|itest)\.ts$/, "");
-      const req = readJson(path.join(reportsDir, "requests", `${name.replace(/[^A-Za-z0-9]+/g, ".")}.json`)) as { requests?: number; throttled?: number } | undefined;
+      const req = readJson(path.join(reportsDir, "file-costs", `${name.replace(/[^A-Za-z0-9]+/g, ".")}.json`)) as { requests?: number; throttled?: number; waits?: WaitTime[] } | undefined;
+      waits.push(...(req?.waits ?? []));
       const t: Topic = (topics[name] = { tests: [], requests: req?.requests, throttled: req?.throttled, passed: 0, failed: 0, skipped: 0, durationMs: m.diagnostic().duration, skips: [], failures: [] });
       for (const tc of m.children.allTests()) {
         const r = tc.result();
@@ -104,6 +107,7 @@ export default class SummaryReporter implements Reporter {
       skipped: sum("skipped"),
       cluster: project === "conformance" ? cluster : undefined,
       claims: project === "conformance" ? { verdicts, rows: ledger.map((r) => ({ claim: r.claim, verdict: r.verdict, detail: r.detail })) } : undefined,
+      waits: byRow(waits),
       topics,
     };
     mkdirSync(reportsDir, { recursive: true });
@@ -121,6 +125,10 @@ export default class SummaryReporter implements Reporter {
       const order: Verdict[] = ["confirmed", "partly confirmed", "contradicted", "not checkable here", "not covered yet"];
       out.push(`  claims (${ledger.length}): ${order.map((v) => `${verdicts[v] ?? 0} ${v}`).join(", ")}`);
       out.push("  report: npm run report -> reports/allure-report/single/index.html, claims ledger reports/ledger.md");
+    }
+    if (waits.length) {
+      out.push("  named waits by timeout row (met waits; the slowest against the row's timeout):");
+      out.push(...describeRows(summary.waits));
     }
     if (project === "conformance") {
       out.push(`  wall ${(summary.wallMs / 1000).toFixed(1)} s against a critical path of ${(summary.criticalPathMs / 1000).toFixed(1)} s (slowest parallel test + serial tests)${retries ? `; ${retries} infrastructure retr${retries > 1 ? "ies" : "y"}` : ""}`);
