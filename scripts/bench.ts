@@ -1,6 +1,6 @@
 // npm run bench -- [N]: runs the whole suite N times (default 3) on fresh clusters and prints the
 // median wall time, time per topic, cluster start time by phase, API requests per topic, the
-// named waits per timeout row (median, and the slowest against its timeout) and the critical path; writes the figures to reports/bench/bench.json. A benchmark, not a timed test:
+// named waits per timeout row (median, slowest, and the most of a timeout any wait used) and the critical path; writes the figures to reports/bench/bench.json. A benchmark, not a timed test:
 // it fails only when a run fails. With N >= 10 it doubles as the flake check.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -74,8 +74,8 @@ const figures = {
   waits: Object.fromEntries(
     [...new Set(runs.flatMap((r) => Object.keys(r.waits ?? {})))].sort().map((row) => {
       const of = runs.flatMap((r) => (r.waits?.[row] ? [r.waits[row]] : []));
-      const slowest = of.reduce((a, b) => (b.maxShare > a.maxShare ? b : a));
-      return [row, { medianMs: median(of.map((f) => f.medianMs)), maxMs: slowest.maxMs, maxShare: slowest.maxShare, timeoutMs: slowest.timeoutMs, slowest: slowest.slowest }];
+      const tightest = of.reduce((a, b) => (b.slackShare > a.slackShare ? b : a));
+      return [row, { medianMs: median(of.map((f) => f.medianMs)), maxMs: Math.max(...of.map((f) => f.maxMs)), timeoutMs: tightest.timeoutMs, slackShare: tightest.slackShare, clockMs: tightest.clockMs, tightest: tightest.tightest }];
     }),
   ),
 };
@@ -89,7 +89,10 @@ console.log(`  wall distribution: min ${secs(sorted[0] ?? 0)}, p90 ${secs(sorted
 console.log(`  median critical path ${secs(figures.medianCriticalPathMs)}; wall / critical path = ${(figures.medianWallMs / Math.max(1, figures.medianCriticalPathMs)).toFixed(2)}`);
 console.log(`  cluster start ${secs(figures.medianClusterStartMs)}: ${Object.entries(figures.clusterPhasesMs).map(([p, v]) => `${p} ${secs(v)}`).join(", ")}`);
 for (const [t, f] of Object.entries(figures.topics)) console.log(`  ${t.padEnd(34)} ${secs(f.medianMs).padStart(8)} ${String(f.medianRequests).padStart(6)} API requests`);
-for (const [row, f] of Object.entries(figures.waits)) console.log(`  waits ${row.padEnd(22)} median ${secs(f.medianMs).padStart(7)}, slowest of all runs ${secs(f.maxMs)} = ${Math.round(f.maxShare * 100)}% of ${secs(f.timeoutMs)}`);
+for (const [row, f] of Object.entries(figures.waits)) {
+  const clock = f.clockMs ? ` above its ${secs(f.clockMs)} clock` : "";
+  console.log(`  waits ${row.padEnd(22)} median ${secs(f.medianMs).padStart(7)}, slowest of all runs ${secs(f.maxMs)} of ${secs(f.timeoutMs)}; at most ${Math.round(f.slackShare * 100)}% of the timeout${clock} used`);
+}
 console.log(`  failed runs ${figures.failedRuns}, infrastructure retries ${figures.retries}, API requests turned away with 429 and sent again ${figures.throttled}, control-plane processes restarted by the supervisor ${figures.infraEvents}`);
 console.log(`figures: reports/bench/bench.json`);
 process.exit(figures.failedRuns ? 1 : 0);

@@ -29,7 +29,8 @@ const longRunning = (seconds: number, policy: "Forbid" | "Replace") => (c: CronJ
   c.spec!.concurrencyPolicy = policy;
   const pod = c.spec!.jobTemplate.spec!.template;
   pod.metadata!.annotations!["kubeproof.dev/run-duration"] = `${seconds}s`;
-  pod.spec!.containers[0]!.command = ["sh", "-c", `sleep ${seconds}`];
+  // Ends on SIGTERM: a shell as PID 1 ignores it, and a Replace would wait out the 30 s grace.
+  pod.spec!.containers[0]!.command = ["sh", "-c", `trap 'exit 143' TERM; sleep ${seconds} & wait`];
 };
 
 // Every test waits for minute boundaries: they run side by side (the suite's default, kept explicit
