@@ -7,7 +7,8 @@
 import type { Api, KubeObject } from "./api.js";
 import { observe, type Observation, type WatchEventType } from "./wait/watch.js";
 
-export const recordedNamespaced: [string, string][] = [
+/** What a flight recorder keeps: the kinds the specs make or cause, namespaced and cluster-scoped. */
+const recorded: [string, string][] = [
   ["v1", "Pod"],
   ["batch/v1", "Job"],
   ["batch/v1", "CronJob"],
@@ -18,8 +19,6 @@ export const recordedNamespaced: [string, string][] = [
   ["v1", "ResourceQuota"],
   ["autoscaling/v2", "HorizontalPodAutoscaler"],
   ["v1", "Event"],
-];
-export const recordedClusterScoped: [string, string][] = [
   ["v1", "PersistentVolume"],
   ["v1", "Node"],
   ["storage.k8s.io/v1", "StorageClass"],
@@ -39,7 +38,7 @@ export class Feed {
   readonly ready: Promise<void>;
 
   constructor(api: Api) {
-    const sels = [...recordedNamespaced.map(([apiVersion, kind]) => ({ apiVersion, kind })), ...recordedClusterScoped.map(([apiVersion, kind]) => ({ apiVersion, kind }))];
+    const sels = recorded.map(([apiVersion, kind]) => ({ apiVersion, kind }));
     for (const sel of sels) {
       this.observations.push(
         observe(api, sel, {

@@ -15,8 +15,8 @@ import { fileId, fileLabel, namespacesOf, runLabel } from "./ownership.js";
 import { waitFor } from "./wait/wait.js";
 import { met, notYet, onList } from "./wait/conditions.js";
 import type { Node, PersistentVolume, StorageClass } from "./kinds.js";
-
 import { waitTimes } from "./wait-times.js";
+
 const owned: [string, string][] = [
   ["v1", "PersistentVolume"],
   ["storage.k8s.io/v1", "StorageClass"],

@@ -71,7 +71,7 @@ export class Recorder {
   }
 
   private mine(o: Obj): boolean {
-    if (o.metadata.namespace) return o.metadata.namespace === this.namespace;
+    if (o.metadata.namespace) return true; // the feed hands a recorder its own namespace only
     if (o.kind === "Node") return true;
     if (o.metadata.name?.endsWith(this.suffix)) return true;
     if (o.kind === "PersistentVolume") {

@@ -231,17 +231,17 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
       wait: (cond) => {
         const timeoutMs = timeoutFor(cond.timeout);
         transcript.waited(cond.description, timeoutMs);
-        const started = Date.now();
-        const timed = (met: boolean) => recordWait({ row: cond.timeout, what: cond.description, test: task.name, ms: Date.now() - started, timeoutMs, met });
-        return step(`wait for ${cond.description}`, () =>
-          waitFor(api, cond).then(
-            (r) => (timed(true), r),
-            (e: unknown) => {
-              timed(false);
-              throw e;
-            },
-          ),
-        );
+        return step(`wait for ${cond.description}`, async () => {
+          const started = Date.now();
+          let met = false;
+          try {
+            const r = await waitFor(api, cond);
+            met = true;
+            return r;
+          } finally {
+            recordWait({ row: cond.timeout, what: cond.description, test: task.name, ms: Date.now() - started, timeoutMs, met });
+          }
+        });
       },
       never: (cond, windowMs) => {
         transcript.watchedFor(cond.description, windowMs ?? timeoutFor("quietPeriod"));
