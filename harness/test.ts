@@ -93,7 +93,7 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
     },
     { scope: "file" },
   ],
-  k: async ({ task, skip, onTestFailed, feed }, use) => {
+  k: async ({ task, skip, feed }, use) => {
     const info = inject("cluster");
     const api = clusterApi();
     const suffix = randomBytes(3).toString("hex");
@@ -145,12 +145,6 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
       throw e;
     });
     const transcript = new Transcript(ns, suffix);
-    let failed = false;
-    onTestFailed(async () => {
-      failed = true;
-      rec.stop();
-      await attachDiagnostics(rec, `${feature}: ${task.name}`, () => collectLogs(api, info, [...rec.last.values()]), transcript);
-    });
     /** kubectl's name for a kind's resource ("deployments.apps"); the kind itself if unknown. */
     const resourceName = async (r: Ref) =>
       api.resource(r.apiVersion, r.kind).then(
@@ -270,7 +264,11 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
     await use(k);
 
     rec.stop();
-    if (!failed && rec.entries.some((e) => e.kind !== "Event" && e.kind !== "Node")) await attachTimeline(rec, `${feature}: ${task.name}`).catch(() => undefined);
+    // vitest runs fixture teardown before onTestFailed hooks, but the test's failure is already
+    // in its result: diagnostics are taken here, while the namespace and its pods still exist.
+    const failed = task.result?.state === "fail";
+    if (failed) await attachDiagnostics(rec, `${feature}: ${task.name}`, () => collectLogs(api, info, [...rec.last.values()]), transcript);
+    else if (rec.entries.some((e) => e.kind !== "Event" && e.kind !== "Node")) await attachTimeline(rec, `${feature}: ${task.name}`).catch(() => undefined);
     if (failed && keepOnFailure) {
       process.stderr.write(`[kubeproof] keeping ${ns} and its cluster-scoped objects (KUBEPROOF_KEEP_ON_FAILURE=1)\n`);
       return;
