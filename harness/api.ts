@@ -131,7 +131,7 @@ export class Api {
       await new Promise((r) => setTimeout(r, retryDelayMs(retryAfter, attempt)));
       ({ code, text, retryAfter } = await send());
     }
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
@@ -168,7 +168,7 @@ export class Api {
     try {
       m = await this.resources(apiVersion);
     } catch (e) {
-      if (e instanceof ApiError && e.code === 404) throw new Error(`unknown apiVersion "${apiVersion}" (the cluster does not serve it)`);
+      if (e instanceof ApiError && e.code === 404) throw new Error(`unknown apiVersion "${apiVersion}" (the cluster does not serve it)`, { cause: e });
       throw e;
     }
     const info = m.get(kind);

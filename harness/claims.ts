@@ -5,7 +5,7 @@ import type { ProviderName } from "./cluster/types.js";
 
 export interface Claim {
   title: string;
-  /** Where the tutorial is wrong or outdated: what it says, so a passing test reads "contradicted". */
+  /** Where the tutorial is wrong or outdated: what it says, so a passing test reads "tutorial outdated". */
   tutorialDiffers?: string;
   /** Why a provider cannot check it (the ledger shows the reason instead of a verdict). */
   notCheckable?: Partial<Record<ProviderName, string>>;

@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 import type { KubeObject } from "./api.js";
+import { containersOf, imagesFile, parseMirrors, rewriteImage, testImages } from "./images.js";
 
 export const fixturesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
 
@@ -49,10 +50,22 @@ export function parseFixture(text: string, file: string): LoadedDoc[] {
     if (typeof obj.kind !== "string" || obj.kind === "") throw new FixtureError(file, index, label, "kind is missing");
     if (!obj.metadata || typeof obj.metadata !== "object") throw new FixtureError(file, index, label, "metadata is missing");
     if (!name) throw new FixtureError(file, index, label, "metadata.name is missing (server-side apply needs a name)");
+    checkImages(obj, file, index, label);
     out.push({ file, index, obj: obj as KubeObject });
   });
   if (out.length === 0) throw new FixtureError(file, undefined, undefined, "contains no objects");
   return out;
+}
+
+/** A fixture names only images of the one list (images.json), so `npm run images` is complete. */
+function checkImages(obj: unknown, file: string, index: number, label: string): void {
+  const allowed = testImages();
+  for (const c of containersOf(obj)) {
+    if (!c.image) throw new FixtureError(file, index, label, `container "${c.name ?? "?"}" has no image`);
+    if (!allowed.has(c.image)) {
+      throw new FixtureError(file, index, label, `container "${c.name ?? "?"}" uses image "${c.image}", which is not in ${path.basename(imagesFile)} (its "test" section lists what fixtures may use: ${[...allowed].join(", ")})`);
+    }
+  }
 }
 
 export function readFixture(name: string): LoadedDoc[] {
@@ -81,8 +94,10 @@ export interface Placement {
 export async function place(docs: LoadedDoc[], p: Placement): Promise<LoadedDoc[]> {
   const renames = new Map<string, string>();
   const placed: LoadedDoc[] = [];
+  const mirrors = parseMirrors(process.env.KUBEPROOF_IMAGE_MIRRORS);
   for (const d of docs) {
     const obj = structuredClone(d.obj);
+    for (const c of containersOf(obj)) if (c.image) c.image = rewriteImage(c.image, mirrors);
     const namespaced = await p.isNamespaced(obj.apiVersion!, obj.kind!);
     obj.metadata.labels = { ...(obj.metadata.labels ?? {}), ...(p.labels ?? {}) };
     if (namespaced) {

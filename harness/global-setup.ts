@@ -42,7 +42,7 @@ async function bringUp(provider: Provider, runId: string): Promise<ClusterInfo> 
 /** A results folder accumulates runs; this run replaces the results of the same provider. */
 function forgetOldResults(provider: string): void {
   const dir = path.join(reportsDir, "allure-results");
-  let files: string[] = [];
+  let files: string[];
   try {
     files = readdirSync(dir).filter((f) => f.endsWith("-result.json"));
   } catch {

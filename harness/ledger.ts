@@ -1,6 +1,7 @@
 // The claims ledger: for every claim of the tutorial and every provider that ran, a verdict
 // drawn from the test results (Allure result files), never typed by hand.
 import { claims, type ClaimId } from "./claims.js";
+import { infrastructurePrefix } from "./image-trouble.js";
 
 export interface ResultLike {
   name: string;
@@ -12,7 +13,20 @@ export interface ResultLike {
   stop?: number;
 }
 
-export type Verdict = "confirmed" | "partly confirmed" | "contradicted" | "not checkable here" | "not covered yet";
+/**
+ * confirmed: every test passed. tutorial outdated: they passed, asserting what Kubernetes does
+ * now where the tutorial says otherwise. contradicted: the cluster did something else (an
+ * assertion, a terminal wrong state). inconclusive: the suite could not tell (a timeout with no
+ * terminal state, an infrastructure problem, a failed cleanup or recorder).
+ */
+export type Verdict = "confirmed" | "tutorial outdated" | "partly confirmed" | "contradicted" | "inconclusive" | "not checkable here" | "not covered yet";
+export const verdictOrder: Verdict[] = ["confirmed", "tutorial outdated", "partly confirmed", "contradicted", "inconclusive", "not checkable here", "not covered yet"];
+
+/** Failures that say the suite, not the cluster, could not finish: a wait that ran out, infrastructure, cleanup. */
+export function suiteFailure(message: string | undefined): boolean {
+  const m = (message ?? "").trimStart();
+  return m.startsWith(infrastructurePrefix) || /^Timed out after /.test(m) || /^cleanup failed:/.test(m) || /^the flight recorder did not see /.test(m) || /^Test timed out in /.test(m);
+}
 
 export interface LedgerRow {
   claim: ClaimId;
@@ -59,9 +73,12 @@ export function buildLedger(all: ResultLike[], providers?: string[]): LedgerRow[
       if (tests.length === 0) {
         verdict = notCheckable ? "not checkable here" : "not covered yet";
         detail = notCheckable ?? "no test checks this claim yet";
-      } else if (failed.length > 0) {
+      } else if (failed.some((f) => !suiteFailure(f.statusDetails?.message))) {
         verdict = "contradicted";
-        detail = `observed: ${failed.map((f) => `${f.name}: ${firstLine(f.statusDetails?.message)}`).join(" | ")}`;
+        detail = `observed: ${failed.filter((f) => !suiteFailure(f.statusDetails?.message)).map((f) => `${f.name}: ${firstLine(f.statusDetails?.message)}`).join(" | ")}`;
+      } else if (failed.length > 0) {
+        verdict = "inconclusive";
+        detail = `the suite could not tell: ${failed.map((f) => `${f.name}: ${firstLine(f.statusDetails?.message)}`).join(" | ")}`;
       } else if (passed.length === 0) {
         verdict = "not checkable here";
         detail = [...new Set(tests.map((t) => reasonOf(t) || "skipped without a reason"))].join(" | ");
@@ -71,8 +88,8 @@ export function buildLedger(all: ResultLike[], providers?: string[]): LedgerRow[
         const skipped = tests.filter((t) => t.status !== "passed");
         detail = `${passed.length} passed; not checkable here: ${[...new Set(skipped.map((t) => `${t.name} (${reasonOf(t) || "skipped without a reason"})`))].join(" | ")}`;
       } else if (differs) {
-        verdict = "contradicted";
-        detail = `the tutorial is outdated: ${differs}; the passing tests show what Kubernetes does now`;
+        verdict = "tutorial outdated";
+        detail = `${differs}; the passing tests show what Kubernetes does now`;
       } else {
         verdict = "confirmed";
         detail = `${passed.length} test${passed.length > 1 ? "s" : ""} passed`;
@@ -88,7 +105,7 @@ export function ledgerMarkdown(rows: LedgerRow[]): string {
   const counts = providers.map((p) => {
     const mine = rows.filter((r) => r.provider === p);
     const c = (v: Verdict) => mine.filter((r) => r.verdict === v).length;
-    return `- **${p}**: ${c("confirmed")} confirmed, ${c("partly confirmed")} partly confirmed, ${c("contradicted")} contradicted, ${c("not checkable here")} not checkable here, ${c("not covered yet")} not covered yet`;
+    return `- **${p}**: ${verdictOrder.map((v) => `${c(v)} ${v}`).join(", ")}`;
   });
   const lines = [
     "# Claims ledger",
@@ -106,7 +123,7 @@ export function ledgerMarkdown(rows: LedgerRow[]): string {
 
 export function ledgerHtml(rows: LedgerRow[]): string {
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-  const colour: Record<Verdict, string> = { confirmed: "#dcfce7", "partly confirmed": "#ecfccb", contradicted: "#fee2e2", "not checkable here": "#f3f4f6", "not covered yet": "#fef9c3" };
+  const colour: Record<Verdict, string> = { confirmed: "#dcfce7", "tutorial outdated": "#dbeafe", "partly confirmed": "#ecfccb", contradicted: "#fee2e2", inconclusive: "#fde68a", "not checkable here": "#f3f4f6", "not covered yet": "#fef9c3" };
   const body = rows
     .map((r) => `<tr style="background:${colour[r.verdict]}"><td><b>${r.claim}</b> ${esc(r.title)}</td><td>${r.provider}</td><td>${r.verdict}</td><td>${esc(r.detail)}</td><td>${r.tests.map((t) => `${esc(t.name)} (${t.status})`).join("<br>")}</td></tr>`)
     .join("\n");

@@ -108,6 +108,12 @@ export class Recorder {
     this.unsubscribe?.();
   }
 
+  /** Calls `fn` after every object the recorder takes in; returns the unsubscribe. */
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
   /**
    * Resolves once the recorder has seen `obj` at its resourceVersion or later. A wait and the
    * recorder watch separately, so the recorder may be an event behind the wait that just returned;

@@ -14,6 +14,7 @@ import { collectLogs } from "./logs.js";
 import { readFixture, place, FixtureError } from "./fixtures.js";
 import { Feed } from "./feed.js";
 import { Recorder } from "./recorder.js";
+import { imageTrouble } from "./image-trouble.js";
 import { Transcript } from "./repro.js";
 import { timeoutFor } from "./timeouts.js";
 import { recordWait } from "./wait-times.js";
@@ -145,6 +146,21 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
       throw e;
     });
     const transcript = new Transcript(ns, suffix);
+    /** Runs a wait that ends at once, as an infrastructure problem, if a pod of the test cannot get its image. */
+    const whileImagesArrive = async <T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> => {
+      const ac = new AbortController();
+      const check = () => {
+        const trouble = ac.signal.aborted ? undefined : imageTrouble(rec.last.values());
+        if (trouble) ac.abort(trouble);
+      };
+      const off = rec.onChange(check);
+      check();
+      try {
+        return await run(ac.signal);
+      } finally {
+        off();
+      }
+    };
     /** kubectl's name for a kind's resource ("deployments.apps"); the kind itself if unknown. */
     const resourceName = async (r: Ref) =>
       api.resource(r.apiVersion, r.kind).then(
@@ -229,7 +245,7 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
           const started = Date.now();
           let met = false;
           try {
-            const r = await waitFor(api, cond);
+            const r = await whileImagesArrive((signal) => waitFor(api, cond, { signal }));
             met = true;
             return r;
           } finally {
@@ -239,7 +255,7 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
       },
       never: (cond, windowMs) => {
         transcript.watchedFor(cond.description, windowMs ?? timeoutFor("quietPeriod"));
-        return step(`make sure ${cond.description} does not happen`, () => never(api, cond, windowMs));
+        return step(`make sure ${cond.description} does not happen`, () => whileImagesArrive((signal) => never(api, cond, windowMs, signal)));
       },
       expectApiError: (op, expected, what) => step(`expect ${what ?? "the request"} to be refused with ${expected.code}${expected.reason ? ` ${expected.reason}` : ""}`, () => expectApiError(op, expected, what)),
       defer,

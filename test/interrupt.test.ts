@@ -32,7 +32,7 @@ function processesOfRun(marker: string): string[] {
 }
 
 // One after the other: each brings up a cluster of its own.
-describe.sequential.each(["SIGINT", "SIGTERM"] as const)("a run interrupted by %s", (signal) => {
+describe.each(["SIGINT", "SIGTERM"] as const)("a run interrupted by %s", { concurrent: false }, (signal) => {
   it("deletes its cluster and leaves no process", { timeout: 180_000 }, async () => {
     const reports = path.join("/tmp", `kp-interrupt-${signal}-${process.pid}`);
     const child = spawn(process.execPath, [path.join(repo, "node_modules", "vitest", "vitest.mjs"), "run", "--project", "conformance", "specs/workloads/job.spec.ts"], {

@@ -21,21 +21,25 @@ describe("claims ledger", () => {
     expect(Object.keys(claims).sort()).toEqual([...new Set(ids)].sort());
   });
 
-  it("gives confirmed, contradicted, not checkable and not covered verdicts", () => {
+  it("gives confirmed, tutorial outdated, contradicted, inconclusive, not checkable and not covered verdicts", () => {
     const rows = buildLedger([
       r("seq", "passed", "JOB-2"),
-      r("gc", "failed", "JOB-4", "local", 1, "Timed out after 60 s waiting for no pods\nmore"),
+      r("gc", "failed", "JOB-4", "local", 1, "Gave up waiting for no pods after 3 s: pods orphaned\nmore"),
+      r("pull", "failed", "JOB-3", "local", 1, "Infrastructure problem: pod a/b cannot get its image x"),
+      r("slow", "failed", "JOB-1", "local", 1, "Timed out after 60.0 s waiting for Job a/b to be Complete"),
       r("recycle", "passed", "PV-7"),
       { ...r("files", "skipped", "VOL-2"), labels: [{ name: "claim", value: "VOL-2" }, { name: "skip-reason", value: "needs a container runtime" }] },
     ]);
     const v = (id: string) => rows.find((x) => x.claim === id && x.provider === "local")!;
     expect(v("JOB-2")).toMatchObject({ verdict: "confirmed" });
-    expect(v("JOB-4")).toMatchObject({ verdict: "contradicted", detail: "observed: gc: Timed out after 60 s waiting for no pods" });
-    expect(v("PV-7")).toMatchObject({ verdict: "contradicted", detail: expect.stringContaining("the tutorial is outdated") });
+    expect(v("JOB-4")).toMatchObject({ verdict: "contradicted", detail: "observed: gc: Gave up waiting for no pods after 3 s: pods orphaned" });
+    expect(v("JOB-3")).toMatchObject({ verdict: "inconclusive", detail: expect.stringContaining("cannot get its image") });
+    expect(v("JOB-1")).toMatchObject({ verdict: "inconclusive", detail: expect.stringContaining("Timed out after") });
+    expect(v("PV-7")).toMatchObject({ verdict: "tutorial outdated", detail: expect.stringContaining("Kubernetes does now") });
     expect(v("VOL-2")).toMatchObject({ verdict: "not checkable here", detail: "needs a container runtime" });
-    expect(v("JOB-1")).toMatchObject({ verdict: "not covered yet" });
+    expect(v("CRON-1")).toMatchObject({ verdict: "not covered yet" });
     expect(v("EX-2").verdict).toBe("not checkable here"); // declared not checkable on local
-    expect(ledgerMarkdown(rows)).toContain("1 confirmed, 0 partly confirmed, 2 contradicted");
+    expect(ledgerMarkdown(rows)).toContain("1 confirmed, 1 tutorial outdated, 0 partly confirmed, 1 contradicted, 2 inconclusive");
   });
 
   it("says partly confirmed where some tests of a claim passed and the others could not run", () => {

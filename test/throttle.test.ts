@@ -40,7 +40,7 @@ async function serve(refusals: number): Promise<{ api: Api; bodies: string[] }> 
   return { api: new Api(kc), bodies };
 }
 
-describe.sequential("requests turned away with 429", () => {
+describe("requests turned away with 429", { concurrent: false }, () => {
   it("are sent again, body and all, until the server takes them", async () => {
     const { api, bodies } = await serve(2);
     const made = await api.request<{ metadata: { name: string } }>("POST", "/api/v1/namespaces", { body: { a: 1 } });

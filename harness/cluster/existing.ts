@@ -14,14 +14,14 @@ export class ExistingProvider implements Provider {
     try {
       api = Api.fromFile(file);
     } catch (e) {
-      throw new Error(`KUBEPROOF_PROVIDER=existing: kubeconfig ${file} is not valid: ${(e as Error).message}`);
+      throw new Error(`KUBEPROOF_PROVIDER=existing: kubeconfig ${file} is not valid: ${(e as Error).message}`, { cause: e });
     }
     const t = Date.now();
     let version: { gitVersion: string };
     try {
       version = await api.request<{ gitVersion: string }>("GET", "/version");
     } catch (e) {
-      throw new Error(`KUBEPROOF_PROVIDER=existing: the cluster in ${file} (${api.kc.getCurrentCluster()?.server}) does not answer: ${(e as Error).message}`);
+      throw new Error(`KUBEPROOF_PROVIDER=existing: the cluster in ${file} (${api.kc.getCurrentCluster()?.server}) does not answer: ${(e as Error).message}`, { cause: e });
     }
     // kubeproof's custom metrics API server is there when its APIService carries its label
     // (the GitHub workflow installs it into its kind clusters; see scripts/kind/custom-metrics.yaml).

@@ -82,6 +82,10 @@ export class LocalProvider implements Provider {
   }
 
   async up(): Promise<ClusterInfo> {
+    // Bad configuration fails before anything is built or started.
+    const runMs = Number(process.env.KUBEPROOF_POD_RUN_MS ?? "1500");
+    if (!Number.isInteger(runMs) || runMs < 0) throw new Error(`KUBEPROOF_POD_RUN_MS must be a whole number of milliseconds, got "${process.env.KUBEPROOF_POD_RUN_MS}"`);
+    const args = mergeExtraArgs(defaultArgs, parseExtraArgs(process.env.KUBEPROOF_EXTRA_ARGS));
     const phases: Record<string, number> = {};
     let t = Date.now();
     const bin = ensureBinaries();
@@ -107,9 +111,6 @@ export class LocalProvider implements Provider {
       }
     }
     if (!reused) {
-      const runMs = Number(process.env.KUBEPROOF_POD_RUN_MS ?? "1500");
-      if (!Number.isInteger(runMs) || runMs < 0) throw new Error(`KUBEPROOF_POD_RUN_MS must be a whole number of milliseconds, got "${process.env.KUBEPROOF_POD_RUN_MS}"`);
-      const args = mergeExtraArgs(defaultArgs, parseExtraArgs(process.env.KUBEPROOF_EXTRA_ARGS));
       const configFile = path.join(kwokWorkdir, `${this.name}.config.yaml`);
       writeFileSync(configFile, kwokctlConfig(bin, args, runMs));
       t = Date.now();

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Reporter, TestModule } from "vitest/node";
 import { reportsDir } from "../cluster/paths.js";
-import { buildLedger, type ResultLike, type Verdict } from "../ledger.js";
+import { buildLedger, verdictOrder, type ResultLike, type Verdict } from "../ledger.js";
 import { readInfraEvents } from "../cluster/supervisor.js";
 import { byRow, describeRows, type WaitTime } from "../wait-times.js";
 
@@ -122,7 +122,7 @@ export default class SummaryReporter implements Reporter {
       for (const s of t.skips) out.push(`      - skipped ${s}`);
     }
     if (project === "conformance") {
-      const order: Verdict[] = ["confirmed", "partly confirmed", "contradicted", "not checkable here", "not covered yet"];
+      const order: Verdict[] = verdictOrder;
       out.push(`  claims (${ledger.length}): ${order.map((v) => `${verdicts[v] ?? 0} ${v}`).join(", ")}`);
       out.push("  report: npm run report -> reports/allure-report/single/index.html, claims ledger reports/ledger.md");
     }

@@ -80,10 +80,16 @@ function track(api: Api, sel: Selection, onChange: (objs: KubeObject[]) => void,
   return { objects, stop: obs.stop, ready: obs.ready };
 }
 
+export interface WaitOptions {
+  timeoutMs?: number;
+  /** Ends the wait at once with the signal's reason (a pod that cannot get its image, say). */
+  signal?: AbortSignal;
+}
+
 /** Waits until the condition is met; fails fast on a terminal wrong state; times out per the table. */
-export function waitFor<R>(api: Api, cond: Condition<R>, opts: { timeoutMs?: number } = {}): Promise<R> {
+export function waitFor<R>(api: Api, cond: Condition<R>, opts: WaitOptions = {}): Promise<R> {
   const timeoutMs = opts.timeoutMs ?? timeoutFor(cond.timeout);
-  if (cond.poll) return pollFor(api, cond, cond.poll, timeoutMs);
+  if (cond.poll) return pollFor(api, cond, cond.poll, timeoutMs, opts.signal);
   const started = Date.now();
   return new Promise<R>((resolve, reject) => {
     let settled = false;
@@ -92,9 +98,11 @@ export function waitFor<R>(api: Api, cond: Condition<R>, opts: { timeoutMs?: num
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      opts.signal?.removeEventListener("abort", onAbort);
       t.stop();
       fn();
     };
+    const onAbort = () => finish(() => reject(opts.signal!.reason));
     const judge = (objs: KubeObject[]) => {
       if (!listed) return;
       let v: Verdict<R>;
@@ -122,6 +130,8 @@ export function waitFor<R>(api: Api, cond: Condition<R>, opts: { timeoutMs?: num
       const msg = `Timed out after ${secs(timeoutMs)} waiting for ${cond.description} (timeout row "${cond.timeout}").\nLast observed (${describeSelection(cond.selection)}):\n${dump(objs)}`;
       finish(() => reject(new WaitError(msg, objs, "timeout")));
     }, timeoutMs);
+    if (opts.signal?.aborted) onAbort();
+    else opts.signal?.addEventListener("abort", onAbort);
   });
 }
 
@@ -129,7 +139,7 @@ export function waitFor<R>(api: Api, cond: Condition<R>, opts: { timeoutMs?: num
  * The negative: the condition must stay unmet for the whole window ("no Job appears", "the PVC
  * stays Pending"). Fails at the first moment it is met, showing what met it.
  */
-export function never<R>(api: Api, cond: Condition<R>, windowMs: number = timeoutFor("quietPeriod")): Promise<void> {
+export function never<R>(api: Api, cond: Condition<R>, windowMs: number = timeoutFor("quietPeriod"), signal?: AbortSignal): Promise<void> {
   // A sampled resource can change and change back between samples: "never" cannot be proven.
   if (cond.poll) return Promise.reject(new Error(`never(${cond.description}): a sampled condition cannot prove that something never happened`));
   return new Promise<void>((resolve, reject) => {
@@ -139,9 +149,11 @@ export function never<R>(api: Api, cond: Condition<R>, windowMs: number = timeou
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
       t.stop();
       fn();
     };
+    const onAbort = () => finish(() => reject(signal!.reason));
     const judge = (objs: KubeObject[]) => {
       if (!listed) return;
       const v = cond.check(objs);
@@ -158,15 +170,18 @@ export function never<R>(api: Api, cond: Condition<R>, windowMs: number = timeou
       judge(t.objects());
     }, () => undefined);
     const timer = setTimeout(() => finish(resolve), windowMs);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort);
   });
 }
 
 /** waitFor for unwatchable resources: samples every `everyMs`; same verdicts, messages and table. */
-async function pollFor<R>(api: Api, cond: Condition<R>, poll: NonNullable<Condition["poll"]>, timeoutMs: number): Promise<R> {
+async function pollFor<R>(api: Api, cond: Condition<R>, poll: NonNullable<Condition["poll"]>, timeoutMs: number, signal?: AbortSignal): Promise<R> {
   const started = Date.now();
-  let last: KubeObject[] = [];
+  let last: KubeObject[];
   let samples = 0;
   for (;;) {
+    signal?.throwIfAborted();
     last = await poll.sample(api);
     samples++;
     const v = cond.check(last);

@@ -5,7 +5,8 @@
 #   control plane: the references `kubeadm config images list --kubernetes-version $KUBE_VERSION`
 #     prints (kube-apiserver, -controller-manager, -scheduler, kube-proxy, etcd, coredns, pause),
 #     plus containerd's sandbox image from kind's config.toml;
-#   kubeproof/toolbox:1 (busybox-static: sh, sleep, wget, httpd, ...);
+#   the test image under its public reference from images.json (a stand-in: Debian's
+#     busybox-static, whose applets are the ones the fixtures use: sh, sleep, wget, httpd, ...);
 #   the PV recycler pod's image (a Debian minbase root filesystem);
 #   registry.k8s.io/metrics-server/metrics-server:$METRICS_VERSION;
 #   kubeproof/custom-metrics:1 (scripts/custom-metrics).
@@ -122,8 +123,8 @@ fill() {
   for a in $applets; do [ "$a" = busybox ] || ln -sf busybox "$1/bin/$a"; done
 }
 applets=$(/bin/busybox --list 2>/dev/null || true)
-grep -qx httpd <<<"$applets" || die "Debian's busybox-static is needed for $TOOLBOX_IMAGE (run scripts/kind/host-setup.sh)"
-build_image "$TOOLBOX_IMAGE" /bin/busybox -- 'ENV PATH=/bin' 'CMD ["sh"]'
+grep -qx httpd <<<"$applets" || die "Debian's busybox-static is needed for $BUSYBOX_IMAGE (run scripts/kind/host-setup.sh)"
+build_image "$BUSYBOX_IMAGE" /bin/busybox -- 'ENV PATH=/bin' 'CMD ["sh"]'
 
 # The in-tree PV recycler (reclaim policy Recycle) runs a pod of this reference with
 # `sh -c "test -e /scrub && find /scrub -mindepth 1 -delete && ..."`. busybox's find has no

@@ -11,7 +11,6 @@ DEBIAN_SUITE=${KUBEPROOF_DEBIAN_SUITE:-bookworm}
 # (|| true: a host without that file, e.g. Ubuntu, must not stop every script that sources this)
 DEBIAN_MIRROR=${KUBEPROOF_DEBIAN_MIRROR:-$({ sed -n 's/^URIs: *\(http[^ ]*debian\/\?\)$/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true; } | head -1)}
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-TOOLBOX_IMAGE=kubeproof/toolbox:1
 
 CACHE=${KUBEPROOF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubeproof}
 KIND_DIR="$CACHE/kind/$KIND_VERSION"
@@ -21,6 +20,9 @@ IMAGES_DIR="$CACHE/kind/images"   # docker-save tarballs of the node's images, b
 ROOTFS_DIR="$CACHE/kind/rootfs"   # debootstrap tarballs, by package-list hash
 SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$SCRIPTS_DIR/../.." && pwd)
+# image <section> <name>: a reference from the one image list (images.json)
+image() { node -e 'const l=require(process.argv[1]); process.stdout.write(l[process.argv[2]][process.argv[3]].ref)' "$REPO_ROOT/images.json" "$1" "$2"; }
+BUSYBOX_IMAGE=$(image test busybox)
 
 # Builds share a 2-core machine with test runs: be polite.
 NICE=(nice -n 10)

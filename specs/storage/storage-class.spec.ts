@@ -33,7 +33,7 @@ async function keepDefaults(k: Kube): Promise<StorageClass[]> {
   return defaults;
 }
 
-describe.sequential("StorageClass", () => {
+describe("StorageClass", { concurrent: false }, () => {
   test(
     "a claim naming a class gets a PV from that class's provisioner, with reclaim policy Delete",
     { meta: { claims: ["SC-1", "SC-2"], upstream: ["[sig-storage] Dynamic Provisioning DynamicProvisioner External should let an external dynamic provisioner create and delete persistent volumes [Slow]"] } },

@@ -1,0 +1,44 @@
+// A pod that cannot get its image will never do what a test waits for: the wait fails at once,
+// naming the pod, the image and the kubelet's Warning event, as an infrastructure problem (the
+// cluster could not run the test), not as the cluster contradicting the tutorial.
+import type { KubeObject } from "./api.js";
+import type { Pod } from "./kinds.js";
+
+/** The kubelet's waiting reasons that mean the image cannot be had (retrying will not help soon). */
+export const imageReasons = new Set(["ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName"]);
+
+/** Messages of failures the suite could not help: the ledger reads them as inconclusive. */
+export const infrastructurePrefix = "Infrastructure problem:";
+
+export class InfrastructureError extends Error {
+  constructor(message: string) {
+    super(`${infrastructurePrefix} ${message}`);
+    this.name = "InfrastructureError";
+  }
+}
+
+type Event = KubeObject & { type?: string; reason?: string; message?: string; involvedObject?: { kind?: string; name?: string } };
+
+/** The first pod among `objects` whose container cannot get its image, described with its event. */
+export function imageTrouble(objects: Iterable<KubeObject>): InfrastructureError | undefined {
+  const all = [...objects];
+  for (const o of all) {
+    if (o.kind !== "Pod") continue;
+    const pod = o as Pod;
+    const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+    for (const cs of statuses) {
+      const waiting = cs.state?.waiting;
+      if (!waiting?.reason || !imageReasons.has(waiting.reason)) continue;
+      const image = pod.spec?.containers?.concat(pod.spec.initContainers ?? []).find((c) => c.name === cs.name)?.image ?? cs.image;
+      const events = all
+        .filter((e): e is Event => e.kind === "Event" && (e as Event).type === "Warning" && (e as Event).involvedObject?.kind === "Pod" && (e as Event).involvedObject?.name === pod.metadata.name)
+        .map((e) => `${e.reason}: ${e.message}`);
+      const event = events.length ? `; Warning event ${events[events.length - 1]}` : "";
+      return new InfrastructureError(
+        `pod ${pod.metadata.namespace}/${pod.metadata.name} cannot get its image ${image} (container ${cs.name}: ${waiting.reason}${waiting.message ? `: ${waiting.message}` : ""})${event}. ` +
+          `Every image a run uses is listed by \`npm run images\`; KUBEPROOF_IMAGE_MIRRORS points them at a registry the cluster can reach.`,
+      );
+    }
+  }
+  return undefined;
+}
