@@ -35,7 +35,7 @@ interface Owner {
 export function nodeFiles(k: Owner, node?: string): NodeFiles {
   const mode = k.cluster.capabilities.nodeFilesystem;
   if (mode === "none") throw new Error(`provider ${k.cluster.provider} gives no access to node files (call k.requires("nodeFilesystem", ...) first)`);
-  return withScratch(k, mode === "host" ? hostOps() : dockerOps(node ?? `${k.cluster.name}-control-plane`));
+  return withScratch(k, mode === "host" ? hostOps() : dockerOps(node ?? `${k.cluster.kindCluster}-control-plane`));
 }
 
 /**
@@ -50,7 +50,7 @@ export function controllerManagerFiles(k: Owner): NodeFiles {
   // comm is cut to 15 characters: "kube-controller". The pid is looked up per call (a restarted
   // controller manager has a new one).
   const root = 'pid=; for p in /proc/[0-9]*; do [ "$(cat "$p/comm" 2>/dev/null)" = kube-controller ] && pid=${p#/proc/} && break; done; [ -n "$pid" ] || { echo "no kube-controller-manager process on the node" >&2; exit 2; }; r=/proc/$pid/root; ';
-  return withScratch(k, dockerOps(`${k.cluster.name}-control-plane`, root, "$r"));
+  return withScratch(k, dockerOps(`${k.cluster.kindCluster}-control-plane`, root, "$r"));
 }
 
 function withScratch(k: Owner, ops: Ops): NodeFiles {

@@ -20,7 +20,7 @@ export type AddedNode = Node & { ref: Ref; remove(): Promise<void> };
 export async function addNode(k: Kube): Promise<AddedNode> {
   const how = k.cluster.capabilities.addNodes;
   if (how === "none") throw new Error(`provider ${k.cluster.provider} cannot add nodes (call k.requires("addNodes", ...) first)`);
-  const name = how === "fake" ? `kp-node-${k.suffix}` : `${k.cluster.name}-join-${k.suffix}`;
+  const name = how === "fake" ? `kp-node-${k.suffix}` : `${k.cluster.kindCluster}-join-${k.suffix}`;
   const remove =
     how === "fake"
       ? async () => {
@@ -29,11 +29,11 @@ export async function addNode(k: Kube): Promise<AddedNode> {
           });
           await waitFor(k.api, deleted(nodeRef(name), "api"));
         }
-      : () => leaveNode(k.cluster.name, name, k.cluster.kubeconfig);
+      : () => leaveNode(k.cluster.kindCluster!, name, k.cluster.kubeconfig);
   return k.step(`add ${how === "fake" ? "simulated" : "real"} node ${name}`, async () => {
     k.defer(`node ${name}`, remove);
     if (how === "fake") await k.api.create(fakeNode(name, { "kubeproof.dev/run": k.cluster.runId }));
-    else await joinNode(k.cluster.name, name, k.cluster.kubeconfig);
+    else await joinNode(k.cluster.kindCluster!, name, k.cluster.kubeconfig);
     // A real kubelet reports Ready once the CNI config is in place (after the join).
     const node = await waitFor(k.api, nodeReady(name, how === "fake" ? "controller" : "podStart"));
     return Object.assign(node, { ref: nodeRef(name), remove: () => k.step(`remove node ${name}`, remove) });

@@ -262,7 +262,7 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
       requires(cap, why) {
         const have = info.capabilities[cap];
         if (!have || have === "none") {
-          const reason = `${why} (provider ${info.provider} has no ${cap})`;
+          const reason = `${why} (this cluster has no ${cap}: ${info.missing[cap] ?? `provider ${info.provider} does not offer it`})`;
           // Allure keeps no skip note; the label carries the reason to the report and the ledger.
           void allure.label("skip-reason", reason);
           skip(reason);

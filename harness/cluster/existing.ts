@@ -1,9 +1,10 @@
 // The `existing` provider: a cluster from KUBECONFIG (or ~/.kube/config). Creates nothing and
-// deletes nothing but the test namespaces; capabilities are what a real cluster has.
+// deletes nothing but the test namespaces; its capabilities are read from the cluster.
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Api, type KubeObject } from "../api.js";
+import { Api } from "../api.js";
+import { detectCapabilities } from "./capabilities.js";
 import type { ClusterInfo, Provider } from "./types.js";
 
 export class ExistingProvider implements Provider {
@@ -23,10 +24,6 @@ export class ExistingProvider implements Provider {
     } catch (e) {
       throw new Error(`KUBEPROOF_PROVIDER=existing: the cluster in ${file} (${api.kc.getCurrentCluster()?.server}) does not answer: ${(e as Error).message}`, { cause: e });
     }
-    // kubeproof's custom metrics API server is there when its APIService carries its label
-    // (the GitHub workflow installs it into its kind clusters; see scripts/kind/custom-metrics.yaml).
-    const apiService = await api.getOrNull<KubeObject>("apiregistration.k8s.io/v1", "APIService", "v1beta2.custom.metrics.k8s.io").catch(() => null);
-    const customMetrics = apiService?.metadata.labels?.["app.kubernetes.io/name"] === "kubeproof-custom-metrics";
     return {
       provider: "existing",
       name: api.kc.getCurrentContext(),
@@ -35,7 +32,8 @@ export class ExistingProvider implements Provider {
       owned: false,
       phases: { connect: Date.now() - t },
       runId: "",
-      capabilities: { containerRuntime: true, simulatedUsage: false, addNodes: "none", hostPathProvisioner: false, controllerManagerFiles: false, customMetrics, nodeFilesystem: "none" },
+      // read from the cluster: a kind cluster of this machine gets node files and joins, for instance
+      ...(await detectCapabilities(api)),
     };
   }
   async down(): Promise<void> {}

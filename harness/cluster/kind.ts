@@ -10,6 +10,7 @@ import { cacheDir, repoRoot } from "./paths.js";
 import type { ClusterInfo, Provider } from "./types.js";
 import { progress } from "../progress.js";
 import { answers, removeLeftovers } from "./leftovers.js";
+import { detectCapabilities } from "./capabilities.js";
 
 const scripts = path.join(repoRoot, "scripts", "kind");
 export const kindKubeconfigDir = path.join(cacheDir, "kind", "kubeconfig");
@@ -129,7 +130,7 @@ export class KindProvider implements Provider {
       owned: !this.keep,
       phases,
       runId: "",
-      capabilities: { containerRuntime: true, simulatedUsage: false, addNodes: "join", hostPathProvisioner: true, controllerManagerFiles: true, customMetrics: true, nodeFilesystem: "docker-exec" },
+      ...(await detectCapabilities(Api.fromFile(this.kubeconfig))),
     };
   }
 

@@ -9,6 +9,7 @@ import { stringify } from "yaml";
 import { Api } from "../api.js";
 import { waitFor } from "../wait/wait.js";
 import { onList, met, notYet, conditionOf } from "../wait/conditions.js";
+import { detectCapabilities } from "./capabilities.js";
 import { mergeExtraArgs, parseExtraArgs, type ExtraArg } from "./extra-args.js";
 import { cacheDir, repoRoot } from "./paths.js";
 import type { ClusterInfo, Provider } from "./types.js";
@@ -144,7 +145,8 @@ export class LocalProvider implements Provider {
       owned: !this.keep,
       phases,
       runId: "",
-      capabilities: { containerRuntime: false, simulatedUsage: true, addNodes: "fake", hostPathProvisioner: true, controllerManagerFiles: true, customMetrics, nodeFilesystem: "host" },
+      // The control plane runs on this host (its files are ours) and kwok plays the nodes' kubelets.
+      ...(await detectCapabilities(api, { addNodes: "fake", hostPathProvisioner: true, controllerManagerFiles: true, nodeFilesystem: "host", customMetrics, resourceMetrics: true })),
     };
   }
 

@@ -26,6 +26,8 @@ export interface Capabilities {
   customMetrics: boolean;
   /** The test process can see the node's filesystem for hostPath PVs (same host). */
   nodeFilesystem: "host" | "docker-exec" | "none";
+  /** metrics.k8s.io is served and Available (metrics-server): what the HPA's resource metrics need. */
+  resourceMetrics: boolean;
 }
 
 export interface ClusterInfo {
@@ -34,6 +36,10 @@ export interface ClusterInfo {
   kubeconfig: string;
   kubeVersion: string;
   capabilities: Capabilities;
+  /** Why each missing capability is missing, read from the cluster (skip reasons say it). */
+  missing: Partial<Record<keyof Capabilities, string>>;
+  /** The kind cluster whose node containers run here (node files, joins), when there is one. */
+  kindCluster?: string;
   /** Created by this run (deleted at the end unless kept). */
   owned: boolean;
   /** Time to bring it up, by phase, in ms. */

@@ -71,6 +71,10 @@ timed() {
 # run again after a node joins. Waits until the cluster has <count> nodes with CIDR and address.
 wire_pod_network() {  # <kubeconfig> <node count>
   local kubeconfig=$1 count=$2 nodes=() n m node cidr other ocidr oip missing
+  # A cluster with kind's own CNI (kindnetd, as on the stock kindest/node image) wires itself.
+  if "$KUBE_DIR/kubectl" --kubeconfig "$kubeconfig" -n kube-system get daemonset kindnet >/dev/null 2>&1; then
+    log "kindnetd runs: it wires the pod network"; return 0
+  fi
   for _ in $(seq 120); do
     mapfile -t nodes < <("$KUBE_DIR/kubectl" --kubeconfig "$kubeconfig" get nodes -o jsonpath='{range .items[*]}{.metadata.name} {.spec.podCIDR} {.status.addresses[?(@.type=="InternalIP")].address}{"\n"}{end}')
     missing=0

@@ -35,11 +35,14 @@ const reactionBound = (k: Kube) => {
 };
 
 
+const noMetrics = "the HPA reads pods' CPU and memory from metrics.k8s.io";
+
 describe("HorizontalPodAutoscaler", () => {
   test(
     "with the metrics API served, an HPA reads its target's CPU and reports ScalingActive",
     { meta: { claims: ["HPA-4"], upstream: [] } },
     async ({ k }) => {
+      k.requires("resourceMetrics", noMetrics);
       await k.wait(metricsApiAvailable());
       await k.applyOne<Deployment>("autoscaling/deployment.yaml");
       const hpa = await k.applyOne<HPA>("autoscaling/hpa-cpu.yaml");
@@ -57,6 +60,7 @@ describe("HorizontalPodAutoscaler", () => {
     "an HPA on CPU utilisation cannot scale a target whose pods request no CPU",
     { meta: { claims: ["HPA-1"], upstream: [] } },
     async ({ k }) => {
+      k.requires("resourceMetrics", noMetrics);
       await k.applyOne<Deployment>("autoscaling/deployment.yaml", (d) => {
         delete d.spec!.template.spec!.containers[0]!.resources;
       });
@@ -81,6 +85,7 @@ describe("HorizontalPodAutoscaler", () => {
     "under CPU load above target, replicas grow to max and never beyond",
     { meta: { claims: ["HPA-1", "HPA-5"], upstream: ["[sig-autoscaling] [Feature:HPA] Horizontal pod autoscaling (scale resource: CPU) Deployment (Pod Resource) Should scale from 1 pod to 3 pods and then from 3 pods to 5 pods using Average Utilization for aggregation"] } },
     async ({ k }) => {
+      k.requires("resourceMetrics", noMetrics);
       // 200m used of 100m requested: 200% against a 50% target asks for 4 replicas; max is 3.
       const dep = await k.applyOne<Deployment>("autoscaling/deployment.yaml", (d) => withTemplateUsage(d, { cpu: "200m" }));
       const hpa = await k.applyOne<HPA>("autoscaling/hpa-cpu.yaml");
@@ -106,6 +111,7 @@ describe("HorizontalPodAutoscaler", () => {
     "when the load stops, replicas fall back to min",
     { meta: { claims: ["HPA-6", "HPA-2"], upstream: ["[sig-autoscaling] [Feature:HPA] Horizontal pod autoscaling (scale resource: CPU) Deployment (Pod Resource) Should scale from 5 pods to 3 pods and then from 3 pods to 1 pod using Average Utilization for aggregation"] } },
     async ({ k }) => {
+      k.requires("resourceMetrics", noMetrics);
       // Start at max under load (the scale-up itself is the previous test), the HPA holding it there.
       const dep = await k.applyOne<Deployment>("autoscaling/deployment.yaml", (d) => {
         d.spec!.replicas = 3;
@@ -140,6 +146,7 @@ describe("HorizontalPodAutoscaler", () => {
     "the HPA acts on a load change within one metrics resolution plus one sync period",
     { meta: { claims: ["HPA-2"], upstream: [] } },
     async ({ k }) => {
+      k.requires("resourceMetrics", noMetrics);
       const dep = await k.applyOne<Deployment>("autoscaling/deployment.yaml");
       const hpa = await k.applyOne<HPA>("autoscaling/hpa-cpu.yaml");
       // Steady: idle (at most 20% of the request), the HPA reading metrics and keeping 1 replica.
@@ -161,6 +168,7 @@ describe("HorizontalPodAutoscaler", () => {
     "an HPA on memory scales out on memory use while CPU is idle",
     { meta: { claims: ["HPA-7", "EX-1"], upstream: ["[sig-autoscaling] [Feature:HPA] Horizontal pod autoscaling (scale resource: Memory) Deployment (Pod Resource) Should scale from 1 pod to 3 pods and then from 3 pods to 5 pods using Average Value for aggregation"] } },
     async ({ k }) => {
+      k.requires("resourceMetrics", noMetrics);
       // 90Mi per pod against an average of 50Mi asks for 2 replicas; CPU (20%) asks for 1.
       const dep = await k.applyOne<Deployment>("autoscaling/deployment.yaml", (d) => withTemplateUsage(d, { memory: "90Mi" }));
       const hpa = await k.applyOne<HPA>("autoscaling/hpa-memory.yaml");
@@ -189,6 +197,7 @@ describe("HorizontalPodAutoscaler", () => {
       },
     },
     async ({ k }) => {
+      k.requires("resourceMetrics", noMetrics);
       k.requires("containerRuntime", "real CPU load needs containers that really run");
       await k.wait(metricsApiAvailable());
       const [, dep, , hpa] = (await k.apply("autoscaling/php-apache.yaml")).map(refTo);

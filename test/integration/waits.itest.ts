@@ -9,6 +9,7 @@ import type { ConfigMap, Job } from "../../harness/kinds.js";
 import { Api, type KubeObject } from "../../harness/api.js";
 import { Recorder } from "../../harness/recorder.js";
 import { timeoutFor } from "../../harness/timeouts.js";
+import { InfrastructureError } from "../../harness/image-trouble.js";
 
 describe("named waits", () => {
   test("a wait costs one list and one watch however long it waits", async ({ k }) => {
@@ -64,6 +65,27 @@ describe("named waits", () => {
     expect((err as WaitError).category).toBe("unexpected-change");
     expect((err as Error).message).toContain("name: surprise");
     expect(Date.now() - t).toBeLessThan(5000);
+  });
+});
+
+describe("a pod that cannot get its image", () => {
+  // imagePullPolicy Never and an invalid name fail in the kubelet without dialing any registry.
+  test.for([
+    { image: "docker.io/library/busybox:0.0.0-kubeproof-missing", pullPolicy: "Never", reason: "ErrImageNeverPull" },
+    { image: "docker.io/library/BusyBox:Not:A:Reference", pullPolicy: "IfNotPresent", reason: "InvalidImageName" },
+  ])("ends the wait at once with $reason, naming the pod, the image and the event", async ({ image, pullPolicy, reason }, { k }) => {
+    k.requires("containerRuntime", "only a kubelet with a container runtime pulls images");
+    const job = await k.applyOne<Job>("workloads/job-sequential.yaml", (j) => {
+      j.spec!.completions = 1;
+      const c = j.spec!.template.spec!.containers[0]!;
+      c.image = image;
+      c.imagePullPolicy = pullPolicy;
+    });
+    const started = Date.now();
+    const err = (await k.wait(jobComplete(job.ref)).catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(InfrastructureError);
+    expect(err.message).toMatch(new RegExp(`^Infrastructure problem: pod ${k.ns}/${job.metadata.name}-\\w+ cannot get its image ${image.replace(/[.:]/g, "\\$&")} \\(container \\w+: ${reason}`));
+    expect(Date.now() - started).toBeLessThan(timeoutFor(jobComplete(job.ref).timeout) / 4);
   });
 });
 
