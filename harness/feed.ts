@@ -27,6 +27,8 @@ const recorded: [string, string][] = [
 export interface FeedListener {
   onEvent(type: WatchEventType, obj: KubeObject): void;
   onError(message: string): void;
+  /** The feed missed events of this kind (a re-list after 410 Gone): the timeline has a hole. */
+  onGap(message: string): void;
 }
 
 export class Feed {
@@ -44,6 +46,7 @@ export class Feed {
         observe(api, sel, {
           onEvent: (type, obj) => this.dispatch(type, obj),
           onError: (e) => this.all().forEach((l) => l.onError(`${sel.kind}: ${String(e)}`)),
+          onGap: (why) => this.all().forEach((l) => l.onGap(`${sel.kind}: ${why}`)),
         }),
       );
     }

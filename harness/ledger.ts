@@ -25,7 +25,7 @@ export const verdictOrder: Verdict[] = ["confirmed", "tutorial outdated", "partl
 /** Failures that say the suite, not the cluster, could not finish: a wait that ran out, infrastructure, cleanup. */
 export function suiteFailure(message: string | undefined): boolean {
   const m = (message ?? "").trimStart();
-  return m.startsWith(infrastructurePrefix) || /^Timed out after /.test(m) || /^cleanup failed:/.test(m) || /^the flight recorder did not see /.test(m) || /^Test timed out in /.test(m);
+  return m.startsWith(infrastructurePrefix) || /^Timed out after /.test(m) || /^cleanup failed:/.test(m) || /^the flight recorder did not see /.test(m) || /^Test timed out in /.test(m) || /^Lost the watch /.test(m);
 }
 
 export interface LedgerRow {

@@ -50,6 +50,8 @@ export class Recorder {
   /** The last state of every object seen, for dumps. */
   readonly last = new Map<string, KubeObject>();
   readonly errors: string[] = [];
+  /** Where the feed missed events: a timeline with a hole cannot prove an order or a count. */
+  readonly gaps: { t: number; message: string }[] = [];
   private readonly listeners = new Set<() => void>();
   private unsubscribe?: () => void;
   private seq = 0;
@@ -67,6 +69,7 @@ export class Recorder {
     this.unsubscribe = this.feed.subscribe(this.namespace, {
       onEvent: (type, obj) => this.record(type, obj as Obj),
       onError: (message) => this.errors.push(message),
+      onGap: (message) => this.gaps.push({ t: Date.now() - this.started, message }),
     });
   }
 
@@ -143,6 +146,14 @@ export class Recorder {
       }, timeoutMs);
       this.listeners.add(check);
     });
+  }
+
+  /** The entries, for a spec to reason about; throws where the feed missed events. */
+  trusted(): TimelineEntry[] {
+    if (this.gaps.length) {
+      throw new Error(`Lost the watch: the flight recorder's timeline has a hole, so it cannot show what happened: ${this.gaps.map((g) => `at ${(g.t / 1000).toFixed(1)} s ${g.message}`).join("; ")}`);
+    }
+    return this.entries;
   }
 
   /** Events of the namespace in time order (for diagnostics). */

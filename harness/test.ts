@@ -270,9 +270,9 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
       },
       timeline: {
         caughtUp: (obj) => rec.caughtUp(obj),
-        entries: () => rec.entries,
-        pods: (filter) => lifetimes(rec.entries, "Pod", filter),
-        of: (kind, filter) => lifetimes(rec.entries, kind, filter),
+        entries: () => rec.trusted(),
+        pods: (filter) => lifetimes(rec.trusted(), "Pod", filter),
+        of: (kind, filter) => lifetimes(rec.trusted(), kind, filter),
       },
       step,
     };

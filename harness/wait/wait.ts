@@ -24,7 +24,7 @@ export class WaitError extends Error {
   constructor(
     message: string,
     readonly lastObserved: KubeObject[],
-    readonly category: "timeout" | "terminal-state" | "unexpected-change",
+    readonly category: "timeout" | "terminal-state" | "unexpected-change" | "lost-watch",
   ) {
     super(message);
     this.name = "WaitError";
@@ -57,7 +57,7 @@ interface Tracked {
   ready: Promise<void>;
 }
 
-function track(api: Api, sel: Selection, onChange: (objs: KubeObject[]) => void, onError: (e: unknown) => void): Tracked {
+function track(api: Api, sel: Selection, onChange: (objs: KubeObject[]) => void, onError: (e: unknown) => void, onGap?: (why: string) => void): Tracked {
   const state = new Map<string, KubeObject>();
   const objects = () => [...state.values()];
   let syncing = new Set<string>();
@@ -69,14 +69,16 @@ function track(api: Api, sel: Selection, onChange: (objs: KubeObject[]) => void,
       else state.set(key, obj);
       onChange(objects());
     },
+    onListed() {
+      // Objects missing from a list are gone: after a 410 re-list, those deleted in the gap.
+      for (const k of state.keys()) if (!syncing.has(k)) state.delete(k);
+      syncing = new Set();
+      onChange(objects());
+    },
     onError,
+    onGap,
   });
-  void obs.ready.then(() => {
-    // After the initial list, objects missing from it are gone (matters after a 410 re-list).
-    for (const k of state.keys()) if (!syncing.has(k)) state.delete(k);
-    syncing = new Set();
-    onChange(objects());
-  }, onError);
+  void obs.ready.catch(onError);
   return { objects, stop: obs.stop, ready: obs.ready };
 }
 
@@ -142,6 +144,7 @@ export function waitFor<R>(api: Api, cond: Condition<R>, opts: WaitOptions = {})
 export function never<R>(api: Api, cond: Condition<R>, windowMs: number = timeoutFor("quietPeriod"), signal?: AbortSignal): Promise<void> {
   // A sampled resource can change and change back between samples: "never" cannot be proven.
   if (cond.poll) return Promise.reject(new Error(`never(${cond.description}): a sampled condition cannot prove that something never happened`));
+  const started = Date.now();
   return new Promise<void>((resolve, reject) => {
     let settled = false;
     let listed = false;
@@ -162,9 +165,20 @@ export function never<R>(api: Api, cond: Condition<R>, windowMs: number = timeou
         finish(() => reject(new WaitError(msg, objs, "unexpected-change")));
       }
     };
-    const t = track(api, cond.selection, judge, (e) => {
-      if (!listed) finish(() => reject(e));
-    });
+    // A gap in the watch may hide the very thing that must not happen: the window proves nothing.
+    const t = track(
+      api,
+      cond.selection,
+      judge,
+      (e) => {
+        if (!listed) finish(() => reject(e));
+      },
+      (why) => {
+        const objs = t.objects();
+        const msg = `Lost the watch while making sure ${cond.description} does not happen (${secs(Date.now() - started)} of ${secs(windowMs)}): ${why}; events in the gap are unknown, so the window proves nothing.\nLast observed (${describeSelection(cond.selection)}):\n${dump(objs)}`;
+        finish(() => reject(new WaitError(msg, objs, "lost-watch")));
+      },
+    );
     void t.ready.then(() => {
       listed = true;
       judge(t.objects());

@@ -18,6 +18,14 @@ export interface Observer {
   /** Called with each change; SYNC is the initial list (or a re-list after 410), one per object. */
   onEvent(type: WatchEventType, obj: KubeObject): void;
   onError?(err: unknown): void;
+  /** After every complete list (the first and each re-list): objects not delivered since are gone. */
+  onListed?(): void;
+  /**
+   * Events were missed: the watch could not resume from its resourceVersion (410 Gone, history
+   * compacted) and re-lists. State is right again after the list; what happened in between is
+   * lost. (A watch that merely ends or fails resumes from its resourceVersion and misses nothing.)
+   */
+  onGap?(why: string): void;
 }
 
 export interface Observation {
@@ -25,6 +33,8 @@ export interface Observation {
   /** Resolves once the initial list has been delivered. */
   ready: Promise<void>;
 }
+
+const watchSeconds = 300;
 
 export function observe(api: Api, sel: Selection, observer: Observer): Observation {
   let stopped = false;
@@ -45,6 +55,7 @@ export function observe(api: Api, sel: Selection, observer: Observer): Observati
         const list = await api.list(sel.apiVersion, sel.kind, sel);
         rv = list.metadata.resourceVersion;
         for (const item of list.items) observer.onEvent("SYNC", { ...item, apiVersion: sel.apiVersion, kind: sel.kind });
+        observer.onListed?.();
         if (first) {
           first = false;
           resolveReady();
@@ -64,6 +75,10 @@ export function observe(api: Api, sel: Selection, observer: Observer): Observati
       while (!stopped && !gone) {
         const path = await api.path(sel.apiVersion, sel.kind, sel.namespace);
         const w = new Watch(api.kc);
+        // client-node 2 ends a watch after 30 s without a byte (a field it keeps private); a quiet
+        // collection is normal and the server ends the watch at timeoutSeconds anyway, so each
+        // quiet watch would cost a request every 30 s for nothing.
+        (w as unknown as { requestTimeoutMs: number }).requestTimeoutMs = (watchSeconds + 30) * 1000;
         api.requests++;
         await new Promise<void>((resolve) => {
           w.watch(
@@ -73,7 +88,7 @@ export function observe(api: Api, sel: Selection, observer: Observer): Observati
               allowWatchBookmarks: true,
               labelSelector: sel.labelSelector,
               fieldSelector: sel.fieldSelector,
-              timeoutSeconds: 300,
+              timeoutSeconds: watchSeconds,
             },
             (type, obj: KubeObject & { code?: number }) => {
               if (type === "BOOKMARK") {
@@ -106,6 +121,7 @@ export function observe(api: Api, sel: Selection, observer: Observer): Observati
               resolve();
             });
         });
+        if (gone && !stopped) observer.onGap?.("the watch's resourceVersion was compacted away (410 Gone): re-listing");
         if (throttled) api.throttled++;
         if (!stopped && !gone) await new Promise((r) => setTimeout(r, throttled ? retryDelayMs(undefined, throttled) : 200));
       }
