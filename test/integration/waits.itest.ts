@@ -92,12 +92,14 @@ describe("a pod that cannot get its image", () => {
 describe("flight recorder", () => {
   test("records every phase of a Job's pod in order", async ({ k }) => {
     // A real kubelet publishes Running only when it syncs the pod after the container started; a
-    // 2 s container on a busy node can go from Pending straight to Succeeded (seen once on kind in
-    // CI), so this pod runs 8 s: long enough for every kubelet sync to see it running.
+    // short container on a busy node can go from Pending straight to Succeeded. Seen: 2 s (kind in
+    // CI) and 8 s (kind under a full run: the container started at 19.5 s and the kubelet's first
+    // status after Pending, at 36.6 s, was already Succeeded). So this pod runs 30 s; the file's
+    // other tests take as long, so the run does not wait for it.
     const job = await k.applyOne<Job>("workloads/job-sequential.yaml", (j) => {
       j.spec!.completions = 1;
-      j.spec!.template.metadata!.annotations!["kubeproof.dev/run-duration"] = "8s";
-      j.spec!.template.spec!.containers[0]!.command = ["sh", "-c", "sleep 8; echo done"];
+      j.spec!.template.metadata!.annotations!["kubeproof.dev/run-duration"] = "30s";
+      j.spec!.template.spec!.containers[0]!.command = ["sh", "-c", "sleep 30; echo done"];
     });
     const done = await k.wait(jobComplete(job.ref));
     await k.timeline.caughtUp(done);
