@@ -10,7 +10,7 @@ cluster=${1:?cluster name}; node=${2:?node name}; kubeconfig=${3:?kubeconfig pat
 start=$SECONDS
 template="$cluster-worker"
 image=$(docker inspect -f '{{.Config.Image}}' "$template") || die "no node container $template: is kind cluster $cluster running?"
-count=$(( $("$KUBE_DIR/kubectl" --kubeconfig "$kubeconfig" get nodes --no-headers | wc -l) + 1 ))
+count=$(( $("$KUBECTL" --kubeconfig "$kubeconfig" get nodes --no-headers | wc -l) + 1 ))
 
 # kind's own run arguments for a node (sigs.k8s.io/kind pkg/cluster/internal/providers/docker).
 fuse=(); [ -e /dev/fuse ] && fuse=(--device /dev/fuse)

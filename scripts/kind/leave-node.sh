@@ -5,7 +5,7 @@
 STEP=leave-node
 . "$(dirname "$0")/lib.sh"
 cluster=${1:?cluster name}; node=${2:?node name}; kubeconfig=${3:?kubeconfig path}
-kc() { "$KUBE_DIR/kubectl" --kubeconfig "$kubeconfig" "$@"; }
+kc() { "$KUBECTL" --kubeconfig "$kubeconfig" "$@"; }
 cidr=$(kc get node "$node" -o jsonpath='{.spec.podCIDR}' 2>/dev/null || true)
 docker rm -f "$node" >/dev/null 2>&1 || true
 kc delete node "$node" --ignore-not-found --wait=true >/dev/null

@@ -16,6 +16,10 @@ CACHE=${KUBEPROOF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubeproof}
 KIND_DIR="$CACHE/kind/$KIND_VERSION"
 KIND_BIN="$KIND_DIR/kind"
 KUBE_DIR="$CACHE/kubernetes/$KUBE_VERSION"
+# kubectl: the toolchain's, else the one on PATH (a kind cluster kubeproof did not make, as on
+# the GitHub workflow's existing-kind jobs, where the toolchain is not built)
+KUBECTL="$KUBE_DIR/kubectl"
+[ -x "$KUBECTL" ] || KUBECTL=$(command -v kubectl || echo "$KUBE_DIR/kubectl")
 IMAGES_DIR="$CACHE/kind/images"   # docker-save tarballs of the node's images, by name
 ROOTFS_DIR="$CACHE/kind/rootfs"   # debootstrap tarballs, by package-list hash
 SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -72,11 +76,11 @@ timed() {
 wire_pod_network() {  # <kubeconfig> <node count>
   local kubeconfig=$1 count=$2 nodes=() n m node cidr other ocidr oip missing
   # A cluster with kind's own CNI (kindnetd, as on the stock kindest/node image) wires itself.
-  if "$KUBE_DIR/kubectl" --kubeconfig "$kubeconfig" -n kube-system get daemonset kindnet >/dev/null 2>&1; then
+  if "$KUBECTL" --kubeconfig "$kubeconfig" -n kube-system get daemonset kindnet >/dev/null 2>&1; then
     log "kindnetd runs: it wires the pod network"; return 0
   fi
   for _ in $(seq 120); do
-    mapfile -t nodes < <("$KUBE_DIR/kubectl" --kubeconfig "$kubeconfig" get nodes -o jsonpath='{range .items[*]}{.metadata.name} {.spec.podCIDR} {.status.addresses[?(@.type=="InternalIP")].address}{"\n"}{end}')
+    mapfile -t nodes < <("$KUBECTL" --kubeconfig "$kubeconfig" get nodes -o jsonpath='{range .items[*]}{.metadata.name} {.spec.podCIDR} {.status.addresses[?(@.type=="InternalIP")].address}{"\n"}{end}')
     missing=0
     for n in "${nodes[@]}"; do read -r _ cidr oip <<<"$n"; [ -n "$cidr" ] && [ -n "$oip" ] || missing=1; done
     (( ${#nodes[@]} == count && missing == 0 )) && break
