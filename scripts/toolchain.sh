@@ -49,6 +49,7 @@ with_progress() {
 # offline machine this must fail within seconds, not minutes.
 try_download() {
   [ "${KUBEPROOF_NO_DOWNLOAD:-}" = 1 ] && return 1
+  [ "${KUBEPROOF_OFFLINE:-}" = 1 ] && return 1
   command -v curl >/dev/null 2>&1 || return 1
   local tmp="$2.part"
   if curl -fsSL --connect-timeout 3 --max-time 300 -o "$tmp" "$1" 2>/dev/null; then

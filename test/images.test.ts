@@ -69,3 +69,20 @@ describe("images", () => {
     }
   });
 });
+
+describe("registry mirror", () => {
+  it("serves each image at its repository path, the registry's host dropped", async () => {
+    const { mirrorPath } = await import("../harness/cluster/registry.js");
+    expect(mirrorPath("docker.io/library/busybox:1.37.0")).toBe("library/busybox:1.37.0");
+    expect(mirrorPath("registry.k8s.io/metrics-server/metrics-server:v0.8.0")).toBe("metrics-server/metrics-server:v0.8.0");
+  });
+
+  it("every image it may serve has a distinct repository path (one mirror serves docker.io and registry.k8s.io)", async () => {
+    const { mirrorPath } = await import("../harness/cluster/registry.js");
+    const { imageList } = await import("../harness/images.js");
+    const l = imageList();
+    const refs = [...Object.values(l.test), ...Object.values(l.cluster)].map((e) => e.ref);
+    const paths = refs.map((r) => mirrorPath(r).split(":")[0]);
+    expect(new Set(paths).size).toBe(paths.length);
+  });
+});

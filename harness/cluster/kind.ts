@@ -1,6 +1,7 @@
-// The `kind` provider: a real cluster of Docker containers (1 control-plane + 2 workers) from a
-// node image built locally by scripts/kind/ (no registry is needed). Containers really run, so
-// exec, logs, node files and real CPU load work; resource usage is measured by metrics-server.
+// The `kind` provider: a real cluster of Docker containers (1 control-plane + 2 workers) from the
+// stock kindest/node image of the pinned kind release, or, where no registry answers, from a node
+// image assembled here by scripts/kind/. Containers really run, so exec, logs, node files and real
+// CPU load work; resource usage is measured by metrics-server.
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
@@ -11,6 +12,7 @@ import type { ClusterInfo, Provider } from "./types.js";
 import { progress } from "../progress.js";
 import { answers, removeLeftovers } from "./leftovers.js";
 import { detectCapabilities } from "./capabilities.js";
+import { imageList } from "../images.js";
 
 const scripts = path.join(repoRoot, "scripts", "kind");
 export const kindKubeconfigDir = path.join(cacheDir, "kind", "kubeconfig");
@@ -39,10 +41,19 @@ export function dockerAnswers(): boolean {
   }
 }
 
-/** Whether a kubeproof node image exists in the Docker engine (used by `auto`). */
+/** Whether a node image is here: the stock one or one assembled by kubeproof (used by `auto`). */
 export function nodeImageBuilt(): boolean {
   try {
-    return execFileSync("docker", ["images", "-q", "kubeproof/node"], { encoding: "utf8", timeout: 10_000 }).trim() !== "";
+    return dockerHasImage(imageList().cluster["kind-node"]!.ref) || execFileSync("docker", ["images", "-q", "kubeproof/node"], { encoding: "utf8", timeout: 10_000 }).trim() !== "";
+  } catch {
+    return false;
+  }
+}
+
+function dockerHasImage(ref: string): boolean {
+  try {
+    execFileSync("docker", ["image", "inspect", ref], { stdio: "ignore", timeout: 10_000 });
+    return true;
   } catch {
     return false;
   }
@@ -93,11 +104,11 @@ export class KindProvider implements Provider {
     }
     const phases: Record<string, number> = {};
     let t = Date.now();
-    progress("kind: checking the Docker engine, kind and the node image (cold builds take 10-30 min, cached afterwards)");
+    progress("kind: checking the Docker engine, the kind CLI and the node image");
     await step("host-setup.sh");
     this.kind = await kindBinary();
-    const image = await step("build-node-image.sh");
-    const kubeVersion = image.replace(/^.*:/, "").replace(/-[0-9a-f]+$/, "");
+    const image = await this.nodeImage();
+    const kubeVersion = image.replace(/@.*$/, "").replace(/^.*:/, "").replace(/-[0-9a-f]+$/, "");
     phases.image = Date.now() - t;
 
     removeLeftovers("kind", this.kind, ["get", "clusters"], (n) => ["delete", "cluster", "--name", n], { timeoutMs: 120_000 });
@@ -132,6 +143,30 @@ export class KindProvider implements Provider {
       runId: "",
       ...(await detectCapabilities(Api.fromFile(this.kubeconfig))),
     };
+  }
+
+  /**
+   * The node image: KUBEPROOF_KIND_NODE_IMAGE when given (kind pulls it if it is not here), else
+   * the stock kindest/node of the pinned kind release, by digest, where a registry answers, else
+   * (KUBEPROOF_OFFLINE=1, or the pull failed) the image assembled here from the Go module proxy.
+   */
+  private async nodeImage(): Promise<string> {
+    const asked = process.env.KUBEPROOF_KIND_NODE_IMAGE;
+    if (asked) {
+      progress(`kind: node image ${asked} (KUBEPROOF_KIND_NODE_IMAGE)`);
+      return asked;
+    }
+    const stock = imageList().cluster["kind-node"]!.ref;
+    if (process.env.KUBEPROOF_OFFLINE !== "1") {
+      if (dockerHasImage(stock)) return stock;
+      progress(`kind: pulling ${stock}`);
+      const r = await $({ quiet: true, nothrow: true, timeout: "600s" })`docker pull ${stock}`;
+      if (r.exitCode === 0) return stock;
+      progress(`kind: ${stock} could not be pulled (${r.stderr.trim().split("\n").pop()}); assembling a node image here instead (cold: minutes)`);
+    } else {
+      progress("kind: KUBEPROOF_OFFLINE=1: assembling the node image here (cold: minutes, then cached)");
+    }
+    return step("build-node-image.sh");
   }
 
   async down(): Promise<void> {

@@ -9,10 +9,17 @@
 #     busybox-static, whose applets are the ones the fixtures use: sh, sleep, wget, httpd, ...);
 #   the PV recycler pod's image (a Debian minbase root filesystem);
 #   registry.k8s.io/metrics-server/metrics-server:$METRICS_VERSION;
-#   kubeproof/custom-metrics:1 (scripts/custom-metrics).
+#   kubeproof/custom-metrics:1 (scripts/custom-metrics);
+#   the CNCF distribution registry under its public reference from images.json (built from the
+#     Go module proxy), for the registry mirror.
 # Binaries: kube-* and etcd from scripts/toolchain.sh (KUBEPROOF_TOOLCHAIN_NODE=1), coredns and
 # metrics-server from the Go module proxy, pause from pause.c of the k8s.io/kubernetes module.
-# Prints one archive path per line on stdout.
+# Prints one line per image on stdout: <role> <reference> <archive>, where role is
+#   node      what a kind node image holds (as kindest/node does): imported into the node image;
+#   workload  what pods of a run pull from public registries: loaded into a cluster's nodes with
+#             `kind load` where no registry answers, or served by the registry mirror;
+#   local     kubeproof's own (no public registry): always loaded with `kind load`;
+#   tool      what runs beside the cluster (the registry mirror itself).
 STEP=build-images
 . "$(dirname "$0")/lib.sh"
 mkdir -p "$IMAGES_DIR"
@@ -52,8 +59,11 @@ PROXY_ROOTFS=$(bash "$SCRIPTS_DIR/rootfs.sh" kube-proxy-base iptables,nftables,c
 
 # image <ref> <inputs...> -- <docker import --change ...> : reads a function `fill <dir>` defined
 # by the caller that populates the root filesystem.
+# Every line printed is also kept in $IMAGES_DIR/built.list for the cluster scripts.
+exec > >(tee "$IMAGES_DIR/built.list.part")
+trap 'mv -f "$IMAGES_DIR/built.list.part" "$IMAGES_DIR/built.list" 2>/dev/null || true' EXIT
 build_image() {
-  local ref=$1; shift
+  local role=$1 ref=$2; shift 2
   local inputs=() changes=()
   while [ $# -gt 0 ] && [ "$1" != -- ]; do inputs+=("$1"); shift; done
   shift
@@ -79,7 +89,7 @@ build_image() {
   fi
   # older archives of the same reference are stale
   find "$IMAGES_DIR" -maxdepth 1 -name "$safe-*.tar" ! -name "$safe-$hash.tar" -delete
-  echo "$out"
+  printf '%s %s %s\n' "$role" "$ref" "$out"
 }
 PATH_ENV='ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/bin:/usr/sbin:/bin:/sbin'
 
@@ -94,24 +104,24 @@ for ref in $kubeadm_images $sandbox; do
     kube-apiserver|kube-controller-manager|kube-scheduler)
       bin="$KUBE_DIR/$name"
       fill() { mkdir -p "$1/usr/local/bin"; cp "$bin" "$1/usr/local/bin/"; }
-      build_image "$ref" "$bin" -- "$PATH_ENV" "ENTRYPOINT [\"/usr/local/bin/$name\"]" ;;
+      build_image node "$ref" "$bin" -- "$PATH_ENV" "ENTRYPOINT [\"/usr/local/bin/$name\"]" ;;
     kube-proxy)
       fill() {
         tar -C "$1" -xf "$PROXY_ROOTFS"
         cp "$KUBE_DIR/kube-proxy" "$1/usr/local/bin/kube-proxy.real"
         install -m 0755 "$SCRIPTS_DIR/kube-proxy-iptables" "$1/usr/local/bin/kube-proxy"
       }
-      build_image "$ref" "$KUBE_DIR/kube-proxy" "$PROXY_ROOTFS" "$SCRIPTS_DIR/kube-proxy-iptables" -- "$PATH_ENV" 'ENTRYPOINT ["/usr/local/bin/kube-proxy"]' ;;
+      build_image node "$ref" "$KUBE_DIR/kube-proxy" "$PROXY_ROOTFS" "$SCRIPTS_DIR/kube-proxy-iptables" -- "$PATH_ENV" 'ENTRYPOINT ["/usr/local/bin/kube-proxy"]' ;;
     etcd)
       fill() { mkdir -p "$1/usr/local/bin" "$1/var/lib/etcd"; cp "$ETCD_BIN" "$1/usr/local/bin/etcd"; }
-      build_image "$ref" "$ETCD_BIN" -- "$PATH_ENV" 'ENTRYPOINT ["/usr/local/bin/etcd"]' ;;
+      build_image node "$ref" "$ETCD_BIN" -- "$PATH_ENV" 'ENTRYPOINT ["/usr/local/bin/etcd"]' ;;
     coredns)
       # CoreDNS $COREDNS_VERSION under the reference kubeadm deploys.
       fill() { cp "$COREDNS_DIR/coredns" "$1/coredns"; }
-      build_image "$ref" "$COREDNS_DIR/coredns" -- "$PATH_ENV" 'ENTRYPOINT ["/coredns"]' ;;
+      build_image node "$ref" "$COREDNS_DIR/coredns" -- "$PATH_ENV" 'ENTRYPOINT ["/coredns"]' ;;
     pause)
       fill() { cp "$PAUSE_DIR/pause" "$1/pause"; }
-      build_image "$ref" "$PAUSE_DIR/pause" -- "$PATH_ENV" 'ENTRYPOINT ["/pause"]' 'USER 65535:65535' ;;
+      build_image node "$ref" "$PAUSE_DIR/pause" -- "$PATH_ENV" 'ENTRYPOINT ["/pause"]' 'USER 65535:65535' ;;
     *) die "no recipe for the image $ref" ;;
   esac
 done
@@ -124,7 +134,7 @@ fill() {
 }
 applets=$(/bin/busybox --list 2>/dev/null || true)
 grep -qx httpd <<<"$applets" || die "Debian's busybox-static is needed for $BUSYBOX_IMAGE (run scripts/kind/host-setup.sh)"
-build_image "$BUSYBOX_IMAGE" /bin/busybox -- 'ENV PATH=/bin' 'CMD ["sh"]'
+build_image workload "$BUSYBOX_IMAGE" /bin/busybox -- 'ENV PATH=/bin' 'CMD ["sh"]'
 
 # The in-tree PV recycler (reclaim policy Recycle) runs a pod of this reference with
 # `sh -c "test -e /scrub && find /scrub -mindepth 1 -delete && ..."`. busybox's find has no
@@ -134,14 +144,41 @@ build_image "$BUSYBOX_IMAGE" /bin/busybox -- 'ENV PATH=/bin' 'CMD ["sh"]'
 k8s_src=$(cd "$(mktemp -d)" && GOFLAGS=-mod=mod go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')
 recycler=$(grep -o 'registry.k8s.io/build-image/debian-base:[^"]*' "$k8s_src/pkg/volume/plugins.go" | head -1)
 [ -n "$recycler" ] || die "the PV recycler image reference was not found in k8s.io/kubernetes@$KUBE_VERSION"
+[ "$recycler" = "$(image cluster pv-recycler)" ] || die "images.json lists the PV recycler as $(image cluster pv-recycler), but Kubernetes $KUBE_VERSION uses $recycler: update images.json"
+[ "registry.k8s.io/metrics-server/metrics-server:$METRICS_VERSION" = "$(image cluster metrics-server)" ] || die "images.json lists metrics-server as $(image cluster metrics-server), but the scripts pin $METRICS_VERSION: update images.json"
 fill() { tar -C "$1" -xf "$PROXY_ROOTFS"; }
-build_image "$recycler" "$PROXY_ROOTFS" -- "$PATH_ENV" 'CMD ["/bin/sh"]'
+build_image workload "$recycler" "$PROXY_ROOTFS" -- "$PATH_ENV" 'CMD ["/bin/sh"]'
+
+# The pod network agent (scripts/kind/ptp-cni): busybox (sh, ip) and kubectl, in the node image as
+# kindnetd is in a stock one.
+fill() {
+  mkdir -p "$1/bin" "$1/usr/local/bin" "$1/etc/cni/net.d"
+  cp /bin/busybox "$1/bin/busybox"
+  local a
+  for a in $applets; do [ "$a" = busybox ] || ln -sf busybox "$1/bin/$a"; done
+  cp "$KUBE_DIR/kubectl" "$1/usr/local/bin/kubectl"
+  install -m 0755 "$SCRIPTS_DIR/ptp-cni/agent.sh" "$1/usr/local/bin/ptp-cni-agent"
+}
+build_image node "docker.io/kubeproof/ptp-cni:1" /bin/busybox "$KUBE_DIR/kubectl" "$SCRIPTS_DIR/ptp-cni/agent.sh" -- 'ENV PATH=/usr/local/bin:/bin' 'ENTRYPOINT ["/usr/local/bin/ptp-cni-agent"]'
 
 # kubeproof's custom metrics API server (scripts/custom-metrics, built by scripts/toolchain.sh).
 CUSTOM_METRICS_BIN=$(readlink -f "$BIN_DIR/kubeproof-custom-metrics")
 [ -x "$CUSTOM_METRICS_BIN" ] || die "kubeproof-custom-metrics is missing after scripts/toolchain.sh"
 fill() { cp "$CUSTOM_METRICS_BIN" "$1/kubeproof-custom-metrics"; }
-build_image "kubeproof/custom-metrics:1" "$CUSTOM_METRICS_BIN" -- 'ENTRYPOINT ["/kubeproof-custom-metrics"]' 'USER 65534:65534'
+build_image local "kubeproof/custom-metrics:1" "$CUSTOM_METRICS_BIN" -- 'ENTRYPOINT ["/kubeproof-custom-metrics"]' 'USER 65534:65534'
 
 fill() { cp "$METRICS_BIN" "$1/metrics-server"; }
-build_image "registry.k8s.io/metrics-server/metrics-server:$METRICS_VERSION" "$METRICS_BIN" -- 'ENTRYPOINT ["/metrics-server"]' 'USER 65534:65534'
+build_image workload "registry.k8s.io/metrics-server/metrics-server:$METRICS_VERSION" "$METRICS_BIN" -- 'ENTRYPOINT ["/metrics-server"]' 'USER 65534:65534'
+
+# The registry mirror (scripts/registry.ts): the CNCF distribution registry, as the official image
+# runs it (`registry serve /etc/distribution/config.yml`, storage in /var/lib/registry, port 5000).
+REGISTRY_IMAGE=$(image cluster registry)
+REGISTRY_VERSION=${REGISTRY_IMAGE##*:}
+REGISTRY_DIR="$CACHE/registry/v$REGISTRY_VERSION"
+go_install "$REGISTRY_DIR" "github.com/distribution/distribution/v3/cmd/registry@v$REGISTRY_VERSION"
+fill() {
+  mkdir -p "$1/bin" "$1/etc/distribution" "$1/var/lib/registry"
+  cp "$REGISTRY_DIR/registry" "$1/bin/registry"
+  printf 'version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: /var/lib/registry\n  delete:\n    enabled: true\nhttp:\n  addr: :5000\n' >"$1/etc/distribution/config.yml"
+}
+build_image tool "$REGISTRY_IMAGE" "$REGISTRY_DIR/registry" -- 'ENTRYPOINT ["/bin/registry"]' 'CMD ["serve", "/etc/distribution/config.yml"]' 'EXPOSE 5000'

@@ -4,8 +4,10 @@
 #   1. a Debian root filesystem from debootstrap (systemd, containerd, runc, CNI plugins, ...),
 #   2. kind's base files (entrypoint, systemd units, containerd config) taken at build time from
 #      the sigs.k8s.io/kind module in the Go module cache, arranged as kind's base Dockerfile does,
-#   3. kubelet, kubeadm, kubectl in /usr/bin and /kind/version,
-#   4. every image of build-images.sh imported into the node's containerd (k8s.io namespace, pinned),
+#   3. kubelet, kubeadm, kubectl in /usr/bin, /kind/version, and the default CNI manifest
+#      /kind/manifests/default-cni.yaml (scripts/kind/ptp-cni: a pod network agent in kindnetd's role),
+#   4. the node images of build-images.sh (Kubernetes' own, as in kindest/node) imported into the
+#      node's containerd (k8s.io namespace, pinned); the images a run's pods use are not baked in,
 #   5. docker commit with kind's entrypoint, and STOPSIGNAL SIGRTMIN+3.
 # Cached: an image with the same inputs hash is reused. Prints the image reference on stdout.
 STEP=node-image
@@ -13,6 +15,17 @@ STEP=node-image
 start_all=$SECONDS
 
 docker info >/dev/null 2>&1 || die "no Docker engine answers (run scripts/kind/host-setup.sh)"
+# What the build itself needs (Debian or Ubuntu: the root filesystems come from debootstrap).
+need_pkgs=()
+command -v jq >/dev/null || need_pkgs+=(jq)
+command -v debootstrap >/dev/null || need_pkgs+=(debootstrap)
+grep -qx httpd <<<"$(/bin/busybox --list 2>/dev/null || true)" || need_pkgs+=(busybox-static)
+command -v gcc >/dev/null || need_pkgs+=(gcc libc6-dev)
+if (( ${#need_pkgs[@]} )); then
+  command -v apt-get >/dev/null || die "building the node image here needs ${need_pkgs[*]} (a Debian or Ubuntu host); elsewhere use the stock kindest/node image (the default when a registry answers)"
+  [ "$(id -u)" = 0 ] || die "install as root: apt-get install -y ${need_pkgs[*]}"
+  timed "apt-get install ${need_pkgs[*]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${need_pkgs[@]}"
+fi
 NODE_PKGS=systemd,systemd-sysv,dbus,conntrack,iptables,nftables,iproute2,ethtool,util-linux,mount,kmod,libseccomp2,pigz,e2fsprogs,bash,ca-certificates,curl,jq,procps,containerd,runc,containernetworking-plugins,socat,busybox-static,nfs-common
 
 log "step 1/5: base root filesystem"
@@ -22,12 +35,13 @@ KIND_SRC=$(kind_module_dir)/images/base/files
 kind_files_hash=$(cd "$KIND_SRC" && find . -type f ! -path './LICENSES/*' | sort | xargs sha256sum | sha256sum | cut -c1-12)
 log "step 3/5: component images"
 images=$(bash "$SCRIPTS_DIR/build-images.sh") || die "building the component images failed"
-mapfile -t IMAGES <<<"$images"
-(( ${#IMAGES[@]} )) || die "build-images.sh produced no images"
+# Only what a stock kindest/node holds; a run's workload images come from a registry or `kind load`.
+mapfile -t IMAGES < <(awk '$1 == "node" {print $3}' <<<"$images")
+(( ${#IMAGES[@]} )) || die "build-images.sh produced no node images"
 
 hash=$(inputs_hash "$KUBE_VERSION" "$KIND_VERSION" "$(basename "$ROOTFS")" "$kind_files_hash" \
   "${IMAGES[@]##*/}" "$KUBE_DIR/kubelet" "$KUBE_DIR/kubeadm" "$KUBE_DIR/kubectl" \
-  "$SCRIPTS_DIR/build-node-image.sh" "$SCRIPTS_DIR/node-setup.sh")
+  "$SCRIPTS_DIR/build-node-image.sh" "$SCRIPTS_DIR/node-setup.sh" "$SCRIPTS_DIR/ptp-cni/default-cni.yaml")
 IMAGE="kubeproof/node:$KUBE_VERSION-$hash"
 if docker_has_image "$IMAGE"; then
   log "$IMAGE is up to date"
@@ -52,6 +66,9 @@ for b in kubelet kubeadm kubectl; do
   docker cp "$KUBE_DIR/$b" "$ctr_name:/usr/bin/$b"
   in_node sh -c "chown root:root /usr/bin/$b && chmod 0755 /usr/bin/$b"
 done
+# the default CNI kind applies at creation, as kindnet's manifest on a stock node
+in_node mkdir -p /kind/manifests
+docker cp "$SCRIPTS_DIR/ptp-cni/default-cni.yaml" "$ctr_name:/kind/manifests/default-cni.yaml"
 docker cp "$SCRIPTS_DIR/node-setup.sh" "$ctr_name:/tmp/node-setup.sh"
 timed "setting up systemd units, containerd config, CNI plugin paths" in_node bash /tmp/node-setup.sh "$KUBE_VERSION"
 in_node rm -f /tmp/node-setup.sh

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # create-cluster.sh <name> <node image> <kubeconfig path>: a kind cluster of 1 control-plane and 2
-# workers from the locally built node image (pulls nothing), then what kind's default add-ons
-# would have pulled, done locally:
-#   - pod network: kind's kindnetd is not available, so the default CNI is disabled and each node
-#     gets a ptp + host-local CNI config for its pod CIDR, with routes to the other nodes' CIDRs;
+# workers from the locally built node image, the images a run's pods use (through the registry
+# mirror when KUBEPROOF_REGISTRY_MIRROR is set, else loaded with `kind load`), then what kind's
+# default add-ons would have pulled, done locally:
+#   - pod network: kind applies the node image's default CNI itself (kubeproof's pod network
+#     agent, scripts/kind/ptp-cni, in kindnetd's role);
 #   - CoreDNS serves cluster.local only (no `forward` to upstream resolvers, no `loop` probe):
 #     nothing may leave the machine;
 #   - StorageClass "standard" (in-tree kubernetes.io/host-path, kind's fallback: no
@@ -23,8 +24,12 @@ cat >"$config" <<YAML
 kind: Cluster
 apiVersion: kind.x-k8s.io/v1alpha4
 networking:
-  disableDefaultCNI: true
   apiServerAddress: 127.0.0.1
+# kind's local-registry pattern: registry hosts from /etc/containerd/certs.d (see mirror_node)
+containerdConfigPatches:
+- |-
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "/etc/containerd/certs.d"
 nodes:
 - role: control-plane
 - role: worker
@@ -32,26 +37,15 @@ nodes:
 YAML
 mkdir -p "$(dirname "$kubeconfig")"
 
-# Keep all traffic of the nodes inside the machine: a connection to a Service IP made before
-# kube-proxy has programmed it (or to any other non-local address) would otherwise leave through
-# the host's default route. The "kind" network is created here (kind reuses it) so that its bridge
-# can be fenced before any node starts: forwarded traffic from it may only go back into it.
-if ! docker network inspect kind >/dev/null 2>&1; then
-  docker network create --driver bridge --subnet "${KUBEPROOF_KIND_SUBNET:-172.18.0.0/16}" kind >/dev/null
-fi
-bridge="br-$(docker network inspect kind -f '{{.Id}}' | cut -c1-12)"
-fence=(DOCKER-USER -i "$bridge" ! -o "$bridge" -j REJECT)
-if [ "$(id -u)" = 0 ]; then
-  iptables -C "${fence[@]}" 2>/dev/null || iptables -I "${fence[@]}"
-  log "egress fence: traffic from $bridge may not leave the kind network"
-else
-  log "warning: not root, cannot fence $bridge (iptables -I ${fence[*]}): traffic to unprogrammed Service IPs may leave the machine"
-fi
+# Keep all traffic of the nodes inside the machine (where it must be: see fence_kind_network).
+fence_kind_network "$image"
 log "kind create cluster --name $name --image $image (1 control-plane + 2 workers)"
 "$KIND" create cluster --name "$name" --image "$image" --config "$config" --kubeconfig "$kubeconfig" --retain=false >&2
 log "nodes joined in $((SECONDS - start)) s"
+provide_images "$KIND" "$name"
 
-# CoreDNS: answer cluster.local only (before its pods start: they wait for the pod network).
+# CoreDNS: answer cluster.local only. (Until this lands, a lookup CoreDNS forwards upstream
+# leaves through the kind bridge, where the egress fence above rejects it.)
 corefile=$(kc -n kube-system get configmap coredns -o jsonpath='{.data.Corefile}')
 patched=$(awk '
   /^[[:space:]]*forward[[:space:]]/ { if ($0 ~ /\{[[:space:]]*$/) skip = 1; next }
@@ -61,9 +55,6 @@ patched=$(awk '
   { print }' <<<"$corefile")
 kc -n kube-system create configmap coredns --from-literal=Corefile="$patched" --dry-run=client -o yaml | kc apply -f - >/dev/null
 log "CoreDNS configured for cluster.local only"
-
-# Pod network: each node's CIDR once the controller manager has assigned them.
-wire_pod_network "$kubeconfig" 3
 
 kc apply -f <(sed "s/\${METRICS_VERSION}/$METRICS_VERSION/" "$SCRIPTS_DIR/metrics-server.yaml") >/dev/null
 # Not waited for here: the specs that need it wait for its APIService (customMetricsApiAvailable).

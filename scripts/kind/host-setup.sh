@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Host setup for the kind provider: a Docker engine that can run kind's privileged node
 # containers on this machine.
-#  - installs Debian's docker.io (plus jq, debootstrap, busybox-static for the image builds) if missing;
+#  - installs the distribution's docker.io where dockerd is missing and apt exists (else one clear
+#    error); the node image build installs its own tools (build-node-image.sh);
 #  - when the capability bounding set lacks CAP_SYS_RESOURCE, registers the runc wrapper
 #    (runc-drop-sys-resource) as dockerd's default runtime, since docker --privileged fails otherwise;
 #  - starts dockerd if no engine answers (no systemd here: a background process logging to
@@ -10,16 +11,14 @@
 STEP=host-setup
 . "$(dirname "$0")/lib.sh"
 
-need_pkgs=()
-command -v dockerd >/dev/null || need_pkgs+=(docker.io)
-command -v jq >/dev/null || need_pkgs+=(jq)
-command -v debootstrap >/dev/null || need_pkgs+=(debootstrap)
-grep -qx httpd <<<"$(/bin/busybox --list 2>/dev/null || true)" || need_pkgs+=(busybox-static)
-command -v gcc >/dev/null || need_pkgs+=(gcc libc6-dev)
-if (( ${#need_pkgs[@]} )); then
-  [ "$(id -u)" = 0 ] || die "install as root: apt-get install -y ${need_pkgs[*]}"
-  timed "apt-get install ${need_pkgs[*]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y "${need_pkgs[@]}"
+# A Docker engine: installed from the distribution's docker.io only where dockerd is missing and
+# apt exists (Debian, Ubuntu); anywhere else one clear error saying what to install.
+if ! command -v dockerd >/dev/null && ! docker info >/dev/null 2>&1; then
+  command -v apt-get >/dev/null || die "kind needs a Docker engine and none is installed: install Docker (https://docs.docker.com/engine/install/) and start it, then run again"
+  [ "$(id -u)" = 0 ] || die "kind needs a Docker engine: install it as root (apt-get install -y docker.io) and start it"
+  timed "apt-get install docker.io" env DEBIAN_FRONTEND=noninteractive apt-get install -y docker.io
 fi
+command -v jq >/dev/null || { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && timed "apt-get install jq" env DEBIAN_FRONTEND=noninteractive apt-get install -y jq; } || true
 
 # CAP_SYS_RESOURCE is capability 24.
 capbnd=$(awk '/^CapBnd:/{print $2}' /proc/self/status)

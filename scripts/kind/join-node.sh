@@ -2,15 +2,14 @@
 # join-node.sh <cluster> <node name> <kubeconfig>: a node joining a running kind cluster, the way
 # kind makes its workers: a node container like the others (same image, same `docker run`
 # settings and cluster label, so `kind delete cluster` removes it too), the kubeadm config of an
-# existing worker with the name and address changed, `kubeadm join`, then the pod network wired
-# for it. Prints the node name. Removal: leave-node.sh.
+# existing worker with the name and address changed, `kubeadm join`; the cluster's CNI daemon
+# (kindnetd, or kubeproof's pod network agent) wires it. Prints the node name. Removal: leave-node.sh.
 STEP=join-node
 . "$(dirname "$0")/lib.sh"
 cluster=${1:?cluster name}; node=${2:?node name}; kubeconfig=${3:?kubeconfig path}
 start=$SECONDS
 template="$cluster-worker"
 image=$(docker inspect -f '{{.Config.Image}}' "$template") || die "no node container $template: is kind cluster $cluster running?"
-count=$(( $("$KUBECTL" --kubeconfig "$kubeconfig" get nodes --no-headers | wc -l) + 1 ))
 
 # kind's own run arguments for a node (sigs.k8s.io/kind pkg/cluster/internal/providers/docker).
 fuse=(); [ -e /dev/fuse ] && fuse=(--device /dev/fuse)
@@ -26,6 +25,15 @@ for _ in $(seq 60); do
 done
 docker exec "$node" systemctl is-active --quiet containerd || die "containerd did not start in $node"
 log "node container $node up in $((SECONDS - start)) s"
+# the images its pods need, the way the other nodes got them (the mirror or `kind load`), where
+# kubeproof built them; elsewhere the node pulls like its siblings
+if [ -s "$IMAGES_DIR/built.list" ]; then
+  if docker exec "$template" test -e /etc/containerd/certs.d/docker.io/hosts.toml; then
+    docker exec "$template" tar -C /etc/containerd -c certs.d | docker exec -i "$node" tar -C /etc/containerd -x
+  else
+    KUBEPROOF_REGISTRY_MIRROR="" provide_images "$(bash "$SCRIPTS_DIR/build-kind.sh")" "$cluster" "$node"
+  fi
+fi
 
 ip_of() { docker inspect -f '{{(index .NetworkSettings.Networks "kind").IPAddress}}' "$1"; }
 old_ip=$(ip_of "$template"); new_ip=$(ip_of "$node")
@@ -36,6 +44,5 @@ docker exec "$node" kubeadm join --config /kind/kubeadm.conf >/dev/null 2>&1 \
   || die "kubeadm join failed on $node: $(docker exec "$node" journalctl -u kubelet --no-pager 2>/dev/null | tail -5)"
 log "kubeadm join of $node done in $((SECONDS - start)) s"
 
-wire_pod_network "$kubeconfig" "$count"
 log "$node joined in $((SECONDS - start)) s"
 echo "$node"

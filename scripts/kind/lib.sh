@@ -70,40 +70,66 @@ timed() {
   log "$what: done in $((SECONDS - start)) s"
 }
 
-# The pod network without kindnetd (not served here): each node gets a ptp + host-local CNI config
-# for its podCIDR and a route to every other node's podCIDR via that node's address. Idempotent:
-# run again after a node joins. Waits until the cluster has <count> nodes with CIDR and address.
-wire_pod_network() {  # <kubeconfig> <node count>
-  local kubeconfig=$1 count=$2 nodes=() n m node cidr other ocidr oip missing
-  # A cluster with kind's own CNI (kindnetd, as on the stock kindest/node image) wires itself.
-  if "$KUBECTL" --kubeconfig "$kubeconfig" -n kube-system get daemonset kindnet >/dev/null 2>&1; then
-    log "kindnetd runs: it wires the pod network"; return 0
-  fi
-  for _ in $(seq 120); do
-    mapfile -t nodes < <("$KUBECTL" --kubeconfig "$kubeconfig" get nodes -o jsonpath='{range .items[*]}{.metadata.name} {.spec.podCIDR} {.status.addresses[?(@.type=="InternalIP")].address}{"\n"}{end}')
-    missing=0
-    for n in "${nodes[@]}"; do read -r _ cidr oip <<<"$n"; [ -n "$cidr" ] && [ -n "$oip" ] || missing=1; done
-    (( ${#nodes[@]} == count && missing == 0 )) && break
-    sleep 1
+# The images build-images.sh built, by role (<role> <reference> <archive> per line).
+built_images() { [ -s "$IMAGES_DIR/built.list" ] && awk -v r="$1" '$1 == r' "$IMAGES_DIR/built.list"; }
+
+# The registry mirror the nodes pull docker.io and registry.k8s.io images through
+# (KUBEPROOF_REGISTRY_MIRROR=<host:port> on the kind network, set by scripts/with-mirror.ts): a
+# hosts.toml per upstream registry whose server is the mirror, so nothing falls back to the
+# internet (kind's local-registry pattern; the node's containerd reads /etc/containerd/certs.d).
+mirror_node() {  # <node container>
+  local node=$1 reg
+  for reg in docker.io registry.k8s.io; do
+    docker exec -i "$node" sh -c "mkdir -p /etc/containerd/certs.d/$reg && cat >/etc/containerd/certs.d/$reg/hosts.toml" <<TOML
+server = "http://$KUBEPROOF_REGISTRY_MIRROR"
+[host."http://$KUBEPROOF_REGISTRY_MIRROR"]
+  capabilities = ["pull", "resolve"]
+TOML
   done
-  (( ${#nodes[@]} == count && missing == 0 )) || die "nodes did not get pod CIDRs and addresses (want $count): ${nodes[*]}"
-  for n in "${nodes[@]}"; do
-    read -r node cidr _ <<<"$n"
-    docker exec -i "$node" sh -c 'mkdir -p /etc/cni/net.d && cat >/etc/cni/net.d/10-kubeproof.conflist' <<JSON
-{
-  "cniVersion": "0.4.0",
-  "name": "kubeproof",
-  "plugins": [
-    {"type": "ptp", "ipMasq": false, "mtu": 1500,
-     "ipam": {"type": "host-local", "ranges": [[{"subnet": "$cidr"}]], "routes": [{"dst": "0.0.0.0/0"}]}},
-    {"type": "portmap", "capabilities": {"portMappings": true}}
-  ]
 }
-JSON
-    for m in "${nodes[@]}"; do
-      read -r other ocidr oip <<<"$m"
-      [ "$other" = "$node" ] || docker exec "$node" ip route replace "$ocidr" via "$oip"
-    done
-    log "pod network on $node: $cidr"
+
+# What a run's pods need on the nodes: through the mirror when there is one, else loaded from the
+# archives built here (no registry at all); kubeproof's own images are always loaded.
+provide_images() {  # <kind binary> <cluster> [node]
+  local kind=$1 cluster=$2 node=${3:-} nodes_arg=() role ref tar n
+  [ -n "$node" ] && nodes_arg=(--nodes "$node")
+  if [ -n "${KUBEPROOF_REGISTRY_MIRROR:-}" ]; then
+    for n in ${node:-$("$kind" get nodes --name "$cluster")}; do mirror_node "$n"; done
+    log "nodes pull docker.io and registry.k8s.io images through the mirror $KUBEPROOF_REGISTRY_MIRROR"
+    roles="local"
+  else
+    roles="workload local"
+  fi
+  [ -n "$node" ] && roles=${roles% local}  # a joining node runs test pods only
+  for role in $roles; do
+    while read -r _ ref tar; do
+      [ -n "$tar" ] || continue
+      timed "kind load $ref" "$kind" load image-archive "$tar" --name "$cluster" "${nodes_arg[@]}"
+    done < <(built_images "$role")
   done
+}
+
+# Keeps all traffic of kind nodes inside the machine where it must stay: a connection to a
+# Service IP made before kube-proxy has programmed it (or to any other non-local address) would
+# otherwise leave through the host's default route. The "kind" network is created here (kind
+# reuses it) so that its bridge can be fenced before any node starts: forwarded traffic from it
+# may only go back into it (the registry mirror is on it too). Fenced where nothing may leave: a
+# node image assembled here (it exists for machines with no registry) or KUBEPROOF_OFFLINE=1; a
+# stock kindest/node pulls its pods' images from the internet.
+fence_kind_network() {  # <node image>
+  local image=$1 bridge assembled
+  if ! docker network inspect kind >/dev/null 2>&1; then
+    docker network create --driver bridge --subnet "${KUBEPROOF_KIND_SUBNET:-172.18.0.0/16}" kind >/dev/null
+  fi
+  bridge="br-$(docker network inspect kind -f '{{.Id}}' | cut -c1-12)"
+  local fence=(DOCKER-USER -i "$bridge" ! -o "$bridge" -j REJECT)
+  assembled=$(docker image inspect -f '{{index .Config.Labels "dev.kubeproof.inputs"}}' "$image" 2>/dev/null || true)
+  if [ -z "$assembled" ] && [ "${KUBEPROOF_OFFLINE:-}" != 1 ]; then
+    log "no egress fence: $image is not assembled here and KUBEPROOF_OFFLINE is not set (pods pull from public registries)"
+  elif [ "$(id -u)" = 0 ]; then
+    iptables -C "${fence[@]}" 2>/dev/null || iptables -I "${fence[@]}"
+    log "egress fence: traffic from $bridge may not leave the kind network"
+  else
+    log "warning: not root, cannot fence $bridge (iptables -I ${fence[*]}): traffic to unprogrammed Service IPs may leave the machine"
+  fi
 }
