@@ -25,14 +25,20 @@ for _ in $(seq 60); do
 done
 docker exec "$node" systemctl is-active --quiet containerd || die "containerd did not start in $node"
 log "node container $node up in $((SECONDS - start)) s"
-# the images its pods need, the way the other nodes got them (the mirror or `kind load`), where
-# kubeproof built them; elsewhere the node pulls like its siblings
-if [ -s "$IMAGES_DIR/built.list" ]; then
-  if docker exec "$template" test -e /etc/containerd/certs.d/docker.io/hosts.toml; then
-    docker exec "$template" tar -C /etc/containerd -c certs.d | docker exec -i "$node" tar -C /etc/containerd -x
-  else
-    KUBEPROOF_REGISTRY_MIRROR="" provide_images "$(bash "$SCRIPTS_DIR/build-kind.sh")" "$cluster" "$node"
-  fi
+# containerd set up as on its siblings: kind patched their config at creation (the cluster's
+# containerdConfigPatches, e.g. the local-registry pattern), and registry hosts may be configured
+docker exec "$template" tar -C /etc/containerd -c config.toml $(docker exec "$template" test -d /etc/containerd/certs.d && echo certs.d) \
+  | docker exec -i "$node" tar -C /etc/containerd -x
+docker exec "$node" systemctl restart containerd
+for _ in $(seq 60); do
+  docker exec "$node" systemctl is-active --quiet containerd 2>/dev/null && break
+  sleep 0.5
+done
+docker exec "$node" systemctl is-active --quiet containerd || die "containerd did not restart in $node"
+# the images its pods need: where the siblings pull through a mirror the node now does too;
+# where kubeproof built them and loaded them into the siblings, into this node as well
+if [ -s "$IMAGES_DIR/built.list" ] && ! docker exec "$template" test -e /etc/containerd/certs.d/docker.io/hosts.toml; then
+  KUBEPROOF_REGISTRY_MIRROR="" provide_images "$(bash "$SCRIPTS_DIR/build-kind.sh")" "$cluster" "$node"
 fi
 
 ip_of() { docker inspect -f '{{(index .NetworkSettings.Networks "kind").IPAddress}}' "$1"; }
