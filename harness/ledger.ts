@@ -19,8 +19,8 @@ export interface ResultLike {
  * assertion, a terminal wrong state). inconclusive: the suite could not tell (a timeout with no
  * terminal state, an infrastructure problem, a failed cleanup or recorder).
  */
-export type Verdict = "confirmed" | "tutorial outdated" | "partly confirmed" | "contradicted" | "inconclusive" | "not checkable here" | "not covered yet";
-export const verdictOrder: Verdict[] = ["confirmed", "tutorial outdated", "partly confirmed", "contradicted", "inconclusive", "not checkable here", "not covered yet"];
+export type Verdict = "confirmed" | "tutorial outdated" | "partly confirmed" | "contradicted" | "inconclusive" | "incomplete" | "not checkable here" | "not covered yet";
+export const verdictOrder: Verdict[] = ["confirmed", "tutorial outdated", "partly confirmed", "contradicted", "inconclusive", "incomplete", "not checkable here", "not covered yet"];
 
 /** Failures that say the suite, not the cluster, could not finish: a wait that ran out, infrastructure, cleanup. */
 export function suiteFailure(message: string | undefined): boolean {
@@ -56,7 +56,12 @@ function firstLine(s: string | undefined): string {
 
 const reasonOf = (t: ResultLike) => t.labels.find((l) => l.name === "skip-reason")?.value ?? firstLine(t.statusDetails?.message);
 
-export function buildLedger(all: ResultLike[], providers?: string[]): LedgerRow[] {
+/**
+ * `expected`: the tests the specs have per claim (harness/spec-claims.ts). A claim some of whose
+ * tests left no result on a provider is incomplete there, whatever the others say, unless they
+ * already contradict it or could not tell.
+ */
+export function buildLedger(all: ResultLike[], providers?: string[], expected?: Map<string, { test: string }[]>): LedgerRow[] {
   // Only conformance results carry a provider; anything else (a stray unit result) is not evidence.
   const results = latest(all.filter((r) => r.parameters?.some((p) => p.name === "provider")));
   const provs = providers ?? [...new Set(results.map(providerOf))].sort();
@@ -94,6 +99,12 @@ export function buildLedger(all: ResultLike[], providers?: string[]): LedgerRow[
         verdict = "confirmed";
         detail = `${passed.length} test${passed.length > 1 ? "s" : ""} passed`;
       }
+      const missing = (expected?.get(id) ?? []).map((e) => e.test).filter((name) => !tests.some((t) => t.name === name));
+      if (missing.length && verdict !== "contradicted" && verdict !== "inconclusive" && !(tests.length === 0 && notCheckable)) {
+        const wanted = expected!.get(id)!.length;
+        detail = `${wanted - missing.length} of ${wanted} tests reported (${verdict === "not covered yet" ? "none" : `so far: ${verdict}`}); no result from: ${missing.join(" | ")}`;
+        verdict = "incomplete";
+      }
       rows.push({ claim: id, title: claim.title, provider, verdict, detail, tests: tests.map((t) => ({ name: t.name, status: t.status })) });
     }
   }
@@ -123,7 +134,7 @@ export function ledgerMarkdown(rows: LedgerRow[]): string {
 
 export function ledgerHtml(rows: LedgerRow[]): string {
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-  const colour: Record<Verdict, string> = { confirmed: "#dcfce7", "tutorial outdated": "#dbeafe", "partly confirmed": "#ecfccb", contradicted: "#fee2e2", inconclusive: "#fde68a", "not checkable here": "#f3f4f6", "not covered yet": "#fef9c3" };
+  const colour: Record<Verdict, string> = { confirmed: "#dcfce7", "tutorial outdated": "#dbeafe", "partly confirmed": "#ecfccb", contradicted: "#fee2e2", inconclusive: "#fde68a", incomplete: "#fed7aa", "not checkable here": "#f3f4f6", "not covered yet": "#fef9c3" };
   const body = rows
     .map((r) => `<tr style="background:${colour[r.verdict]}"><td><b>${r.claim}</b> ${esc(r.title)}</td><td>${r.provider}</td><td>${r.verdict}</td><td>${esc(r.detail)}</td><td>${r.tests.map((t) => `${esc(t.name)} (${t.status})`).join("<br>")}</td></tr>`)
     .join("\n");

@@ -4,6 +4,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { buildLedger, ledgerHtml, ledgerMarkdown, type LedgerRow, type ResultLike } from "../harness/ledger.js";
 import { reportsDir } from "../harness/cluster/paths.js";
+import { expectedTests } from "../harness/spec-claims.js";
 
 export function readResults(dir = path.join(reportsDir, "allure-results")): ResultLike[] {
   if (!existsSync(dir)) return [];
@@ -13,7 +14,7 @@ export function readResults(dir = path.join(reportsDir, "allure-results")): Resu
 }
 
 export function writeLedger(): LedgerRow[] {
-  const rows = buildLedger(readResults());
+  const rows = buildLedger(readResults(), undefined, expectedTests());
   writeFileSync(path.join(reportsDir, "ledger.md"), ledgerMarkdown(rows));
   writeFileSync(path.join(reportsDir, "ledger.html"), ledgerHtml(rows));
   writeFileSync(path.join(reportsDir, "ledger.json"), JSON.stringify(rows, null, 2));

@@ -59,4 +59,23 @@ describe("claims ledger", () => {
     const rows = latest([r("t", "failed", "JOB-2", "local", 1), r("t", "passed", "JOB-2", "local", 2), r("t", "failed", "JOB-2", "kind", 3)]);
     expect(rows.map((x) => x.status).sort()).toEqual(["failed", "passed"]);
   });
+
+  it("says incomplete where a test of the claim left no result, never confirmed", () => {
+    const expected = new Map([["JOB-4", [{ test: "gc" }, { test: "gc-orphan" }]], ["JOB-2", [{ test: "seq" }]], ["JOB-1", [{ test: "lost" }]], ["JOB-3", [{ test: "par" }]]]);
+    const rows = buildLedger([r("gc", "passed", "JOB-4"), r("seq", "passed", "JOB-2"), r("par", "failed", "JOB-3", "local", 1, "expected 2 to be 3")], ["local"], expected);
+    const v = (id: string) => rows.find((x) => x.claim === id)!;
+    expect(v("JOB-4")).toMatchObject({ verdict: "incomplete", detail: "1 of 2 tests reported (so far: confirmed); no result from: gc-orphan" });
+    expect(v("JOB-2").verdict).toBe("confirmed");
+    expect(v("JOB-1")).toMatchObject({ verdict: "incomplete", detail: "0 of 1 tests reported (none); no result from: lost" });
+    expect(v("JOB-3").verdict).toBe("contradicted"); // a contradiction stands, whatever else is missing
+  });
+
+  it("knows every spec test that names a claim, and refuses a claims list it cannot attribute", async () => {
+    const { expectedTests, specClaims } = await import("../harness/spec-claims.js");
+    const all = expectedTests();
+    expect(all.get("JOB-2")?.map((t) => t.test)).toContain("runs completions one after another when parallelism is not set");
+    for (const c of all.keys()) expect(Object.keys(claims)).toContain(c);
+    expect(specClaims('test(\n  "a \\"quoted\\" name",\n  { meta: { claims: ["JOB-1", "JOB-2"] } },', "x.ts")).toEqual([{ file: "x.ts", test: 'a "quoted" name', claims: ["JOB-1", "JOB-2"] }]);
+    expect(() => specClaims('test(name, { meta: { claims: ["JOB-1"] } })', "y.ts")).toThrow("y.ts: 1 claims lists but 0 read");
+  });
 });

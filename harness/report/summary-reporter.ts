@@ -6,6 +6,7 @@ import path from "node:path";
 import type { Reporter, TestModule } from "vitest/node";
 import { reportsDir } from "../cluster/paths.js";
 import { buildLedger, verdictOrder, type ResultLike, type Verdict } from "../ledger.js";
+import { expectedTests } from "../spec-claims.js";
 import { readInfraEvents } from "../cluster/supervisor.js";
 import { byRow, describeRows, type WaitTime } from "../wait-times.js";
 
@@ -91,7 +92,7 @@ export default class SummaryReporter implements Reporter {
     const parallel = Math.max(0, ...allTests.filter((t) => !t.project.endsWith("-serial")).map((t) => t.ms));
     const serial = allTests.filter((t) => t.project.endsWith("-serial")).reduce((a, t) => a + t.ms, 0);
     // The ledger of this run alone (npm run report joins runs and providers into reports/ledger.*).
-    const ledger = project === "conformance" ? buildLedger(evidence, [provider]) : [];
+    const ledger = project === "conformance" ? buildLedger(evidence, [provider], expectedTests()) : [];
     const verdicts: Partial<Record<Verdict, number>> = {};
     for (const row of ledger) verdicts[row.verdict] = (verdicts[row.verdict] ?? 0) + 1;
     const infraEvents = project === "conformance" ? readInfraEvents() : [];
