@@ -52,6 +52,21 @@ export function podsOwnedBy(owner: Ref, n: number) {
   });
 }
 
+/**
+ * The pods (as seen owned by `owner` before it was deleted) are gone from the API: deleted, not
+ * orphaned. Fails fast when one of them is still there without its owner reference (the garbage
+ * collector orphaned it instead), which `noPodsOwnedBy` alone would count as gone.
+ */
+export function ownedPodsDeleted(owner: Ref, pods: Pod[]) {
+  const uids = new Set(pods.map((p) => p.metadata.uid));
+  return onList<Pod>({ apiVersion: "v1", kind: "Pod", namespace: owner.namespace }, `the ${pods.length} pods of ${owner.kind} ${owner.name} to be deleted`, "garbageCollection", (all) => {
+    const left = all.filter((p) => uids.has(p.metadata.uid));
+    const orphaned = left.filter((p) => !p.metadata.deletionTimestamp && ownedPods([p], owner).length === 0);
+    if (orphaned.length) return notYet(`${orphaned.map((p) => p.metadata.name).join(", ")} lost ${owner.kind} ${owner.name} as owner but was not deleted (orphaned)`);
+    return left.length === 0 ? met([]) : notYet();
+  });
+}
+
 /** No pod owned by the object is left. */
 export function noPodsOwnedBy(owner: Ref) {
   return onList<Pod>({ apiVersion: "v1", kind: "Pod", namespace: owner.namespace }, `no pods owned by ${owner.kind} ${owner.name}`, "garbageCollection", (pods) =>

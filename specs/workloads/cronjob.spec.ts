@@ -11,7 +11,7 @@ import {
   jobComplete,
   jobsOwnedBy,
   matches,
-  noPodsOwnedBy,
+  ownedPodsDeleted,
   pastNextMinute,
   podsOwnedBy,
   refTo,
@@ -118,10 +118,11 @@ describe("CronJob", { concurrent: true }, () => {
       const cj = await k.applyOne<CronJob>("workloads/cronjob.yaml", longRunning(150, "Replace"));
       const [first] = await k.wait(jobsOwnedBy(cj.ref, 1));
       await k.wait(jobActive(refTo(first!), 1));
+      const firstPods = await k.wait(podsOwnedBy(refTo(first!), 1));
 
       const second = await k.wait(anotherJobOwnedBy(cj.ref, [first!.metadata.name!]));
       await k.wait(deleted(refTo(first!)));
-      await k.wait(noPodsOwnedBy(refTo(first!)));
+      await k.wait(ownedPodsDeleted(refTo(first!), firstPods));
       await k.wait(jobActive(refTo(second), 1));
 
       expect(minuteOf(second)).toBe(minuteOf(first!) + 1);
@@ -139,13 +140,13 @@ describe("CronJob", { concurrent: true }, () => {
       });
       const [first] = await k.wait(jobsOwnedBy(cj.ref, 1));
       await k.wait(jobComplete(refTo(first!)));
-      await k.wait(podsOwnedBy(refTo(first!), 1));
+      const firstPods = await k.wait(podsOwnedBy(refTo(first!), 1));
 
       const second = await k.wait(anotherJobOwnedBy(cj.ref, [first!.metadata.name!]));
       await k.wait(jobComplete(refTo(second)));
 
       await k.wait(deleted(refTo(first!)));
-      await k.wait(noPodsOwnedBy(refTo(first!)));
+      await k.wait(ownedPodsDeleted(refTo(first!), firstPods));
       const left = await k.wait(count<Job>({ apiVersion: "batch/v1", kind: "Job", namespace: k.ns }, 1));
       expect(left.map((j) => j.metadata.name)).toEqual([second.metadata.name]);
       await parameter("finished Jobs kept", left.map((j) => j.metadata.name).join(", "));

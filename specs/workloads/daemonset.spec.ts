@@ -9,7 +9,7 @@ import {
   eventAbout,
   matches,
   noPodOn,
-  noPodsOwnedBy,
+  ownedPodsDeleted,
   podsOwnedBy,
   readyPodOn,
 } from "../../harness/wait/index.js";
@@ -75,13 +75,13 @@ describe("DaemonSet", { concurrent: false }, () => {
       const nodes = await k.wait(eligibleNodes());
       const ds = await k.applyOne<DaemonSet>("workloads/daemonset.yaml");
       await k.wait(daemonSetReady(ds.ref, nodes.length));
-      await k.wait(podsOwnedBy(ds.ref, nodes.length));
+      const pods = await k.wait(podsOwnedBy(ds.ref, nodes.length));
 
       // No propagation policy: the apiserver's default for apps/v1 DaemonSets is background.
       await k.delete(ds);
       await k.wait(deleted(ds.ref));
 
-      await k.wait(noPodsOwnedBy(ds.ref));
+      await k.wait(ownedPodsDeleted(ds.ref, pods));
     },
   );
 

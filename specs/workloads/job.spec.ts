@@ -10,6 +10,7 @@ import {
   jobFailed,
   jobSuspended,
   noPodsOwnedBy,
+  ownedPodsDeleted,
   podPhase,
   podsOwnedBy,
   podsReleasedOrDeleted,
@@ -102,11 +103,11 @@ describe("Job", () => {
         j.spec!.completions = 2;
       });
       await k.wait(jobComplete(job.ref));
-      await k.wait(podsOwnedBy(job.ref, 2));
+      const pods = await k.wait(podsOwnedBy(job.ref, 2));
 
       await k.delete(job, "Background");
 
-      await k.wait(noPodsOwnedBy(job.ref));
+      await k.wait(ownedPodsDeleted(job.ref, pods));
     },
   );
 

@@ -4,7 +4,7 @@
 import { describe, expect } from "vitest";
 import { test } from "../../harness/test.js";
 import { waitFor, never, WaitError } from "../../harness/wait/wait.js";
-import { count, exists, jobComplete, matches } from "../../harness/wait/index.js";
+import { count, exists, jobComplete, matches, noPodsOwnedBy, ownedPodsDeleted, podsOwnedBy } from "../../harness/wait/index.js";
 import type { ConfigMap, Job } from "../../harness/kinds.js";
 import { Api, type KubeObject } from "../../harness/api.js";
 import { Recorder } from "../../harness/recorder.js";
@@ -65,6 +65,24 @@ describe("named waits", () => {
     expect((err as WaitError).category).toBe("unexpected-change");
     expect((err as Error).message).toContain("name: surprise");
     expect(Date.now() - t).toBeLessThan(5000);
+  });
+});
+
+describe("a delete that must delete", () => {
+  test("pods orphaned instead of deleted fail the wait for their deletion, though no pod is owned any more", async ({ k }) => {
+    const job = await k.applyOne<Job>("workloads/job-sequential.yaml", (j) => {
+      j.spec!.completions = 1;
+    });
+    await k.wait(jobComplete(job.ref));
+    const pods = await k.wait(podsOwnedBy(job.ref, 1));
+
+    // What a garbage collector that orphans would leave: the pods, without their owner.
+    await k.delete(job, "Orphan");
+    await k.wait(noPodsOwnedBy(job.ref)); // the weaker wait is met by an orphan
+    const err = (await k.wait(ownedPodsDeleted(job.ref, pods)).catch((e: unknown) => e)) as WaitError;
+    expect(err).toBeInstanceOf(WaitError);
+    expect(err.category).toBe("terminal-state");
+    expect(err.message).toContain(`${pods[0]!.metadata.name} lost Job ${job.metadata.name} as owner but was not deleted (orphaned)`);
   });
 });
 
