@@ -26,6 +26,8 @@ interface Topic {
   passed: number;
   failed: number;
   skipped: number;
+  /** Tests a filter left out (not run: neither skipped nor evidence). */
+  unselected: number;
   durationMs: number;
   skips: string[];
   failures: string[];
@@ -52,9 +54,14 @@ export default class SummaryReporter implements Reporter {
       const name = path.relative(process.cwd(), m.moduleId).replace(/^specs\//, "").replace(/\.(spec|test|itest)\.ts$/, "");
       const req = readJson(path.join(reportsDir, "file-costs", `${name.replace(/[^A-Za-z0-9]+/g, ".")}.json`)) as { requests?: number; throttled?: number; waits?: WaitTime[] } | undefined;
       waits.push(...(req?.waits ?? []));
-      const t: Topic = (topics[name] = { tests: [], requests: req?.requests, throttled: req?.throttled, passed: 0, failed: 0, skipped: 0, durationMs: m.diagnostic().duration, skips: [], failures: [] });
+      const t: Topic = (topics[name] = { tests: [], requests: req?.requests, throttled: req?.throttled, passed: 0, failed: 0, skipped: 0, unselected: 0, durationMs: m.diagnostic().duration, skips: [], failures: [] });
       for (const tc of m.children.allTests()) {
         const r = tc.result();
+        // Not selected (a -t filter, a file argument): not run, so neither a skip nor evidence.
+        if (r.state === "skipped" && tc.options.mode === "skip" && !r.note) {
+          t.unselected++;
+          continue;
+        }
         const d = tc.diagnostic();
         t.tests.push({ name: tc.name, project: m.project.name, state: r.state, ms: Math.round(d?.duration ?? 0), retries: d?.retryCount ?? 0 });
         const claimIds = (tc.meta() as { claims?: string[] }).claims ?? [];
@@ -118,7 +125,7 @@ export default class SummaryReporter implements Reporter {
     const head = project === "conformance" && cluster ? ` on ${cluster.provider} (Kubernetes ${cluster.kubeVersion}, cluster ready in ${((cluster.startMs ?? 0) / 1000).toFixed(1)} s)` : "";
     out.push(`kubeproof ${project}${head}, wall ${(summary.wallMs / 1000).toFixed(1)} s`);
     for (const [name, t] of Object.entries(topics).sort()) {
-      out.push(`  ${name.padEnd(34)} ${String(t.passed).padStart(3)} passed ${String(t.failed).padStart(3)} failed ${String(t.skipped).padStart(3)} skipped ${(t.durationMs / 1000).toFixed(1).padStart(7)} s${t.requests !== undefined ? ` ${String(t.requests).padStart(5)} API requests` : ""}${t.throttled ? ` (${t.throttled} turned away with 429 and sent again)` : ""}`);
+      out.push(`  ${name.padEnd(34)} ${String(t.passed).padStart(3)} passed ${String(t.failed).padStart(3)} failed ${String(t.skipped).padStart(3)} skipped ${(t.durationMs / 1000).toFixed(1).padStart(7)} s${t.unselected ? ` (${t.unselected} not selected)` : ""}${t.requests !== undefined ? ` ${String(t.requests).padStart(5)} API requests` : ""}${t.throttled ? ` (${t.throttled} turned away with 429 and sent again)` : ""}`);
       for (const f of t.failures) out.push(`      ✗ ${f}`);
       for (const s of t.skips) out.push(`      - skipped ${s}`);
     }
