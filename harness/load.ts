@@ -70,6 +70,27 @@ export function reportObjectMetric(k: Kube, obj: Ref, metric: string, value: str
   });
 }
 
+/**
+ * The object's metric changes every `everyMs` (1, 2, 3, ...) until the test ends: so every HPA
+ * sync reads a value it has not seen and writes its status, which times the sync period.
+ */
+export async function tickObjectMetric(k: Kube, obj: Ref, metric: string, everyMs: number): Promise<void> {
+  await k.step(`make ${obj.kind} ${obj.name} report ${metric} = 1, 2, 3, ... one more every ${everyMs} ms`, async () => {
+    let n = 0;
+    let stopped = false;
+    const tick = async () => {
+      if (stopped) return;
+      await k.api.patch(obj, { metadata: { annotations: { [customMetricAnnotation(metric)]: String(++n) } } }).catch(() => undefined);
+      if (!stopped) timer = setTimeout(() => void tick(), everyMs);
+    };
+    let timer = setTimeout(() => void tick(), 0);
+    k.defer(`stop ticking ${metric}`, async () => {
+      stopped = true;
+      clearTimeout(timer);
+    });
+  });
+}
+
 async function annotatePods(k: Kube, deployment: Ref, add: Record<string, string>): Promise<string[]> {
   const dep = await k.get<Deployment>(deployment);
   const labels = dep.spec?.selector.matchLabels ?? {};
@@ -84,6 +105,15 @@ async function annotatePods(k: Kube, deployment: Ref, add: Record<string, string
     live.map((p) => k.patch({ apiVersion: "v1", kind: "Pod", name: p.metadata.name!, namespace: deployment.namespace }, { metadata: { annotations: add } })),
   );
   return live.map((p) => p.metadata.name!);
+}
+
+/** The gaps between consecutive times, in seconds, and their median. */
+export function intervalsOf(times: number[]): { intervals: number[]; median: number } {
+  const intervals = times.slice(1).map((t, i) => Math.round((t - times[i]!) / 100) / 10);
+  const sorted = [...intervals].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { intervals, median };
 }
 
 /** Every spec.replicas the Deployment had over the test, in order (from the recorder's timeline). */

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { ClusterInfo } from "./cluster/types.js";
+import { timeoutFor, type TimeoutKind } from "./timeouts.js";
 
 const run = promisify(execFile);
 
@@ -21,6 +22,12 @@ export interface NodeFiles {
   remove(p: string): Promise<void>;
   /** A fresh directory under /tmp (so the hostPath deleter may remove it), removed after the test. */
   scratchDir(label: string): Promise<string>;
+  /**
+   * Whether the path still exists once a whole timeout-table window has passed: for "the data is
+   * kept", where the actor that would remove it (the PV deleter) acts on its own period. Removal
+   * cannot be undone, so a look at the end of the window sees a removal at any time in it.
+   */
+  existsAfter(p: string, window: TimeoutKind): Promise<boolean>;
 }
 
 interface Owner {
@@ -56,6 +63,10 @@ export function controllerManagerFiles(k: Owner): NodeFiles {
 function withScratch(k: Owner, ops: Ops): NodeFiles {
   return {
     ...ops,
+    async existsAfter(p, window) {
+      await new Promise((r) => setTimeout(r, timeoutFor(window)));
+      return ops.exists(p);
+    },
     async scratchDir(label) {
       const dir = path.posix.join("/tmp", `kubeproof-${label}-${randomBytes(4).toString("hex")}`);
       await ops.mkdir(dir);

@@ -16,7 +16,7 @@ import { Feed } from "./feed.js";
 import { Recorder } from "./recorder.js";
 import { imageTrouble } from "./image-trouble.js";
 import { Transcript } from "./repro.js";
-import { timeoutFor } from "./timeouts.js";
+import { timeoutFor, type TimeoutKind } from "./timeouts.js";
 import { recordWait } from "./wait-times.js";
 import { clusterApi } from "./cluster-api.js";
 import { fileId, fileLabel, rememberNamespace, runLabel } from "./ownership.js";
@@ -54,7 +54,8 @@ export interface Kube {
   patch<T extends KubeObject>(obj: KubeObject | Ref, body: unknown, type?: "merge" | "json" | "strategic", subresource?: string): Promise<T>;
   get<T extends KubeObject>(obj: KubeObject | Ref): Promise<T>;
   wait<R>(cond: Condition<R>): Promise<R>;
-  never<R>(cond: Condition<R>, windowMs?: number): Promise<void>;
+  /** The condition stays unmet for the window: a row of the timeout table (default quietPeriod) or a clock in ms. */
+  never<R>(cond: Condition<R>, window?: TimeoutKind | number): Promise<void>;
   expectApiError(op: Promise<unknown>, expected: ExpectedError, what?: string): Promise<ApiError>;
   /** Registers a cleanup step (run in reverse order after the test). */
   defer(what: string, fn: () => Promise<void>): void;
@@ -253,8 +254,9 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
           }
         });
       },
-      never: (cond, windowMs) => {
-        transcript.watchedFor(cond.description, windowMs ?? timeoutFor("quietPeriod"));
+      never: (cond, window) => {
+        const windowMs = typeof window === "number" ? window : timeoutFor(window ?? "quietPeriod");
+        transcript.watchedFor(cond.description, windowMs);
         return step(`make sure ${cond.description} does not happen`, () => whileImagesArrive((signal) => never(api, cond, windowMs, signal)));
       },
       expectApiError: (op, expected, what) => step(`expect ${what ?? "the request"} to be refused with ${expected.code}${expected.reason ? ` ${expected.reason}` : ""}`, () => expectApiError(op, expected, what)),

@@ -19,8 +19,16 @@ export const timeouts = {
   autoscale: 150_000,
   /** Pods become Ready on a real kubelet (image present locally). */
   podStart: 120_000,
-  /** `consistently` windows: how long something must NOT happen. */
+  /**
+   * Negatives ("never") watch at least as long as the period of the controller that would act:
+   * quietPeriod for what reacts to watch events at once (admission, garbage collector, Job
+   * controller), the others for controllers that act on a resync or sync period.
+   */
   quietPeriod: 8_000,
+  /** The PV binder (pvclaimbinder-sync-period 15 s) plus slack: nothing binds, assigns or reclaims. */
+  binderPeriod: 20_000,
+  /** The HPA controller (horizontal-pod-autoscaler-sync-period 15 s) plus slack: no scaling. */
+  hpaSyncPeriod: 20_000,
 } as const;
 
 export type TimeoutKind = keyof typeof timeouts;

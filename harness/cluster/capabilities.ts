@@ -84,8 +84,12 @@ export async function detectCapabilities(api: Api, hints: Hints = {}): Promise<D
   const resourceMetrics = hints.resourceMetrics ?? (await apiService("v1beta1.metrics.k8s.io")) !== null;
   if (!resourceMetrics) missing.resourceMetrics = "it serves no metrics.k8s.io (install metrics-server)";
 
+  const external = await apiService("v1beta1.external.metrics.k8s.io");
+  const noExternalMetrics = external === null;
+  if (!noExternalMetrics) missing.noExternalMetrics = `external.metrics.k8s.io is served here (APIService ${external.metadata.name}), so an HPA on an external metric may find one`;
+
   return {
-    capabilities: { containerRuntime, simulatedUsage, addNodes, hostPathProvisioner, controllerManagerFiles, customMetrics, nodeFilesystem, resourceMetrics },
+    capabilities: { containerRuntime, simulatedUsage, addNodes, hostPathProvisioner, controllerManagerFiles, customMetrics, nodeFilesystem, resourceMetrics, noExternalMetrics },
     missing,
     ...(kindCluster && kindLocal ? { kindCluster } : {}),
   };

@@ -28,6 +28,8 @@ export interface Capabilities {
   nodeFilesystem: "host" | "docker-exec" | "none";
   /** metrics.k8s.io is served and Available (metrics-server): what the HPA's resource metrics need. */
   resourceMetrics: boolean;
+  /** Nothing serves external.metrics.k8s.io: an HPA on an external metric has no metrics API. */
+  noExternalMetrics: boolean;
 }
 
 export interface ClusterInfo {

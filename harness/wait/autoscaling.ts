@@ -16,6 +16,23 @@ export function hpaCondition(hpa: Ref, type: "AbleToScale" | "ScalingActive" | "
   });
 }
 
+/**
+ * The HPA writes a new status.currentMetrics n times; resolves with the times (ms, as seen by this
+ * watch) of each write. With a metric that changes faster than the sync period, every sync writes.
+ */
+export function hpaMetricWrites(hpa: Ref, n: number) {
+  const times: number[] = [];
+  let last: string | undefined;
+  return onObject<HPA, number[]>(hpa, `to write new metrics ${n} times`, "autoscale", (h) => {
+    const now = JSON.stringify(h?.status?.currentMetrics ?? null);
+    if (h?.status?.currentMetrics?.length && now !== last) {
+      if (last !== undefined) times.push(Date.now());
+      last = now;
+    }
+    return times.length >= n ? met(times.slice(0, n)) : notYet();
+  });
+}
+
 /** The Deployment's spec.replicas equals n (the scale subresource the HPA writes). */
 export function deploymentReplicas(dep: Ref, n: number) {
   return onObject<Deployment>(dep, `to be scaled to ${n} replicas`, "autoscale", (d) => (d?.spec?.replicas === n ? met(d) : notYet()));

@@ -1,8 +1,9 @@
 import { describe, expect } from "vitest";
+import { parameter } from "allure-js-commons";
 import { test, type Kube } from "../../harness/test.js";
-import { customMetricsApiAvailable, deploymentReady, deploymentReplicas, hpaCondition, matches, scaledAbove, type Ref } from "../../harness/wait/index.js";
+import { customMetricsApiAvailable, deploymentReady, deploymentReplicas, hpaCondition, hpaMetricWrites, matches, scaledAbove, type Ref } from "../../harness/wait/index.js";
 import type { ConfigMap, Deployment, HPA } from "../../harness/kinds.js";
-import { customMetricAnnotation, replicasHistory, reportObjectMetric, reportPodMetric, withTemplateMetric } from "../../harness/load.js";
+import { customMetricAnnotation, intervalsOf, replicasHistory, reportObjectMetric, reportPodMetric, tickObjectMetric, withTemplateMetric } from "../../harness/load.js";
 
 // HPA-3: besides resource metrics, an HPA scales on per-pod custom metrics taken as raw values,
 // on a metric of another object, and on several metrics at once (the largest count wins). The
@@ -10,7 +11,6 @@ import { customMetricAnnotation, replicasHistory, reportObjectMetric, reportPodM
 // what the test writes in annotations; the HPA controller reads them through the aggregator.
 // Upstream's counterparts (test/e2e/autoscaling/custom_metrics_stackdriver_autoscaling.go) need
 // Stackdriver on GCP, so no upstream test name is claimed here.
-const syncPeriodS = 15;
 const packets = "packets-per-second";
 const queueLength = "queue-length";
 
@@ -25,7 +25,7 @@ async function customMetricsServed(k: Kube): Promise<void> {
 
 /** Holds at n replicas through a whole HPA sync period and more. */
 function staysAt(k: Kube, dep: Ref, n: number): Promise<void> {
-  return k.never(matches<Deployment>(dep, `to leave ${n} replicas`, (d) => d.spec?.replicas !== n), (syncPeriodS + 5) * 1000);
+  return k.never(matches<Deployment>(dep, `to leave ${n} replicas`, (d) => d.spec?.replicas !== n), "hpaSyncPeriod");
 }
 
 describe("HorizontalPodAutoscaler on custom metrics", () => {
@@ -45,7 +45,7 @@ describe("HorizontalPodAutoscaler on custom metrics", () => {
         currentMetrics: [{ type: "Pods", pods: { metric: { name: packets }, current: { averageValue: "25" } } }],
       });
       await k.wait(deploymentReady(dep.ref, 4));
-      await k.never(scaledAbove(dep.ref, 4), (syncPeriodS + 5) * 1000);
+      await k.never(scaledAbove(dep.ref, 4), "hpaSyncPeriod");
 
       // 2 per pod: four pods ask for ceil(8 / 10) = 1.
       await reportPodMetric(k, dep.ref, packets, "2");
@@ -121,7 +121,28 @@ describe("HorizontalPodAutoscaler on custom metrics", () => {
       // Now the pods metric asks for the most: 15 per pod on four pods is ceil(60 / 10) = 6, the max.
       await reportPodMetric(k, dep.ref, packets, "15");
       await k.wait(deploymentReplicas(dep.ref, 6));
-      await k.never(scaledAbove(dep.ref, 6), (syncPeriodS + 5) * 1000);
+      await k.never(scaledAbove(dep.ref, 6), "hpaSyncPeriod");
+    },
+  );
+
+  test(
+    "the HPA re-evaluates its metrics every 15 s: its sync period, measured",
+    { meta: { claims: ["HPA-2"], upstream: [] } },
+    async ({ k }) => {
+      await customMetricsServed(k);
+      await k.applyOne<Deployment>("autoscaling/deployment.yaml");
+      const queue = await k.applyOne<ConfigMap>("autoscaling/queue.yaml");
+      // A target no value reaches: replicas stay at min, only the metric the HPA reads moves.
+      const hpa = await k.applyOne<HPA>("autoscaling/hpa-object-metric.yaml", (h) => {
+        h.spec!.metrics![0]!.object!.target = { type: "Value", value: "1G" };
+      });
+      await k.wait(hpaCondition(hpa.ref, "ScalingActive", "True", "ValidMetricFound"));
+
+      // The metric changes every second, so every evaluation reads a new value and writes it.
+      await tickObjectMetric(k, queue.ref, queueLength, 1000);
+      const { intervals, median } = intervalsOf(await k.wait(hpaMetricWrites(hpa.ref, 6)));
+      await parameter("seconds between the HPA's evaluations", intervals.join(", "));
+      expect(Math.abs(median - 15), `median ${median} s of ${intervals.join(", ")} s`).toBeLessThanOrEqual(2);
     },
   );
 });

@@ -57,6 +57,20 @@ describe("HorizontalPodAutoscaler", () => {
   );
 
   test(
+    "without an API serving its metric, an HPA reports ScalingActive False and does not scale",
+    { meta: { claims: ["HPA-4"], upstream: [] } },
+    async ({ k }) => {
+      k.requires("noExternalMetrics", "the HPA's metric must come from an API nothing serves");
+      const dep = await k.applyOne<Deployment>("autoscaling/deployment.yaml");
+      const hpa = await k.applyOne<HPA>("autoscaling/hpa-external-metric.yaml");
+
+      const inactive = await k.wait(hpaCondition(hpa.ref, "ScalingActive", "False", "FailedGetExternalMetric"));
+      expect(conditionOf(inactive, "ScalingActive")?.message).toMatch(/unable to get external metric .*queue_messages_ready/);
+      await k.never(scaledAbove(dep.ref, 1), "hpaSyncPeriod");
+    },
+  );
+
+  test(
     "an HPA on CPU utilisation cannot scale a target whose pods request no CPU",
     { meta: { claims: ["HPA-1"], upstream: [] } },
     async ({ k }) => {
@@ -98,7 +112,7 @@ describe("HorizontalPodAutoscaler", () => {
       await k.timeline.caughtUp(atMax);
 
       // Still over target at max: a further sync (15 s) must not go past it.
-      await k.never(scaledAbove(dep.ref, 3), (syncPeriodS + 5) * 1000);
+      await k.never(scaledAbove(dep.ref, 3), "hpaSyncPeriod");
 
       const history = replicasHistory(k.timeline.entries(), dep.metadata.name!);
       expect(history[0]).toBe(1);
@@ -207,7 +221,7 @@ describe("HorizontalPodAutoscaler", () => {
       const load = await k.applyOne<Deployment>("autoscaling/load-generator.yaml");
       await k.wait(deploymentReplicas(dep!, 3));
       await k.wait(hpaCondition(hpa!, "ScalingLimited", "True", "TooManyReplicas"));
-      await k.never(scaledAbove(dep!, 3), 20_000);
+      await k.never(scaledAbove(dep!, 3), "hpaSyncPeriod");
 
       await k.delete(load, "Background");
       await k.timeline.caughtUp(await k.wait(deploymentReplicas(dep!, 1)));

@@ -73,7 +73,7 @@ describe("PersistentVolumes and claims", () => {
       const [, , created, tooLarge, wrongMode, wrongClass] = objs.map(refTo);
       await k.wait(pvPhase(created!, "Available"));
 
-      await Promise.all([tooLarge, wrongMode, wrongClass].map((c) => k.never(pvcPhase(c!, "Bound"))));
+      await Promise.all([tooLarge, wrongMode, wrongClass].map((c) => k.never(pvcPhase(c!, "Bound"), "binderPeriod")));
       expect(await k.get<PersistentVolume>(created!)).toMatchObject({ status: { phase: "Available" } });
 
       // The PV was bindable all along: a claim that fits takes it.
@@ -192,7 +192,7 @@ describe("PersistentVolumes and claims", () => {
 
       await k.delete(c!);
       await k.wait(pvPhase(p!, "Released"));
-      await k.never(pvPhase(p!, "Available"));
+      await k.never(pvPhase(p!, "Available"), "binderPeriod");
       expect((await k.get<PersistentVolume>(p!)).spec!.claimRef).toMatchObject({ namespace: k.ns, name: "data", uid: claim.metadata.uid });
 
       // The administrator's part: drop the reference to the deleted claim.
@@ -251,7 +251,8 @@ describe("PersistentVolumes and claims", () => {
 
       await k.delete(p!);
       await k.wait(deleted(p!, "volume"));
-      expect(await cm.exists(`${dir}/keep.txt`)).toBe(true);
+      // The deleter, were it to act, would do so within the binder's period.
+      expect(await cm.existsAfter(`${dir}/keep.txt`, "binderPeriod")).toBe(true);
     },
   );
 

@@ -130,7 +130,7 @@ describe("StorageClass", { concurrent: false }, () => {
 
       const claim = await k.applyOne<PersistentVolumeClaim>("storage/claim-without-class.yaml");
       expect(claim.spec!.storageClassName).toBeUndefined();
-      await k.never(matches<PersistentVolumeClaim>(claim.ref, "to get a class or a volume", (c) => Boolean(c.spec?.storageClassName) || c.status?.phase === "Bound"));
+      await k.never(matches<PersistentVolumeClaim>(claim.ref, "to get a class or a volume", (c) => Boolean(c.spec?.storageClassName) || c.status?.phase === "Bound"), "binderPeriod");
 
       const added = await k.applyOne<StorageClass>("storage/class-default.yaml");
       await k.wait(pvcClassAssigned(claim.ref, added.metadata.name!));
@@ -146,7 +146,7 @@ describe("StorageClass", { concurrent: false }, () => {
       const claim = refTo(c!);
 
       const [, event] = await Promise.all([
-        k.never(pvcPhase(claim, "Bound")),
+        k.never(pvcPhase(claim, "Bound"), "binderPeriod"),
         k.wait(eventFor(claim, "ExternalProvisioning", /example\.com\/not-running/)),
       ]);
       expect(event).toMatchObject({ type: "Normal", involvedObject: { kind: "PersistentVolumeClaim", name: "data" } });
@@ -163,7 +163,7 @@ describe("StorageClass", { concurrent: false }, () => {
       const [, , early, late] = objs.map(refTo);
 
       await k.wait(pvcBound(early!));
-      await Promise.all([k.never(pvcPhase(late!, "Bound")), k.wait(eventFor(late!, "WaitForFirstConsumer"))]);
+      await Promise.all([k.never(pvcPhase(late!, "Bound"), "binderPeriod"), k.wait(eventFor(late!, "WaitForFirstConsumer"))]);
 
       const pod = await k.applyOne("storage/pod-using-claim.yaml");
       const bound = await k.wait(pvcBound(late!));
