@@ -105,6 +105,9 @@ export class Api {
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
     if (payload !== undefined) {
       (reqOpts.headers as Record<string, string>)["Content-Type"] = opts.contentType ?? "application/json";
+      // Node sends a DELETE body neither chunked nor with a length unless told: the apiserver then
+      // reads no body, and DeleteOptions (propagationPolicy) were silently dropped.
+      (reqOpts.headers as Record<string, string>)["Content-Length"] = String(Buffer.byteLength(payload));
     }
     const mod = url.protocol === "https:" ? https : http;
     const send = () =>
