@@ -47,10 +47,17 @@ export const faults: Fault[] = [
   { id: "quota-admission-off", what: "ResourceQuota admission off", args: apiserverWithout("ResourceQuota"), breaks: ["QUOTA-2", "QUOTA-4"], controls: ["JOB-2"] },
   { id: "quota-controller-off", what: "resource quota controller off", args: kcm("resourcequota-controller"), breaks: ["QUOTA-3"], controls: ["JOB-2"] },
   { id: "default-sc-admission-off", what: "DefaultStorageClass admission off", args: apiserverWithout("DefaultStorageClass"), breaks: ["SC-3"], controls: ["JOB-2"] },
-  { id: "in-use-protection-off", what: "StorageObjectInUseProtection admission off", args: apiserverWithout("StorageObjectInUseProtection"), breaks: ["PV-1"], controls: ["JOB-2"] },
+  // The protection controllers add the finalizers too (to objects that lack them): both go.
+  {
+    id: "in-use-protection-off",
+    what: "storage object in-use protection off (admission plugin and both controllers)",
+    args: `${apiserverWithout("StorageObjectInUseProtection")} ${kcm("persistentvolumeclaim-protection-controller")},-persistentvolume-protection-controller`,
+    breaks: ["PV-1"],
+    controls: ["JOB-2"],
+  },
   { id: "hpa-off", what: "HPA controller off", args: kcm("horizontal-pod-autoscaler-controller"), breaks: ["HPA-1", "HPA-2", "HPA-3", "HPA-4", "HPA-5", "HPA-6", "HPA-7", "EX-1"], controls: ["JOB-2"] },
   // A longer period, not a component off: HPA-2's measured sync period must notice it.
-  { id: "hpa-sync-30s", what: "HPA sync period 30 s instead of 15 s", args: "kube-controller-manager=horizontal-pod-autoscaler-sync-period=30s", breaks: ["HPA-2"], controls: ["HPA-4"] },
+  { id: "hpa-sync-30s", what: "HPA sync period 30 s instead of 15 s", args: "kube-controller-manager=horizontal-pod-autoscaler-sync-period=30s", breaks: ["HPA-2"], controls: ["JOB-2"] },
   { id: "hostpath-provisioner-off", what: "hostPath provisioner off", args: "kube-controller-manager=enable-hostpath-provisioner=false", breaks: ["SC-1", "SC-2"], controls: ["JOB-2"] },
   { id: "pv-binder-off", what: "PV binder off", args: kcm("persistentvolume-binder-controller"), breaks: ["PV-2", "PV-3", "PV-4", "PV-7", "PV-8"], controls: ["JOB-2"] },
 ];
