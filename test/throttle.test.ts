@@ -1,43 +1,23 @@
 // Api.request against a plain HTTP listener that turns requests away with 429 the way API
 // Priority and Fairness does: the request is sent again (same method and body) after the delay,
 // and a server that keeps refusing still ends in the ApiError.
-import { afterEach, describe, expect, it } from "vitest";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { KubeConfig } from "@kubernetes/client-node";
-import { Api, ApiError, retryDelayMs, throttleRetries } from "../harness/api.js";
-
-const servers: http.Server[] = [];
-afterEach(() => {
-  for (const s of servers.splice(0)) s.close();
-});
+import { describe, expect, it } from "vitest";
+import { ApiError, retryDelayMs, throttleRetries, type Api } from "../harness/api.js";
+import { listen } from "./support/listener.js";
 
 async function serve(refusals: number): Promise<{ api: Api; bodies: string[] }> {
   const bodies: string[] = [];
-  const server = http.createServer((req, res) => {
-    let body = "";
-    req.on("data", (c: Buffer) => (body += c.toString()));
-    req.on("end", () => {
-      bodies.push(`${req.method} ${body}`);
-      if (bodies.length <= refusals) {
-        res.writeHead(429, { "Content-Type": "application/json", "Retry-After": "0" });
-        res.end(JSON.stringify({ kind: "Status", code: 429, reason: "TooManyRequests", message: "Too many requests, please try again later." }));
-      } else {
-        res.writeHead(201, { "Content-Type": "application/json" });
-        res.end(JSON.stringify({ metadata: { name: "made" } }));
-      }
-    });
+  const api = await listen((req, res, body) => {
+    bodies.push(`${req.method} ${body}`);
+    if (bodies.length <= refusals) {
+      res.writeHead(429, { "Content-Type": "application/json", "Retry-After": "0" });
+      res.end(JSON.stringify({ kind: "Status", code: 429, reason: "TooManyRequests", message: "Too many requests, please try again later." }));
+    } else {
+      res.writeHead(201, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ metadata: { name: "made" } }));
+    }
   });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: "c", server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
-    users: [{ name: "u" }],
-    contexts: [{ name: "x", cluster: "c", user: "u" }],
-    currentContext: "x",
-  });
-  return { api: new Api(kc), bodies };
+  return { api, bodies };
 }
 
 describe("requests turned away with 429", { concurrent: false }, () => {

@@ -2,18 +2,11 @@
 // apiserver's list and watch wire format (not a Kubernetes server: it only replays what a real one
 // sends when history is compacted, 410 Gone), `never` must fail instead of passing, and a wait
 // must forget objects deleted during the gap.
-import { afterEach, describe, expect, it } from "vitest";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { KubeConfig } from "@kubernetes/client-node";
-import { Api } from "../harness/api.js";
+import { describe, expect, it } from "vitest";
+import type { Api } from "../harness/api.js";
+import { listen } from "./support/listener.js";
 import { never, waitFor, WaitError } from "../harness/wait/wait.js";
 import { count } from "../harness/wait/objects.js";
-
-const servers: http.Server[] = [];
-afterEach(() => {
-  for (const s of servers.splice(0)) s.close();
-});
 
 const cm = (name: string) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "ns", resourceVersion: "5" } });
 
@@ -21,7 +14,7 @@ const cm = (name: string) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: {
 async function serve(lists: string[][]): Promise<{ api: Api; requests: string[] }> {
   const requests: string[] = [];
   let listed = 0;
-  const server = http.createServer((req, res) => {
+  const api = await listen((req, res) => {
     const url = new URL(req.url!, "http://x");
     requests.push(`${url.pathname}${url.searchParams.get("watch") ? " watch" : ""}`);
     res.setHeader("Content-Type", "application/json");
@@ -34,16 +27,7 @@ async function serve(lists: string[][]): Promise<{ api: Api; requests: string[] 
       res.end(JSON.stringify({ kind: "ConfigMapList", apiVersion: "v1", metadata: { resourceVersion: "5" }, items: names.map(cm) }));
     }
   });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: "c", server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, skipTLSVerify: true }],
-    users: [{ name: "u" }],
-    contexts: [{ name: "x", cluster: "c", user: "u" }],
-    currentContext: "x",
-  });
-  return { api: new Api(kc), requests };
+  return { api, requests };
 }
 
 const configMaps = { apiVersion: "v1", kind: "ConfigMap", namespace: "ns" };

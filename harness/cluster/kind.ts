@@ -50,7 +50,7 @@ export function nodeImageBuilt(): boolean {
   }
 }
 
-function dockerHasImage(ref: string): boolean {
+export function dockerHasImage(ref: string): boolean {
   try {
     execFileSync("docker", ["image", "inspect", ref], { stdio: "ignore", timeout: 10_000 });
     return true;

@@ -3,7 +3,6 @@
 // pull them through a real registry API where no public registry answers. testcontainers owns the
 // container's life: it is started, waited for (its /v2/ endpoint) and removed with the process
 // that uses it; Ryuk removes it even if that process is killed, where Ryuk's image can be had.
-import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { GenericContainer, Wait, type StartedTestContainer } from "testcontainers";
@@ -11,6 +10,7 @@ import { $ } from "zx";
 import { imageList } from "../images.js";
 import { progress } from "../progress.js";
 import { cacheDir } from "./paths.js";
+import { dockerHasImage } from "./kind.js";
 
 /** The registry's name on the kind network: what the nodes' hosts.toml points at. */
 export const mirrorAlias = "kubeproof-registry";
@@ -27,15 +27,6 @@ export interface Mirror {
   stop(): Promise<void>;
 }
 
-function dockerHas(image: string): boolean {
-  try {
-    execFileSync("docker", ["image", "inspect", image], { stdio: "ignore", timeout: 10_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Ryuk (testcontainers' reaper) needs its image; on a machine where no registry answers
  * (KUBEPROOF_OFFLINE=1) and the image is not there it cannot be pulled: it is disabled, with a
@@ -43,7 +34,7 @@ function dockerHas(image: string): boolean {
  */
 export function decideRyuk(): string | undefined {
   if (process.env.TESTCONTAINERS_RYUK_DISABLED) return undefined;
-  if (process.env.KUBEPROOF_OFFLINE === "1" && !dockerHas(ryukImage)) {
+  if (process.env.KUBEPROOF_OFFLINE === "1" && !dockerHasImage(ryukImage)) {
     process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
     return `Ryuk is disabled: its image ${ryukImage} is not on this machine and KUBEPROOF_OFFLINE=1 says no registry answers; the mirror is removed by kubeproof itself when the command ends or is interrupted`;
   }
@@ -91,7 +82,7 @@ export async function startMirror(network = "kind"): Promise<Mirror> {
   };
   try {
     for (const { ref: image, tar } of images) {
-      if (!dockerHas(image)) await $({ quiet: true })`docker load -i ${tar}`;
+      if (!dockerHasImage(image)) await $({ quiet: true })`docker load -i ${tar}`;
       const target = `${onHost}/${mirrorPath(image)}`;
       const p = Date.now();
       await $({ quiet: true })`docker tag ${image} ${target}`;

@@ -20,21 +20,7 @@ start=$SECONDS
 
 config=$(mktemp --suffix=.yaml)
 trap 'rm -f "$config"' EXIT
-cat >"$config" <<YAML
-kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-networking:
-  apiServerAddress: 127.0.0.1
-# kind's local-registry pattern: registry hosts from /etc/containerd/certs.d (see mirror_node)
-containerdConfigPatches:
-- |-
-  [plugins."io.containerd.grpc.v1.cri".registry]
-    config_path = "/etc/containerd/certs.d"
-nodes:
-- role: control-plane
-- role: worker
-- role: worker
-YAML
+kind_config 127.0.0.1 >"$config"
 mkdir -p "$(dirname "$kubeconfig")"
 
 # Keep all traffic of the nodes inside the machine (where it must be: see fence_kind_network).

@@ -133,3 +133,20 @@ fence_kind_network() {  # <node image>
     log "warning: not root, cannot fence $bridge (iptables -I ${fence[*]}): traffic to unprogrammed Service IPs may leave the machine"
   fi
 }
+
+# The kind cluster config kubeproof's clusters share: 1 control plane and 2 workers, and kind's
+# local-registry pattern (registry hosts read from /etc/containerd/certs.d, see mirror_node).
+kind_config() {  # [API server address]
+  printf 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n'
+  [ -n "${1:-}" ] && printf 'networking:\n  apiServerAddress: %s\n' "$1"
+  cat <<'YAML'
+containerdConfigPatches:
+- |-
+  [plugins."io.containerd.grpc.v1.cri".registry]
+    config_path = "/etc/containerd/certs.d"
+nodes:
+- role: control-plane
+- role: worker
+- role: worker
+YAML
+}

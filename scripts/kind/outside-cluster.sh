@@ -22,18 +22,7 @@ start=$SECONDS
 fence_kind_network "$image"
 config=$(mktemp --suffix=.yaml)
 trap 'rm -f "$config"' EXIT
-cat >"$config" <<YAML
-kind: Cluster
-apiVersion: kind.x-k8s.io/v1alpha4
-containerdConfigPatches:
-- |-
-  [plugins."io.containerd.grpc.v1.cri".registry]
-    config_path = "/etc/containerd/certs.d"
-nodes:
-- role: control-plane
-- role: worker
-- role: worker
-YAML
+kind_config >"$config"
 kind create cluster --name "$name" --image "$image" --config "$config" >&2
 for n in $(kind get nodes --name "$name"); do mirror_node "$n"; done
 log "kind create cluster $name in $((SECONDS - start)) s; nodes pull through $KUBEPROOF_REGISTRY_MIRROR"
