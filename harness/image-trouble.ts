@@ -5,7 +5,7 @@ import type { KubeObject } from "./api.js";
 import type { Pod } from "./kinds.js";
 
 /** The kubelet's waiting reasons that mean the image cannot be had (retrying will not help soon). */
-export const imageReasons = new Set(["ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName"]);
+const imageReasons = new Set(["ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName"]);
 
 /** Messages of failures the suite could not help: the ledger reads them as inconclusive. */
 export const infrastructurePrefix = "Infrastructure problem:";

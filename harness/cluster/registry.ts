@@ -13,17 +13,13 @@ import { cacheDir } from "./paths.js";
 import { dockerHasImage } from "./kind.js";
 
 /** The registry's name on the kind network: what the nodes' hosts.toml points at. */
-export const mirrorAlias = "kubeproof-registry";
-export const ryukImage = "testcontainers/ryuk:0.14.0";
+const mirrorAlias = "kubeproof-registry";
+const ryukImage = "testcontainers/ryuk:0.14.0";
 const builtList = path.join(cacheDir, "kind", "images", "built.list");
 
 export interface Mirror {
   /** host:port the kind nodes reach it at (KUBEPROOF_REGISTRY_MIRROR). */
   inCluster: string;
-  /** host:port on this machine (for pushing). */
-  onHost: string;
-  /** The references it serves. */
-  serves: string[];
   stop(): Promise<void>;
 }
 
@@ -32,7 +28,7 @@ export interface Mirror {
  * (KUBEPROOF_OFFLINE=1) and the image is not there it cannot be pulled: it is disabled, with a
  * message, and the mirror's own stop() (also on SIGINT/SIGTERM) removes the container.
  */
-export function decideRyuk(): string | undefined {
+function decideRyuk(): string | undefined {
   if (process.env.TESTCONTAINERS_RYUK_DISABLED) return undefined;
   if (process.env.KUBEPROOF_OFFLINE === "1" && !dockerHasImage(ryukImage)) {
     process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
@@ -94,5 +90,5 @@ export async function startMirror(network = "kind"): Promise<Mirror> {
     await stop();
     throw e;
   }
-  return { inCluster: `${mirrorAlias}:5000`, onHost, serves: images.map((i) => i.ref), stop };
+  return { inCluster: `${mirrorAlias}:5000`, stop };
 }

@@ -170,7 +170,7 @@ build_image local "kubeproof/custom-metrics:1" "$CUSTOM_METRICS_BIN" -- 'ENTRYPO
 fill() { cp "$METRICS_BIN" "$1/metrics-server"; }
 build_image workload "registry.k8s.io/metrics-server/metrics-server:$METRICS_VERSION" "$METRICS_BIN" -- 'ENTRYPOINT ["/metrics-server"]' 'USER 65534:65534'
 
-# The registry mirror (scripts/registry.ts): the CNCF distribution registry, as the official image
+# The registry mirror (harness/cluster/registry.ts, npm run with-mirror): the CNCF distribution registry, as the official image
 # runs it (`registry serve /etc/distribution/config.yml`, storage in /var/lib/registry, port 5000).
 REGISTRY_IMAGE=$(image cluster registry)
 REGISTRY_VERSION=${REGISTRY_IMAGE##*:}
