@@ -8,6 +8,9 @@ import type { TimelineEntry } from "./timeline.js";
 
 type Obj = KubeObject & { status?: Record<string, unknown>; spec?: Record<string, unknown> };
 
+/** Waiting reasons every starting pod goes through. */
+const routineWaits = new Set(["ContainerCreating", "PodInitializing"]);
+
 export function summarise(o: Obj): string {
   const s = (o.status ?? {}) as Record<string, unknown>;
   const spec = (o.spec ?? {}) as Record<string, unknown>;
@@ -15,8 +18,13 @@ export function summarise(o: Obj): string {
   const trueConds = conds.filter((c) => c.status === "True").map((c) => c.type);
   const del = o.metadata.deletionTimestamp ? " terminating" : "";
   switch (o.kind) {
-    case "Pod":
-      return `${s.phase ?? "Pending"}${del}${spec.nodeName ? ` on ${spec.nodeName}` : ""}`;
+    case "Pod": {
+      // Why a container is not running, where that is news (an image it cannot get, a crash loop).
+      type Status = { name: string; state?: { waiting?: { reason?: string } } };
+      const statuses = [...((s.initContainerStatuses as Status[] | undefined) ?? []), ...((s.containerStatuses as Status[] | undefined) ?? [])];
+      const stuck = statuses.find((c) => c.state?.waiting?.reason && !routineWaits.has(c.state.waiting.reason));
+      return `${s.phase ?? "Pending"}${del}${spec.nodeName ? ` on ${spec.nodeName}` : ""}${stuck ? ` (${stuck.name}: ${stuck.state!.waiting!.reason})` : ""}`;
+    }
     case "Job":
       return `active=${s.active ?? 0} succeeded=${s.succeeded ?? 0} failed=${s.failed ?? 0}${trueConds.length ? ` ${trueConds.join(",")}` : ""}${del}`;
     case "PersistentVolume":
@@ -89,10 +97,14 @@ export class Recorder {
     const state = summarise(o);
     const prev = this.last.get(key);
     this.last.set(key, o);
-    for (const l of this.listeners) l();
     // Heartbeats and re-lists (after a 410) of an unchanged object are no news; a re-list that
     // finds an object changed is recorded, since the changes in between are gone from history.
-    if (type !== "ADDED" && type !== "DELETED" && prev && summarise(prev as Obj) === state) return;
+    if (type === "ADDED" || type === "DELETED" || !prev || summarise(prev as Obj) !== state) this.push(type, o, state);
+    // Listeners run after the entry is in, so a listener reading the timeline sees this event.
+    for (const l of [...this.listeners]) l();
+  }
+
+  private push(type: TimelineEntry["type"], o: Obj, state: string): void {
     const owner = o.metadata.ownerReferences?.find((r) => r.controller);
     this.entries.push({
       seq: this.seq++,
@@ -126,25 +138,44 @@ export class Recorder {
   caughtUp(obj: KubeObject, timeoutMs = 10_000): Promise<void> {
     const key = `${obj.kind}/${obj.metadata.namespace ?? ""}/${obj.metadata.name}`;
     const want = Number(obj.metadata.resourceVersion);
-    const seen = () => Number(this.last.get(key)?.metadata.resourceVersion ?? -1) >= want;
-    if (seen()) return Promise.resolve();
+    return this.until(
+      () => Number(this.last.get(key)?.metadata.resourceVersion ?? -1) >= want || undefined,
+      () => `the flight recorder did not see ${key} at resourceVersion ${want} within ${timeoutMs / 1000} s (last seen ${this.last.get(key)?.metadata.resourceVersion ?? "never"})`,
+      timeoutMs,
+    ).then(() => undefined);
+  }
+
+  /**
+   * Resolves with `fn`'s first defined result, asked now and after every object the recorder
+   * takes in; rejects after the timeout with `why()` and the recorder's last watch errors. For
+   * a spec that reads what the recorder saw of objects it cannot name (a Job's pods, gone by now).
+   */
+  until<T>(fn: () => T | undefined, why: () => string, timeoutMs = 30_000): Promise<T> {
     return new Promise((resolve, reject) => {
       const done = () => {
         clearTimeout(timer);
         this.listeners.delete(check);
       };
       const check = () => {
-        if (seen()) {
+        let r: T | undefined;
+        try {
+          r = fn();
+        } catch (e) {
           done();
-          resolve();
+          reject(e as Error); // a timeline with a hole, say: no later event can mend it
+          return;
         }
+        if (r === undefined) return;
+        done();
+        resolve(r);
       };
       const timer = setTimeout(() => {
         done();
         const errors = this.errors.length ? `; its watch errors: ${this.errors.slice(-3).join("; ")}` : "";
-        reject(new Error(`the flight recorder did not see ${key} at resourceVersion ${want} within ${timeoutMs / 1000} s (last seen ${this.last.get(key)?.metadata.resourceVersion ?? "never"})${errors}`));
+        reject(new Error(`${why()}${errors}`));
       }, timeoutMs);
       this.listeners.add(check);
+      check();
     });
   }
 

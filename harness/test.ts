@@ -67,6 +67,13 @@ export interface Kube {
     entries(): TimelineEntry[];
     pods(filter?: (e: TimelineEntry) => boolean): Lifetime[];
     of(kind: string, filter?: (e: TimelineEntry) => boolean): Lifetime[];
+    /**
+     * The lifetimes of the matching pods once at least `atLeast` were seen and every one has ended:
+     * the recorder watches apart from the wait that just returned, and may be a few events behind.
+     */
+    podsEnded(filter: (e: TimelineEntry) => boolean, atLeast?: number): Promise<Lifetime[]>;
+    /** Milliseconds since the recorder started: the clock of the entries' `t`. */
+    now(): number;
   };
   step<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
@@ -275,6 +282,17 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
         entries: () => rec.trusted(),
         pods: (filter) => lifetimes(rec.trusted(), "Pod", filter),
         of: (kind, filter) => lifetimes(rec.trusted(), kind, filter),
+        podsEnded: (filter, atLeast = 1) => {
+          const seen = () => lifetimes(rec.trusted(), "Pod", filter);
+          return rec.until(
+            () => {
+              const ls = seen();
+              return ls.length >= atLeast && ls.every((l) => l.ended !== undefined) ? ls : undefined;
+            },
+            () => `the flight recorder did not see ${atLeast} matching pods all ended within 30 s: ${seen().map((l) => `${l.name} ${l.states.at(-1)?.state}`).join(", ") || "none seen"}`,
+          );
+        },
+        now: () => Date.now() - rec.started,
       },
       step,
     };

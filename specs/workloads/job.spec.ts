@@ -17,7 +17,10 @@ import {
   refTo,
 } from "../../harness/wait/index.js";
 import type { Job } from "../../harness/kinds.js";
-import { maxConcurrent, strictlySequential } from "../../harness/timeline.js";
+import { maxConcurrent, strictlySequential, type TimelineEntry } from "../../harness/timeline.js";
+
+/** Timeline entries of the Job's pods. */
+const ownedBy = (job: { metadata: { name?: string } }) => (e: TimelineEntry) => e.owner === `Job/${job.metadata.name}`;
 
 describe("Job", () => {
   test(
@@ -30,7 +33,7 @@ describe("Job", () => {
       expect(done.status).toMatchObject({ succeeded: 5, ready: 0 });
       expect(done.status).not.toHaveProperty("failed");
 
-      const pods = k.timeline.pods((e) => e.owner === `Job/${job.metadata.name}`);
+      const pods = await k.timeline.podsEnded(ownedBy(job), 5);
       expect(pods.map((p) => p.outcome)).toEqual(["Succeeded", "Succeeded", "Succeeded", "Succeeded", "Succeeded"]);
       expect(maxConcurrent(pods)).toBe(1);
       expect(strictlySequential(pods, "Succeeded")).toEqual({ ok: true });
@@ -49,7 +52,7 @@ describe("Job", () => {
 
       const done = await k.wait(jobComplete(job.ref));
       expect(done.status).toMatchObject({ succeeded: 1 });
-      const pods = k.timeline.pods((e) => e.owner === `Job/${job.metadata.name}`);
+      const pods = await k.timeline.podsEnded(ownedBy(job), 2);
       expect(pods.map((p) => ({ name: p.name, outcome: p.outcome }))).toEqual([
         { name: first!.metadata.name, outcome: "Deleted" },
         { name: expect.not.stringMatching(`^${first!.metadata.name}$`), outcome: "Succeeded" },
@@ -73,7 +76,7 @@ describe("Job", () => {
       expect(failed.status).not.toHaveProperty("succeeded");
 
       // backoffLimit + 1 pods, each created only after the previous one failed.
-      const pods = k.timeline.pods((e) => e.owner === `Job/${job.metadata.name}`);
+      const pods = await k.timeline.podsEnded(ownedBy(job), 3);
       expect(pods.map((p) => p.outcome)).toEqual(["Failed", "Failed", "Failed"]);
       expect(strictlySequential(pods, "Failed")).toEqual({ ok: true });
     },
@@ -89,7 +92,7 @@ describe("Job", () => {
       const done = await k.wait(jobComplete(job.ref));
       expect(done.status).toMatchObject({ succeeded: 6 });
 
-      const pods = k.timeline.pods((e) => e.owner === `Job/${job.metadata.name}`);
+      const pods = await k.timeline.podsEnded(ownedBy(job), 6);
       expect(pods).toHaveLength(6);
       expect(maxConcurrent(pods)).toBe(3);
     },
@@ -170,7 +173,7 @@ describe("Job", () => {
       const ranFor = Date.parse(String(condition.lastTransitionTime)) - Date.parse(String(failed.status!.startTime));
       expect(ranFor).toBeGreaterThanOrEqual(3_000);
       expect(failed.status).not.toHaveProperty("succeeded");
-      expect(k.timeline.pods((e) => e.owner === `Job/${job.metadata.name}`).map((p) => p.outcome)).toEqual(["Deleted"]);
+      expect((await k.timeline.podsEnded(ownedBy(job))).map((p) => p.outcome)).toEqual(["Deleted"]);
     },
   );
 

@@ -99,11 +99,17 @@ describe("a pod that cannot get its image", () => {
       c.image = image;
       c.imagePullPolicy = pullPolicy;
     });
-    const started = Date.now();
     const err = (await k.wait(jobComplete(job.ref)).catch((e: unknown) => e)) as Error;
+    const ended = k.timeline.now();
     expect(err).toBeInstanceOf(InfrastructureError);
     expect(err.message).toMatch(new RegExp(`^Infrastructure problem: pod ${k.ns}/${job.metadata.name}-\\w+ cannot get its image ${image.replace(/[.:]/g, "\\$&")} \\(container \\w+: ${reason}`));
-    expect(Date.now() - started).toBeLessThan(timeoutFor(jobComplete(job.ref).timeout) / 4);
+    // "At once": from the moment the kubelet's reason reached the recorder, not after the wait's
+    // timeout. (How long the kubelet takes to get there depends on the node's load: 33 s was seen.)
+    const [pod] = k.timeline.pods((e) => e.owner === `Job/${job.metadata.name}`);
+    const stuck = pod!.states.find((s) => s.state.endsWith(`: ${reason})`));
+    expect(stuck, `the recorder's states of ${pod!.name}: ${pod!.states.map((s) => s.state).join(" -> ")}`).toBeDefined();
+    expect(ended - stuck!.t).toBeLessThan(2_000);
+    expect(ended).toBeLessThan(timeoutFor(jobComplete(job.ref).timeout));
   });
 });
 
@@ -119,9 +125,8 @@ describe("flight recorder", () => {
       j.spec!.template.metadata!.annotations!["kubeproof.dev/run-duration"] = "30s";
       j.spec!.template.spec!.containers[0]!.command = ["sh", "-c", "sleep 30; echo done"];
     });
-    const done = await k.wait(jobComplete(job.ref));
-    await k.timeline.caughtUp(done);
-    const [pod] = k.timeline.pods((e) => e.owner === `Job/${job.metadata.name}`);
+    await k.wait(jobComplete(job.ref));
+    const [pod] = await k.timeline.podsEnded((e) => e.owner === `Job/${job.metadata.name}`);
     const phases = pod!.states.map((s) => s.state.split(" ")[0]).filter((p, i, all) => p !== all[i - 1]);
     expect(phases).toEqual(["Pending", "Running", "Succeeded"]);
     expect(pod!.running! - pod!.created).toBeGreaterThanOrEqual(0);
