@@ -72,6 +72,8 @@ export interface Kube {
      * the recorder watches apart from the wait that just returned, and may be a few events behind.
      */
     podsEnded(filter: (e: TimelineEntry) => boolean, atLeast?: number): Promise<Lifetime[]>;
+    /** Resolves with `fn`'s first defined answer, asked again as each event arrives; fails after 30 s naming `what`. */
+    until<T>(what: string, fn: () => T | undefined): Promise<T>;
     /** Milliseconds since the recorder started: the clock of the entries' `t`. */
     now(): number;
   };
@@ -292,6 +294,7 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
             () => `the flight recorder did not see ${atLeast} matching pods all ended within 30 s: ${seen().map((l) => `${l.name} ${l.states.at(-1)?.state}`).join(", ") || "none seen"}`,
           );
         },
+        until: (what, fn) => rec.until(fn, () => `the flight recorder did not see ${what} within 30 s`),
         now: () => Date.now() - rec.started,
       },
       step,

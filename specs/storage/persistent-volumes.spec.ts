@@ -165,6 +165,7 @@ describe("PersistentVolumes and claims", () => {
       const pv = await k.wait(matches<PersistentVolume>(p!, "to be Available with no claim", (v) => v.status?.phase === "Available" && !v.spec?.claimRef, "volume"));
       expect(pv.spec!.claimRef).toBeUndefined();
       // Released came first (the recycler pod runs in between), as the flight recorder saw it.
+      await k.timeline.caughtUp(pv);
       const [life] = k.timeline.of("PersistentVolume", (e) => e.name === p!.name);
       const phases = phasesOf(life!.states);
       expect(phases.slice(phases.indexOf("Bound"), phases.indexOf("Bound") + 2)).toEqual(["Bound", "Released"]);

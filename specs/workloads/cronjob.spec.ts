@@ -123,7 +123,7 @@ describe("CronJob", { concurrent: true }, () => {
       const second = await k.wait(anotherJobOwnedBy(cj.ref, [first!.metadata.name!]));
       await k.wait(deleted(refTo(first!)));
       await k.wait(ownedPodsDeleted(refTo(first!), firstPods));
-      await k.wait(jobActive(refTo(second), 1));
+      await k.timeline.caughtUp(await k.wait(jobActive(refTo(second), 1)));
 
       expect(minuteOf(second)).toBe(minuteOf(first!) + 1);
       // The old Job was gone before the new one was created.

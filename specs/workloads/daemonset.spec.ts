@@ -39,6 +39,7 @@ describe("DaemonSet", { concurrent: false }, () => {
       const pods = await k.wait(podsOwnedBy(ds.ref, nodes.length));
       expect(nodesOf(pods)).toEqual(names(nodes));
       // No pod was made and thrown away on the way.
+      await Promise.all(pods.map((p) => k.timeline.caughtUp(p)));
       expect(k.timeline.pods((e) => e.owner === `DaemonSet/${ds.metadata.name}`)).toHaveLength(nodes.length);
       await parameter("eligible nodes", names(nodes).join(", "));
     },
@@ -64,7 +65,8 @@ describe("DaemonSet", { concurrent: false }, () => {
       await k.wait(noPodOn(ds.ref, node.metadata.name!, "podGarbageCollection"));
       await k.wait(daemonSetReady(ds.ref, nodes.length));
       // The pod GC first marks the pod Failed (condition DisruptionTarget), then deletes it.
-      expect(k.timeline.pods((e) => e.name === pod.metadata.name)).toEqual([expect.objectContaining({ outcome: "Failed", deleted: expect.any(Number) })]);
+      const life = await k.timeline.until(`${pod.metadata.name} deleted`, () => k.timeline.pods((e) => e.name === pod.metadata.name).find((l) => l.deleted !== undefined));
+      expect([life]).toEqual([expect.objectContaining({ outcome: "Failed", deleted: expect.any(Number) })]);
     },
   );
 
@@ -107,6 +109,7 @@ describe("DaemonSet", { concurrent: false }, () => {
           },
         });
         // The controller created the pod unbound; the scheduler's binding set spec.nodeName.
+        await k.timeline.caughtUp(pod);
         const life = k.timeline.pods((e) => e.name === pod.metadata.name)[0]!;
         expect(life.states[0]!.state).toBe("Pending");
         const scheduled = await k.wait(eventAbout({ kind: "Pod", name: pod.metadata.name!, namespace: k.ns }, "Scheduled"));
@@ -202,7 +205,10 @@ describe("DaemonSet", { concurrent: false }, () => {
       await k.wait(
         matches<DaemonSet>(ds.ref, "to have every pod of the new revision available", (d) => d.status?.updatedNumberScheduled === nodes.length && d.status?.numberAvailable === nodes.length),
       );
-      const lives = k.timeline.pods((e) => e.owner === `DaemonSet/${ds.metadata.name}`);
+      const lives = await k.timeline.until(`the ${old.length} old pods ended and ${nodes.length} new ones`, () => {
+        const ls = k.timeline.pods((e) => e.owner === `DaemonSet/${ds.metadata.name}`);
+        return ls.filter((l) => old.includes(l.name) && l.ended !== undefined).length === old.length && ls.length >= 2 * nodes.length ? ls : undefined;
+      });
       expect(lives.filter((l) => old.includes(l.name)).map((l) => l.outcome)).toEqual(old.map(() => "Deleted"));
       expect(lives).toHaveLength(2 * nodes.length);
 
