@@ -4,6 +4,8 @@ import { claims, type ClaimId } from "./claims.js";
 import { infrastructurePrefix } from "./image-trouble.js";
 
 export interface ResultLike {
+  /** The result file's uuid; the Allure report addresses the test as md5(uuid). */
+  uuid?: string;
   name: string;
   fullName?: string;
   status: "passed" | "failed" | "broken" | "skipped" | "unknown";
@@ -31,13 +33,15 @@ export function suiteFailure(message: string | undefined): boolean {
 export interface LedgerRow {
   claim: ClaimId;
   title: string;
+  /** The column: the provider, and the Kubernetes version where the result says it ("kind v1.34.4"). */
   provider: string;
   verdict: Verdict;
   detail: string;
-  tests: { name: string; status: string }[];
+  tests: { name: string; status: string; uuid?: string }[];
 }
 
-const providerOf = (r: ResultLike) => r.parameters?.find((p) => p.name === "provider")?.value ?? "unknown";
+const param = (r: ResultLike, name: string) => r.parameters?.find((p) => p.name === name)?.value;
+const providerOf = (r: ResultLike) => [param(r, "provider") ?? "unknown", param(r, "kubernetes")].filter(Boolean).join(" ");
 
 /** Keeps the newest result per test and provider (a results folder accumulates runs). */
 export function latest(results: ResultLike[]): ResultLike[] {
@@ -69,7 +73,7 @@ export function buildLedger(all: ResultLike[], providers?: string[], expected?: 
   for (const [id, claim] of Object.entries(claims) as [ClaimId, (typeof claims)[ClaimId]][]) {
     for (const provider of provs) {
       const tests = results.filter((r) => providerOf(r) === provider && r.labels.some((l) => l.name === "claim" && l.value === id));
-      const notCheckable = (claim as { notCheckable?: Record<string, string> }).notCheckable?.[provider];
+      const notCheckable = (claim as { notCheckable?: Record<string, string> }).notCheckable?.[provider.split(" ")[0]!];
       const differs = (claim as { tutorialDiffers?: string }).tutorialDiffers;
       const failed = tests.filter((t) => t.status === "failed" || t.status === "broken");
       const passed = tests.filter((t) => t.status === "passed");
@@ -105,7 +109,7 @@ export function buildLedger(all: ResultLike[], providers?: string[], expected?: 
         detail = `${wanted - missing.length} of ${wanted} tests reported (${verdict === "not covered yet" ? "none" : `so far: ${verdict}`}); no result from: ${missing.join(" | ")}`;
         verdict = "incomplete";
       }
-      rows.push({ claim: id, title: claim.title, provider, verdict, detail, tests: tests.map((t) => ({ name: t.name, status: t.status })) });
+      rows.push({ claim: id, title: claim.title, provider, verdict, detail, tests: tests.map((t) => ({ name: t.name, status: t.status, uuid: t.uuid })) });
     }
   }
   return rows;
@@ -132,14 +136,97 @@ export function ledgerMarkdown(rows: LedgerRow[]): string {
   return lines.join("\n") + "\n";
 }
 
-export function ledgerHtml(rows: LedgerRow[]): string {
+/** Verdicts that say the claim held: the tests ran and passed. */
+const held = new Set<Verdict>(["confirmed", "tutorial outdated"]);
+/** Verdicts that say tests ran and did not all pass (incomplete and not covered say nothing of the cluster). */
+const fellShort = new Set<Verdict>(["partly confirmed", "contradicted", "inconclusive", "not checkable here"]);
+
+/** What the previous recorded runs said, per column and claim (the newest record wins). */
+export type VerdictHistory = Record<string, Partial<Record<ClaimId, { verdict: Verdict; at: string }>>>;
+
+export interface Regression {
+  claim: ClaimId;
+  provider: string;
+  was: Verdict;
+  since: string;
+  now: Verdict;
+  detail: string;
+}
+
+/**
+ * The quality gate: a claim that held on a column in the last recorded run and whose tests ran
+ * this time without all passing. A claim with no result this time (a filtered run) is no regression.
+ */
+export function regressions(previous: VerdictHistory, rows: LedgerRow[]): Regression[] {
+  return rows.flatMap((r) => {
+    const before = previous[r.provider]?.[r.claim];
+    return before && held.has(before.verdict) && fellShort.has(r.verdict) ? [{ claim: r.claim, provider: r.provider, was: before.verdict, since: before.at, now: r.verdict, detail: r.detail }] : [];
+  });
+}
+
+/** The history with this run's verdicts laid over it (only claims this run has results for). */
+export function recordVerdicts(previous: VerdictHistory, rows: LedgerRow[], at: string): VerdictHistory {
+  const next: VerdictHistory = structuredClone(previous);
+  for (const r of rows) if (r.tests.length) (next[r.provider] ??= {})[r.claim] = { verdict: r.verdict, at };
+  return next;
+}
+
+export function regressionText(g: Regression): string {
+  return `${g.claim} on ${g.provider}: ${g.now} (was ${g.was} on ${g.since}): ${g.detail}`;
+}
+
+const verdictColour: Record<Verdict, string> = {
+  confirmed: "#bbf7d0",
+  "tutorial outdated": "#bfdbfe",
+  "partly confirmed": "#d9f99d",
+  contradicted: "#fecaca",
+  inconclusive: "#fde68a",
+  incomplete: "#fed7aa",
+  "not checkable here": "#e5e7eb",
+  "not covered yet": "#fef9c3",
+};
+
+/**
+ * The ledger as a matrix: a row per claim, a column per provider and Kubernetes version, a verdict
+ * chip per cell that opens to its evidence (the detail, each test, a link to the test in the
+ * Allure report when `reportHref` says where that is). Regressions of the quality gate lead.
+ */
+export function ledgerHtml(rows: LedgerRow[], opts: { reportHref?: string; regressions?: Regression[]; md5?: (s: string) => string } = {}): string {
   const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-  const colour: Record<Verdict, string> = { confirmed: "#dcfce7", "tutorial outdated": "#dbeafe", "partly confirmed": "#ecfccb", contradicted: "#fee2e2", inconclusive: "#fde68a", incomplete: "#fed7aa", "not checkable here": "#f3f4f6", "not covered yet": "#fef9c3" };
-  const body = rows
-    .map((r) => `<tr style="background:${colour[r.verdict]}"><td><b>${r.claim}</b> ${esc(r.title)}</td><td>${r.provider}</td><td>${r.verdict}</td><td>${esc(r.detail)}</td><td>${r.tests.map((t) => `${esc(t.name)} (${t.status})`).join("<br>")}</td></tr>`)
+  const columns = [...new Set(rows.map((r) => r.provider))];
+  const ids = [...new Set(rows.map((r) => r.claim))];
+  const cell = (r: LedgerRow | undefined) => {
+    if (!r) return "<td></td>";
+    const link = (t: LedgerRow["tests"][number]) =>
+      opts.reportHref && opts.md5 && t.uuid ? `<a href="${opts.reportHref}#${opts.md5(t.uuid)}" target="_top">${esc(t.name)}</a>` : esc(t.name);
+    const tests = r.tests.length ? `<ul>${r.tests.map((t) => `<li>${link(t)} <i>(${t.status})</i></li>`).join("")}</ul>` : "";
+    return `<td><details><summary class="chip" style="background:${verdictColour[r.verdict]}">${r.verdict}</summary><p>${esc(r.detail)}</p>${tests}</details></td>`;
+  };
+  const counts = columns
+    .map((c) => {
+      const mine = rows.filter((r) => r.provider === c);
+      return `<li><b>${esc(c)}</b>: ${verdictOrder.filter((v) => mine.some((r) => r.verdict === v)).map((v) => `<span class="chip" style="background:${verdictColour[v]}">${mine.filter((r) => r.verdict === v).length} ${v}</span>`).join(" ")}</li>`;
+    })
+    .join("");
+  const gate = opts.regressions?.length
+    ? `<div class="gate"><b>Quality gate failed</b>: ${opts.regressions.length} claim${opts.regressions.length > 1 ? "s" : ""} held in the last recorded run and did not now.<ul>${opts.regressions.map((g) => `<li>${esc(regressionText(g))}</li>`).join("")}</ul></div>`
+    : opts.regressions
+      ? `<p class="ok">Quality gate passed: no claim that held in the last recorded run on its provider holds no longer.</p>`
+      : "";
+  const body = ids
+    .map((id) => {
+      const mine = rows.filter((r) => r.claim === id);
+      return `<tr><th scope="row"><b>${id}</b> ${esc(mine[0]!.title)}</th>${columns.map((c) => cell(mine.find((r) => r.provider === c))).join("")}</tr>`;
+    })
     .join("\n");
+  const legend = verdictOrder.map((v) => `<span class="chip" style="background:${verdictColour[v]}">${v}</span>`).join(" ");
   return `<!doctype html><meta charset="utf-8"><title>kubeproof claims ledger</title>
-<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top;font-size:13px}</style>
-<h1>Claims ledger</h1><table><tr><th>claim</th><th>provider</th><th>verdict</th><th>detail</th><th>tests</th></tr>
+<style>body{font-family:system-ui,sans-serif;margin:1.5em}table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 6px;vertical-align:top;font-size:13px;text-align:left}th[scope=row]{font-weight:normal;max-width:34em}
+.chip{display:inline-block;border-radius:9px;padding:1px 8px;font-size:12px;cursor:pointer;white-space:nowrap}details p,details ul{max-width:30em;margin:4px 0}summary{list-style:none}summary::-webkit-details-marker{display:none}
+.gate{border:2px solid #dc2626;background:#fef2f2;padding:8px 12px;margin:1em 0}.ok{color:#166534}</style>
+<h1>Claims ledger</h1>
+<p>Every claim of the tutorial (docs/claims.md), one column per cluster the run used. A chip opens to its evidence${opts.reportHref ? "; a test's name opens it in the Allure report" : ""}. Contradicted: the cluster did something else. Inconclusive: the suite could not tell (a timeout, an infrastructure problem). Tutorial outdated: Kubernetes now does what the tests assert, not what the tutorial says.</p>
+${gate}<ul>${counts}</ul><p>${legend}</p>
+<table><tr><th>claim</th>${columns.map((c) => `<th>${esc(c)}</th>`).join("")}</tr>
 ${body}</table>`;
 }

@@ -187,6 +187,17 @@ export class Recorder {
     return this.entries;
   }
 
+  /** The newest Warning events about the test's objects, newest last: what usually explains a wait that ran out. */
+  warnings(n = 3): string[] {
+    type Ev = KubeObject & { type?: string; reason?: string; message?: string; count?: number; lastTimestamp?: string; eventTime?: string; involvedObject?: { kind?: string; name?: string } };
+    const when = (e: Ev) => Date.parse(e.lastTimestamp ?? e.eventTime ?? "") || 0;
+    return ([...this.last.values()] as Ev[])
+      .filter((e) => e.kind === "Event" && e.type === "Warning")
+      .sort((a, b) => when(a) - when(b))
+      .slice(-n)
+      .map((e) => `${e.involvedObject?.kind}/${e.involvedObject?.name} ${e.reason}: ${e.message}${(e.count ?? 1) > 1 ? ` (x${e.count})` : ""}`);
+  }
+
   /** Events of the namespace in time order (for diagnostics). */
   events(): string[] {
     return this.entries.filter((e) => e.kind === "Event" && e.type !== "DELETED").map((e) => `${(e.t / 1000).toFixed(2).padStart(7)} s  ${e.state}`);

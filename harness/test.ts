@@ -21,7 +21,7 @@ import { recordWait } from "./wait-times.js";
 import { clusterApi } from "./cluster-api.js";
 import { fileId, fileLabel, rememberNamespace, runLabel } from "./ownership.js";
 import { lifetimes, type Lifetime, type TimelineEntry } from "./timeline.js";
-import { never, waitFor, type Condition } from "./wait/wait.js";
+import { never, waitFor, WaitError, type Condition } from "./wait/wait.js";
 import { deleted, refTo, show, type Ref } from "./wait/index.js";
 
 declare module "vitest" {
@@ -120,6 +120,13 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
     await allure.story(firstClaim ? `${firstClaim}: ${claimTable[firstClaim].title}` : task.name);
     await allure.parameter("provider", info.provider);
     await allure.parameter("kubernetes", info.kubeVersion);
+    // The report's environments (allurerc.mjs) and sections: one per cluster; the tutorial's
+    // behaviours apart from the harness's own tests; severity says what a failure would cost: a
+    // tutorial claim (critical), a behaviour beyond the tutorial (normal), the harness (minor).
+    await allure.label("cluster", `${info.provider} ${info.kubeVersion}`);
+    const harnessTest = specFile.startsWith(`test${path.sep}`);
+    await allure.label("layer", harnessTest ? "harness" : "conformance");
+    await allure.severity(harnessTest ? "minor" : task.meta.claims?.length ? "critical" : "normal");
     for (const c of task.meta.claims ?? []) {
       await allure.label("claim", c);
       await allure.tag(c);
@@ -258,6 +265,11 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
             const r = await whileImagesArrive((signal) => waitFor(api, cond, { signal }));
             met = true;
             return r;
+          } catch (e) {
+            // A wait that ran out says what the cluster complained about meanwhile, when it did.
+            const warnings = rec.warnings();
+            if (e instanceof WaitError && e.category === "timeout" && warnings.length) e.message += `\nWarning events: ${warnings.join("; ")}`;
+            throw e;
           } finally {
             recordWait({ row: cond.timeout, what: cond.description, test: task.name, ms: Date.now() - started, timeoutMs, met });
           }

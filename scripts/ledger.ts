@@ -1,10 +1,16 @@
-// npm run ledger: writes reports/ledger.{md,html,json} from reports/allure-results.
+// npm run ledger: writes reports/ledger.{md,html,json} from reports/allure-results, and applies
+// the quality gate against reports/ledger-history.json (the verdicts of earlier recorded runs).
+import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { buildLedger, ledgerHtml, ledgerMarkdown, type LedgerRow, type ResultLike } from "../harness/ledger.js";
+import { buildLedger, ledgerHtml, ledgerMarkdown, recordVerdicts, regressions, regressionText, type LedgerRow, type Regression, type ResultLike, type VerdictHistory } from "../harness/ledger.js";
 import { reportsDir } from "../harness/cluster/paths.js";
 import { expectedTests } from "../harness/spec-claims.js";
+
+export const historyFile = path.join(reportsDir, "ledger-history.json");
+/** The Allure report addresses a test result by the md5 of its uuid. */
+export const md5 = (s: string) => createHash("md5").update(s).digest("hex");
 
 export function readResults(dir = path.join(reportsDir, "allure-results")): ResultLike[] {
   if (!existsSync(dir)) return [];
@@ -13,16 +19,31 @@ export function readResults(dir = path.join(reportsDir, "allure-results")): Resu
     .map((f) => JSON.parse(readFileSync(path.join(dir, f), "utf8")) as ResultLike);
 }
 
-export function writeLedger(): LedgerRow[] {
+function readHistory(): VerdictHistory {
+  if (!existsSync(historyFile)) return {};
+  try {
+    return JSON.parse(readFileSync(historyFile, "utf8")) as VerdictHistory;
+  } catch (e) {
+    throw new Error(`${historyFile} is not the ledger history kubeproof writes (${(e as Error).message}); delete it to start a new one`, { cause: e });
+  }
+}
+
+/** Writes the ledger files, records this run's verdicts, and returns the rows and the gate's findings. */
+export function writeLedger(): { rows: LedgerRow[]; regressions: Regression[] } {
   const rows = buildLedger(readResults(), undefined, expectedTests());
-  writeFileSync(path.join(reportsDir, "ledger.md"), ledgerMarkdown(rows));
-  writeFileSync(path.join(reportsDir, "ledger.html"), ledgerHtml(rows));
-  writeFileSync(path.join(reportsDir, "ledger.json"), JSON.stringify(rows, null, 2));
-  return rows;
+  const previous = readHistory();
+  const found = regressions(previous, rows);
+  writeFileSync(path.join(reportsDir, "ledger.md"), ledgerMarkdown(rows) + (found.length ? `\n## Quality gate failed\n\n${found.map((g) => `- ${regressionText(g)}`).join("\n")}\n` : ""));
+  writeFileSync(path.join(reportsDir, "ledger.html"), ledgerHtml(rows, { reportHref: "allure-report/single/index.html", md5, regressions: found }));
+  writeFileSync(path.join(reportsDir, "ledger.json"), JSON.stringify({ rows, regressions: found }, null, 2));
+  writeFileSync(historyFile, JSON.stringify(recordVerdicts(previous, rows, new Date().toISOString()), null, 1));
+  return { rows, regressions: found };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
-  const rows = writeLedger();
+  const { rows, regressions: found } = writeLedger();
   console.log(ledgerMarkdown(rows).split("\n").slice(4, 4 + new Set(rows.map((r) => r.provider)).size).join("\n"));
   console.log("written: reports/ledger.md, reports/ledger.html, reports/ledger.json");
+  for (const g of found) console.error(`quality gate: ${regressionText(g)}`);
+  if (found.length) process.exitCode = 1;
 }

@@ -5,30 +5,25 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "
 import path from "node:path";
 import { $ } from "zx";
 import { reportsDir } from "../harness/cluster/paths.js";
-import { writeLedger } from "./ledger.js";
+import { ledgerHtml, regressionText } from "../harness/ledger.js";
+import { md5, writeLedger } from "./ledger.js";
 
 const results = path.join(reportsDir, "allure-results");
 if (!existsSync(results) || readdirSync(results).length === 0) {
   console.error(`no Allure results in ${results}: run the suite first (npm test)`);
   process.exit(1);
 }
-const rows = writeLedger();
-// The ledger travels inside the report as a global attachment (its own tab), and the clusters of
-// the run as the report's environment.
-const ledgerHtml = readFileSync(path.join(reportsDir, "ledger.html"), "utf8");
-writeFileSync(path.join(results, "kubeproof-ledger-attachment.html"), ledgerHtml);
+const { rows, regressions: found } = writeLedger();
+// The ledger travels inside the report as a global attachment (its own tab, one click from the
+// first screen), and the quality gate's findings as global errors.
+writeFileSync(path.join(results, "kubeproof-ledger-attachment.html"), ledgerHtml(rows, { reportHref: "index.html", md5, regressions: found }));
 writeFileSync(
   path.join(results, "kubeproof-ledger-globals.json"),
-  JSON.stringify({ attachments: [{ name: `Claims ledger (${rows.length} claim x provider verdicts)`, source: "kubeproof-ledger-attachment.html", type: "text/html", timestamp: Date.now() }], errors: [] }),
+  JSON.stringify({
+    attachments: [{ name: `Claims matrix: ${new Set(rows.map((r) => r.claim)).size} claims x ${new Set(rows.map((r) => r.provider)).size} clusters`, source: "kubeproof-ledger-attachment.html", type: "text/html", timestamp: Date.now() }],
+    errors: found.map((g) => ({ message: `Quality gate: ${regressionText(g)}` })),
+  }),
 );
-const env: string[] = [];
-for (const file of [path.join(reportsDir, "cluster.json"), path.join(reportsDir, "kind", "cluster.json")]) {
-  if (!existsSync(file)) continue;
-  const c = JSON.parse(readFileSync(file, "utf8")) as { provider: string; kubeVersion: string; startMs?: number; capabilities: Record<string, unknown> };
-  env.push(`${c.provider}.kubernetes=${c.kubeVersion}`, `${c.provider}.cluster_start_s=${((c.startMs ?? 0) / 1000).toFixed(1)}`);
-  for (const [k, v] of Object.entries(c.capabilities)) env.push(`${c.provider}.${k}=${String(v)}`);
-}
-if (env.length) writeFileSync(path.join(results, "environment.properties"), env.join("\n") + "\n");
 await $({ stdio: "inherit" })`npx allure generate ${results} --config allurerc.mjs`;
 
 const out = path.join(reportsDir, "allure-report");
@@ -42,5 +37,12 @@ for (const file of walk(out).filter((f) => f.endsWith(".html"))) {
     .replace(/<script>[^<]*(googletagmanager|gtag\(|dataLayer)[^<]*<\/script>/gi, () => (stripped++, ""));
   if (clean !== html) writeFileSync(file, clean);
 }
+// The site (GitHub Pages) carries the matrix too, beside its index.html.
+writeFileSync(path.join(out, "site", "ledger.html"), ledgerHtml(rows, { reportHref: "index.html", md5, regressions: found }));
 console.log(`report: ${path.relative(process.cwd(), out)}/single/index.html (opens from disk), site in ${path.relative(process.cwd(), out)}/site/ (${stripped} external references stripped)`);
-console.log(`claims ledger: reports/ledger.md, reports/ledger.html`);
+console.log(`claims ledger: ${path.relative(process.cwd(), reportsDir)}/ledger.md, ledger.html (also site/ledger.html); the harness's own tests: ${path.relative(process.cwd(), out)}/harness/index.html`);
+if (found.length) {
+  console.error(`quality gate failed: ${found.length} claim(s) held in the last recorded run (reports/ledger-history.json) and do not now:`);
+  for (const g of found) console.error(`  ${regressionText(g)}`);
+  process.exitCode = 1;
+}

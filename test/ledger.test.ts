@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { claims } from "../harness/claims.js";
-import { buildLedger, latest, ledgerMarkdown, type ResultLike } from "../harness/ledger.js";
+import { buildLedger, latest, ledgerHtml, ledgerMarkdown, recordVerdicts, regressions, regressionText, type ResultLike } from "../harness/ledger.js";
 
 const r = (name: string, status: ResultLike["status"], claim: string, provider = "local", stop = 1, message?: string): ResultLike => ({
   name,
@@ -78,4 +78,45 @@ describe("claims ledger", () => {
     expect(specClaims('test(\n  "a \\"quoted\\" name",\n  { meta: { claims: ["JOB-1", "JOB-2"] } },', "x.ts")).toEqual([{ file: "x.ts", test: 'a "quoted" name', claims: ["JOB-1", "JOB-2"] }]);
     expect(() => specClaims('test(name, { meta: { claims: ["JOB-1"] } })', "y.ts")).toThrow("y.ts: 1 claims lists but 0 read");
   });
+
+  it("gives each provider and Kubernetes version its own column", () => {
+    const at = (provider: string, v: string) => ({ ...r("seq", "passed", "JOB-2", provider), parameters: [{ name: "provider", value: provider }, { name: "kubernetes", value: v }] });
+    const rows = buildLedger([at("existing", "v1.37.0"), { ...at("existing", "v1.35.1"), status: "failed" as const, statusDetails: { message: "expected 2 to be 1" } }, at("local", "v1.34.4")]);
+    const job2 = rows.filter((x) => x.claim === "JOB-2").map((x) => [x.provider, x.verdict]);
+    expect(job2).toEqual([["existing v1.35.1", "contradicted"], ["existing v1.37.0", "confirmed"], ["local v1.34.4", "confirmed"]]);
+    // a claim declared not checkable on a provider stays so in each of its columns
+    expect(rows.find((x) => x.claim === "VOL-2" && x.provider === "local v1.34.4")?.verdict).toBe("not checkable here");
+    expect(rows.find((x) => x.claim === "VOL-2" && x.provider === "existing v1.37.0")?.verdict).toBe("not covered yet");
+  });
+
+  it("quality gate: a claim that held and now falls short is a regression; one without results this time is not", () => {
+    const before = recordVerdicts({}, buildLedger([r("seq", "passed", "JOB-2"), r("gc", "passed", "JOB-4"), r("par", "passed", "JOB-3")]), "2026-11-25T10:00:00Z");
+    expect(before.local?.["JOB-2"]).toEqual({ verdict: "confirmed", at: "2026-11-25T10:00:00Z" });
+    // this run: JOB-2 contradicted, JOB-4 timed out (inconclusive), JOB-3 not run at all (a filtered run)
+    const now = buildLedger([r("seq", "failed", "JOB-2", "local", 2, "expected 2 to be 1"), r("gc", "failed", "JOB-4", "local", 2, "Timed out after 60.0 s waiting")]);
+    const found = regressions(before, now);
+    expect(found.map((g) => [g.claim, g.was, g.now])).toEqual([
+      ["JOB-2", "confirmed", "contradicted"],
+      ["JOB-4", "confirmed", "inconclusive"],
+    ]);
+    expect(regressionText(found[0]!)).toBe("JOB-2 on local: contradicted (was confirmed on 2026-11-25T10:00:00Z): observed: seq: expected 2 to be 1");
+    // the history keeps JOB-3's last verdict, which this run said nothing about
+    const after = recordVerdicts(before, now, "2026-11-26T10:00:00Z");
+    expect(after.local?.["JOB-3"]?.verdict).toBe("confirmed");
+    expect(after.local?.["JOB-2"]?.verdict).toBe("contradicted");
+    // passing again is no regression; nor is a run on another provider
+    expect(regressions(before, buildLedger([r("seq", "passed", "JOB-2", "local", 3)]))).toEqual([]);
+    expect(regressions(before, buildLedger([r("seq", "failed", "JOB-2", "kind", 3, "expected 2 to be 1")]))).toEqual([]);
+  });
+
+  it("draws the ledger as a matrix: a row per claim, a column per cluster, the gate's findings first", () => {
+    const rows = buildLedger([{ ...r("seq", "passed", "JOB-2"), uuid: "u-1" }, r("seq", "failed", "JOB-2", "kind", 1, "expected 2 to be 1")]);
+    const html = ledgerHtml(rows, { reportHref: "report.html", md5: (s) => `md5(${s})`, regressions: [{ claim: "JOB-2", provider: "kind", was: "confirmed", since: "yesterday", now: "contradicted", detail: "observed: x" }] });
+    expect(html.match(/<tr><th scope="row">/g)).toHaveLength(Object.keys(claims).length);
+    expect(html).toContain("<th>kind</th><th>local</th>");
+    expect(html).toContain('<a href="report.html#md5(u-1)" target="_top">seq</a>');
+    expect(html.indexOf("Quality gate failed")).toBeLessThan(html.indexOf("<table>"));
+    expect(html).toContain("JOB-2 on kind: contradicted (was confirmed on yesterday)");
+  });
 });
+

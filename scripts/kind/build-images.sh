@@ -8,6 +8,8 @@
 #   the test image under its public reference from images.json (a stand-in: Debian's
 #     busybox-static, whose applets are the ones the fixtures use: sh, sleep, wget, httpd, ...);
 #   the PV recycler pod's image (a Debian minbase root filesystem);
+#   kind's default-class images: local-path-provisioner (built from the Go module proxy) and its
+#     helper (busybox), under the references kind's storage manifest names;
 #   registry.k8s.io/metrics-server/metrics-server:$METRICS_VERSION;
 #   kubeproof/custom-metrics:1 (scripts/custom-metrics);
 #   the CNCF distribution registry under its public reference from images.json (built from the
@@ -160,6 +162,22 @@ fill() {
   install -m 0755 "$SCRIPTS_DIR/ptp-cni/agent.sh" "$1/usr/local/bin/ptp-cni-agent"
 }
 build_image node "docker.io/kubeproof/ptp-cni:1" /bin/busybox "$KUBE_DIR/kubectl" "$SCRIPTS_DIR/ptp-cni/agent.sh" -- 'ENV PATH=/usr/local/bin:/bin' 'ENTRYPOINT ["/usr/local/bin/ptp-cni-agent"]'
+
+# kind's default class (its /kind/manifests/default-storage.yaml): local-path-provisioner and the
+# helper image whose sh runs the class's setup/teardown scripts (mkdir, rm), under the references
+# kind's manifest names, preloaded as on a stock node. The provisioner is $LOCAL_PATH_VERSION from the
+# module proxy (a stand-in: kind builds its image from a release the proxy does not serve).
+LOCAL_PATH_DIR="$CACHE/local-path-provisioner/$LOCAL_PATH_VERSION"
+go_install "$LOCAL_PATH_DIR" "github.com/rancher/local-path-provisioner@$LOCAL_PATH_VERSION"
+fill() { mkdir -p "$1/usr/bin"; cp "$LOCAL_PATH_DIR/local-path-provisioner" "$1/usr/bin/local-path-provisioner"; }
+build_image node "$(kind_storage provisioner-image)" "$LOCAL_PATH_DIR/local-path-provisioner" -- "$PATH_ENV" 'ENTRYPOINT ["/usr/bin/local-path-provisioner"]'
+fill() {
+  mkdir -p "$1/bin"
+  cp /bin/busybox "$1/bin/busybox"
+  local a
+  for a in $applets; do [ "$a" = busybox ] || ln -sf busybox "$1/bin/$a"; done
+}
+build_image node "$(kind_storage helper-image)" /bin/busybox -- 'ENV PATH=/bin' 'CMD ["sh"]'
 
 # kubeproof's custom metrics API server (scripts/custom-metrics, built by scripts/toolchain.sh).
 CUSTOM_METRICS_BIN=$(readlink -f "$BIN_DIR/kubeproof-custom-metrics")

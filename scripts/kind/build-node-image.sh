@@ -4,8 +4,9 @@
 #   1. a Debian root filesystem from debootstrap (systemd, containerd, runc, CNI plugins, ...),
 #   2. kind's base files (entrypoint, systemd units, containerd config) taken at build time from
 #      the sigs.k8s.io/kind module in the Go module cache, arranged as kind's base Dockerfile does,
-#   3. kubelet, kubeadm, kubectl in /usr/bin, /kind/version, and the default CNI manifest
-#      /kind/manifests/default-cni.yaml (scripts/kind/ptp-cni: a pod network agent in kindnetd's role),
+#   3. kubelet, kubeadm, kubectl in /usr/bin, /kind/version, the default CNI manifest
+#      /kind/manifests/default-cni.yaml (scripts/kind/ptp-cni: a pod network agent in kindnetd's role)
+#      and kind's own /kind/manifests/default-storage.yaml (local-path-provisioner),
 #   4. the node images of build-images.sh (Kubernetes' own, as in kindest/node) imported into the
 #      node's containerd (k8s.io namespace, pinned); the images a run's pods use are not baked in,
 #   5. docker commit with kind's entrypoint, and STOPSIGNAL SIGRTMIN+3.
@@ -41,7 +42,8 @@ mapfile -t IMAGES < <(awk '$1 == "node" {print $3}' <<<"$images")
 
 hash=$(inputs_hash "$KUBE_VERSION" "$KIND_VERSION" "$(basename "$ROOTFS")" "$kind_files_hash" \
   "${IMAGES[@]##*/}" "$KUBE_DIR/kubelet" "$KUBE_DIR/kubeadm" "$KUBE_DIR/kubectl" \
-  "$SCRIPTS_DIR/build-node-image.sh" "$SCRIPTS_DIR/node-setup.sh" "$SCRIPTS_DIR/ptp-cni/default-cni.yaml")
+  "$SCRIPTS_DIR/build-node-image.sh" "$SCRIPTS_DIR/node-setup.sh" "$SCRIPTS_DIR/ptp-cni/default-cni.yaml" \
+  "$(kind_storage manifest | sha256sum | cut -c1-12)")
 IMAGE="kubeproof/node:$KUBE_VERSION-$hash"
 if docker_has_image "$IMAGE"; then
   log "$IMAGE is up to date"
@@ -66,9 +68,12 @@ for b in kubelet kubeadm kubectl; do
   docker cp "$KUBE_DIR/$b" "$ctr_name:/usr/bin/$b"
   in_node sh -c "chown root:root /usr/bin/$b && chmod 0755 /usr/bin/$b"
 done
-# the default CNI kind applies at creation, as kindnet's manifest on a stock node
+# the default CNI kind applies at creation, as kindnet's manifest on a stock node, and kind's own
+# default storage manifest (local-path-provisioner, the default class "standard")
 in_node mkdir -p /kind/manifests
 docker cp "$SCRIPTS_DIR/ptp-cni/default-cni.yaml" "$ctr_name:/kind/manifests/default-cni.yaml"
+kind_storage manifest | in_node sh -c 'cat >/kind/manifests/default-storage.yaml'
+[ -n "$(in_node cat /kind/manifests/default-storage.yaml)" ] || die "kind's default storage manifest came out empty"
 docker cp "$SCRIPTS_DIR/node-setup.sh" "$ctr_name:/tmp/node-setup.sh"
 timed "setting up systemd units, containerd config, CNI plugin paths" in_node bash /tmp/node-setup.sh "$KUBE_VERSION"
 in_node rm -f /tmp/node-setup.sh

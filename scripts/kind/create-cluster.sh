@@ -7,8 +7,8 @@
 #     agent, scripts/kind/ptp-cni, in kindnetd's role);
 #   - CoreDNS serves cluster.local only (no `forward` to upstream resolvers, no `loop` probe):
 #     nothing may leave the machine;
-#   - StorageClass "standard" (in-tree kubernetes.io/host-path, kind's fallback: no
-#     default-storage.yaml in the node image);
+#   - StorageClass "standard": kind applies the node image's default-storage.yaml itself
+#     (local-path-provisioner; in-tree kubernetes.io/host-path on a node image without one);
 #   - metrics-server (metrics-server.yaml) with --kubelet-insecure-tls.
 # Waits for every node Ready, CoreDNS and metrics-server available and the metrics API answering.
 STEP=create-cluster
@@ -51,4 +51,7 @@ kc -n kube-system rollout status deployment/coredns --timeout=120s >/dev/null ||
 kc -n kube-system rollout status deployment/metrics-server --timeout=120s >/dev/null || die "metrics-server did not become available"
 kc wait --for=condition=Available apiservice/v1beta1.metrics.k8s.io --timeout=120s >/dev/null || die "the metrics API is not available"
 kc get storageclass standard >/dev/null || die "no StorageClass standard"
+if kc -n local-path-storage get deployment local-path-provisioner >/dev/null 2>&1; then
+  kc -n local-path-storage rollout status deployment/local-path-provisioner --timeout=120s >/dev/null || die "local-path-provisioner did not become available"
+fi
 log "cluster $name ready in $((SECONDS - start)) s"

@@ -7,6 +7,9 @@ KIND_VERSION=${KUBEPROOF_KIND_VERSION:-v0.33.0}
 ETCD_VERSION=${KUBEPROOF_ETCD_VERSION:-v3.6.16}
 COREDNS_VERSION=${KUBEPROOF_COREDNS_VERSION:-v1.15.0}
 METRICS_VERSION=${KUBEPROOF_METRICS_SERVER_VERSION:-v0.8.0}
+# The module proxy serves this release of local-path-provisioner (kind's own image is built from a
+# newer one it does not serve): the assembled node image's default class runs it.
+LOCAL_PATH_VERSION=${KUBEPROOF_LOCAL_PATH_VERSION:-v0.0.30}
 DEBIAN_SUITE=${KUBEPROOF_DEBIAN_SUITE:-bookworm}
 # (|| true: a host without that file, e.g. Ubuntu, must not stop every script that sources this)
 DEBIAN_MIRROR=${KUBEPROOF_DEBIAN_MIRROR:-$({ sed -n 's/^URIs: *\(http[^ ]*debian\/\?\)$/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true; } | head -1)}
@@ -44,6 +47,28 @@ kind_module_dir() {
   rm -rf "$tmp"
   [ -d "$dir/images/base/files" ] || die "sigs.k8s.io/kind@$KIND_VERSION has no images/base/files in the module cache"
   echo "$dir"
+}
+
+# kind_storage <provisioner-image|helper-image|manifest>: what kind's node image build writes as
+# /kind/manifests/default-storage.yaml and the two images it preloads for it, read from the kind
+# module's sources (pkg/build/nodeimage/const_storage.go), so the assembled image gets kind's own.
+kind_storage() {
+  local src; src="$(kind_module_dir)/pkg/build/nodeimage/const_storage.go"
+  [ -f "$src" ] || die "$src is missing: kind $KIND_VERSION keeps its storage manifest elsewhere"
+  local prov helper
+  prov=$(sed -n 's/^const storageProvisionerImage = "\(.*\)"$/\1/p' "$src")
+  helper=$(sed -n 's/^const storageHelperImage = "\(.*\)"$/\1/p' "$src")
+  [ -n "$prov" ] && [ -n "$helper" ] || die "no storage image constants found in $src"
+  case "$1" in
+    provisioner-image) echo "$prov" ;;
+    helper-image) echo "$helper" ;;
+    manifest)
+      awk -v p="$prov" -v h="$helper" '
+        /^const defaultStorageManifest = `/ { on = 1; next }
+        on && /^`$/ { exit }
+        on { gsub(/` \+ storageProvisionerImage \+ `/, p); gsub(/` \+ storageHelperImage \+ `/, h); print }' "$src" ;;
+    *) die "kind_storage: unknown $1" ;;
+  esac
 }
 
 # Hash of files and strings: the cache key of a build step.
