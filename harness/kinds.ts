@@ -15,3 +15,4 @@ export type PersistentVolume = K<k8s.V1PersistentVolume>;
 export type PersistentVolumeClaim = K<k8s.V1PersistentVolumeClaim>;
 export type StorageClass = K<k8s.V1StorageClass>;
 export type ConfigMap = K<k8s.V1ConfigMap>;
+export type Service = K<k8s.V1Service>;

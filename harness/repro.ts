@@ -12,7 +12,8 @@ type Step =
   | { op: "patch"; resource: string; ref: Ref; body: unknown; type: string; subresource?: string }
   | { op: "delete"; path: string; resource: string; ref: Ref; propagation?: string }
   | { op: "wait"; what: string; timeoutMs: number }
-  | { op: "never"; what: string; windowMs: number };
+  | { op: "never"; what: string; windowMs: number }
+  | { op: "kubectl"; args: string[] };
 
 /** Labels the harness adds for its own bookkeeping; a repro has no use for them. */
 const bookkeeping = ["kubeproof.dev/run", "kubeproof.dev/file"];
@@ -44,6 +45,10 @@ export class Transcript {
 
   deleted(path: string, resource: string, ref: Ref, propagation?: string): void {
     this.steps.push({ op: "delete", path, resource, ref, propagation });
+  }
+
+  ranKubectl(args: string[]): void {
+    this.steps.push({ op: "kubectl", args });
   }
 
   waited(what: string, timeoutMs: number): void {
@@ -108,6 +113,8 @@ export class Transcript {
         return [`# wait (up to ${(s.timeoutMs / 1000).toFixed(0)} s) for ${this.inComment(s.what)}`];
       case "never":
         return [`# for ${(s.windowMs / 1000).toFixed(0)} s, make sure this does not happen: ${this.inComment(s.what)}`];
+      case "kubectl":
+        return [`kubectl -n "$ns" ${s.args.map((a) => quote(a)).join(" ")}`];
     }
   }
 }

@@ -16,6 +16,7 @@ import { Feed } from "./feed.js";
 import { Recorder } from "./recorder.js";
 import { imageTrouble } from "./image-trouble.js";
 import { Transcript } from "./repro.js";
+import { kubectl } from "./kubectl.js";
 import { timeoutFor, type TimeoutKind } from "./timeouts.js";
 import { recordWait } from "./wait-times.js";
 import { clusterApi } from "./cluster-api.js";
@@ -57,6 +58,8 @@ export interface Kube {
   /** The condition stays unmet for the window: a row of the timeout table (default quietPeriod) or a clock in ms. */
   never<R>(cond: Condition<R>, window?: TimeoutKind | number): Promise<void>;
   expectApiError(op: Promise<unknown>, expected: ExpectedError, what?: string): Promise<ApiError>;
+  /** Runs kubectl as a user types it, in the test's namespace; resolves with its output. */
+  kubectl(...args: string[]): Promise<string>;
   /** Registers a cleanup step (run in reverse order after the test). */
   defer(what: string, fn: () => Promise<void>): void;
   /** Skips the test, with the reason, where the provider lacks a capability. */
@@ -281,6 +284,13 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
         return step(`make sure ${cond.description} does not happen`, () => whileImagesArrive((signal) => never(api, cond, windowMs, signal)));
       },
       expectApiError: (op, expected, what) => step(`expect ${what ?? "the request"} to be refused with ${expected.code}${expected.reason ? ` ${expected.reason}` : ""}`, () => expectApiError(op, expected, what)),
+      kubectl: (...args) =>
+        step(`kubectl ${args.join(" ")}`, async () => {
+          transcript.ranKubectl(args);
+          const out = await kubectl(info.kubeconfig, ns, args);
+          await allure.attachment(`kubectl ${args[0]} output`, out, "text/plain");
+          return out;
+        }),
       defer,
       requires(cap, why) {
         const have = info.capabilities[cap];

@@ -1,10 +1,13 @@
-// npm run screenshot: looks at the single-file report as a person would. Opens it from file://
-// in headless Chromium (no network), takes the overview, the charts (trends across runs) and the
-// first failed test's page (with its attachments opened), and checks each is rendered (enough
-// visible text, not a blank page).
-import { existsSync, mkdirSync } from "node:fs";
+// npm run screenshot: looks at the reports as a person would, from file:// in headless Chromium
+// with every network request refused, and checks each page is rendered (enough visible text, not
+// a blank page): the report's first screen, its claims tab, its trends, the claims matrix with a
+// verdict opened, and a failed test's evidence. Where the run had no failed test, the evidence
+// comes from a self-test cell's report (a real run on a cluster broken on purpose, e.g. without
+// the Job controller), generated here.
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { chromium } from "playwright-core";
+import { chromium, type Page } from "playwright-core";
+import { $ } from "zx";
 import { reportsDir } from "../harness/cluster/paths.js";
 
 const report = path.join(reportsDir, "allure-report", "single", "index.html");
@@ -25,45 +28,77 @@ page.on("request", (r) => {
   if (!/^(file|data|blob|about):/.test(r.url())) external.push(r.url());
 });
 await page.route(/^https?:/, (route) => route.abort());
-await page.goto(`file://${report}`);
-await page.waitForLoadState("networkidle");
-await page.waitForTimeout(1500);
 
-async function shot(name: string): Promise<void> {
+async function open(file: string, hash = ""): Promise<void> {
+  await page.goto(`file://${file}${hash}`);
+  await page.waitForLoadState("networkidle");
+  await page.waitForTimeout(1500);
+}
+
+async function shot(name: string, mustSay?: RegExp): Promise<void> {
   const text = (await page.evaluate(() => document.body.innerText)).trim();
   const file = path.join(out, `${name}.png`);
   await page.screenshot({ path: file, fullPage: false });
   if (text.length < 200) throw new Error(`${name}: the page looks blank (${text.length} characters of text)`);
+  if (mustSay && !mustSay.test(text)) throw new Error(`${name}: the page does not say ${mustSay}`);
   console.log(`screenshot ${path.relative(process.cwd(), file)} (${text.length} characters of text)`);
 }
 
-await shot("overview");
+await open(report);
+await shot("overview", /Global Attachments/);
 
-// Trends across runs (history in reports/history.jsonl): the report's charts section ("Graphs").
-await page.goto(`file://${report}#charts`);
-await page.waitForLoadState("networkidle");
+// The claims matrix, one click from the first screen.
+await page.getByText("Global Attachments", { exact: false }).first().click();
 await page.waitForTimeout(1500);
-await shot("charts");
-if (!/status dynamics/i.test(await page.evaluate(() => document.body.innerText))) throw new Error("charts: no 'Status dynamics' trend chart on the page");
-await page.goto(`file://${report}`);
-await page.waitForLoadState("networkidle");
-await page.waitForTimeout(1000);
-const failed = page.locator('[data-testid="tree-leaf"]:has([data-testid="tree-leaf-status-failed"]), [data-testid="tree-leaf"]:has([data-testid="tree-leaf-status-broken"])').first();
-if ((await failed.count()) > 0) {
+await shot("report-claims-tab", /Claims matrix/);
+
+// Trends across runs (history in reports/history.jsonl): the report's charts section.
+await open(report, "#charts");
+await shot("charts", /status dynamics/i);
+
+// The matrix on its own, one verdict opened to its evidence.
+await open(path.join(reportsDir, "ledger.html"));
+await page.locator("summary.chip").first().click();
+await page.waitForTimeout(300);
+await shot("ledger-matrix", /Claims ledger/);
+
+/** Opens the first failed test of the report at `file` with its steps and attachments expanded. */
+async function failedTest(p: Page, file: string): Promise<boolean> {
+  await open(file);
+  const failed = p.locator('[data-testid="tree-leaf"]:has([data-testid="tree-leaf-status-failed"]), [data-testid="tree-leaf"]:has([data-testid="tree-leaf-status-broken"])').first();
+  if ((await failed.count()) === 0) return false;
   await failed.click();
-  await page.waitForTimeout(1500);
-  // open every collapsed step and attachment so the evidence is visible in the picture
-  for (const el of await page.locator('[data-testid="test-result-step-header"], [data-testid="test-result-attachment-header"]').all()) {
+  await p.waitForTimeout(1500);
+  await p.screenshot({ path: path.join(out, "failed-test.png"), fullPage: false });
+  for (const el of await p.locator('[data-testid="test-result-step-header"], [data-testid="test-result-attachment-header"]').all()) {
     await el.click().catch(() => undefined);
   }
-  await page.waitForTimeout(1000);
-  await page.screenshot({ path: path.join(out, "failed-test-full.png"), fullPage: true });
-  await shot("failed-test");
+  await p.waitForTimeout(1000);
+  await p.screenshot({ path: path.join(out, "failed-test-full.png"), fullPage: true });
+  return true;
+}
+
+let evidence = (await failedTest(page, report)) ? report : undefined;
+if (!evidence) {
+  const cells = path.join(reportsDir, "selftest");
+  const cell = existsSync(cells) ? readdirSync(cells).find((c) => existsSync(path.join(cells, c, "allure-results"))) : undefined;
+  if (cell) {
+    const dir = path.join(cells, cell);
+    await $({ env: { ...process.env, KUBEPROOF_REPORTS_DIR: dir }, quiet: true })`npx allure generate ${path.join(dir, "allure-results")} --config allurerc.mjs`;
+    const throwaway = path.join(dir, "allure-report", "single", "index.html");
+    if (await failedTest(page, throwaway)) evidence = throwaway;
+  }
+}
+if (evidence) {
+  const text = await page.evaluate(() => document.body.innerText);
+  if (!/timeline\.svg/.test(text) || !/warning-events\.txt/.test(text)) throw new Error(`failed test: its page does not show timeline.svg and warning-events.txt`);
+  console.log(`screenshot ${path.relative(process.cwd(), path.join(out, "failed-test.png"))} (from ${path.relative(process.cwd(), evidence)})`);
 } else {
-  console.log("no failed test in the report: only the overview was taken");
+  console.log("no failed test in the report and no self-test results: no failed-test screenshot");
 }
 await browser.close();
 if (external.length) {
-  console.error(`the report tried to reach the network: ${[...new Set(external)].join(", ")}`);
+  console.error(`the reports tried to reach the network: ${[...new Set(external)].join(", ")}`);
   process.exit(1);
 }
+console.log("no page made a network request");

@@ -8,11 +8,12 @@ import { reportsDir } from "../harness/cluster/paths.js";
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-// The kind and existing runs (reports/kind/, reports/existing/) count when they ran; unit and local conformance always must.
+// The kind and existing runs (reports/kind-offline/, reports/kind/, reports/existing/) count when they ran; unit and local conformance always must.
 const runs: [string, string, boolean][] = [
   ["unit", path.join(reportsDir, "summary-unit.json"), true],
   ["conformance (local)", path.join(reportsDir, "summary-conformance.json"), true],
-  ["conformance (kind)", path.join(reportsDir, "kind", "summary-conformance.json"), existsSync(path.join(reportsDir, "kind"))],
+  ["conformance (kind, no registry at all: images loaded with kind load)", path.join(reportsDir, "kind-offline", "summary-conformance.json"), existsSync(path.join(reportsDir, "kind-offline"))],
+  ["conformance (kind, node image and pod images pulled through the registry mirror)", path.join(reportsDir, "kind", "summary-conformance.json"), existsSync(path.join(reportsDir, "kind"))],
   ["conformance (existing, a kind cluster made outside the suite)", path.join(reportsDir, "existing", "summary-conformance.json"), existsSync(path.join(reportsDir, "existing"))],
 ];
 for (const [project, file, required] of runs) {

@@ -2,7 +2,8 @@
 // means kind when a Docker engine answers and the kind node image is built
 // (npm run kind:image), else local.
 import { ExistingProvider } from "./existing.js";
-import { KindProvider, dockerAnswers, nodeImageBuilt } from "./kind.js";
+import { KindProvider, nodeImageBuilt } from "./kind.js";
+import { dockerAnswers } from "./docker.js";
 import { LocalProvider } from "./local.js";
 import type { Provider, ProviderName } from "./types.js";
 

@@ -13,6 +13,10 @@ import { progress } from "../progress.js";
 import { answers, removeLeftovers } from "./leftovers.js";
 import { detectCapabilities } from "./capabilities.js";
 import { imageList } from "../images.js";
+import type { StartedTestContainer } from "testcontainers";
+import { startKindNode } from "./kind-node.js";
+import { prepareTestcontainers } from "./testcontainers.js";
+import { dockerHasImage } from "./docker.js";
 
 const scripts = path.join(repoRoot, "scripts", "kind");
 export const kindKubeconfigDir = path.join(cacheDir, "kind", "kubeconfig");
@@ -31,29 +35,10 @@ export async function kindBinary(): Promise<string> {
   return step("build-kind.sh");
 }
 
-/** Whether a Docker engine answers (quickly; used by `auto`). */
-export function dockerAnswers(): boolean {
-  try {
-    execFileSync("docker", ["info", "--format", "{{.ServerVersion}}"], { stdio: "ignore", timeout: 10_000 });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Whether a node image is here: the stock one or one assembled by kubeproof (used by `auto`). */
 export function nodeImageBuilt(): boolean {
   try {
     return dockerHasImage(imageList().cluster["kind-node"]!.ref) || execFileSync("docker", ["images", "-q", "kubeproof/node"], { encoding: "utf8", timeout: 10_000 }).trim() !== "";
-  } catch {
-    return false;
-  }
-}
-
-export function dockerHasImage(ref: string): boolean {
-  try {
-    execFileSync("docker", ["image", "inspect", ref], { stdio: "ignore", timeout: 10_000 });
-    return true;
   } catch {
     return false;
   }
@@ -71,13 +56,24 @@ export async function nodeExec(node: string, command: string[], input?: string):
  * network wired); resolves when it is a member. leaveNode undoes it.
  */
 export async function joinNode(cluster: string, node: string, kubeconfig: string): Promise<void> {
+  const note = prepareTestcontainers();
+  if (note) progress(note);
+  const image = (await $({ quiet: true })`docker inspect -f {{.Config.Image}} ${cluster}-worker`).stdout.trim();
+  const t = Date.now();
+  joined.set(node, await startKindNode(image, cluster, node));
+  progress(`kind: node container ${node} up in ${((Date.now() - t) / 1000).toFixed(1)} s (testcontainers)`);
   await step("join-node.sh", cluster, node, kubeconfig);
 }
 
 /** The node's container is removed, then its Node object and the routes to its pod CIDR. */
 export async function leaveNode(cluster: string, node: string, kubeconfig: string): Promise<void> {
+  await joined.get(node)?.stop({ remove: true, removeVolumes: true });
+  joined.delete(node);
   await step("leave-node.sh", cluster, node, kubeconfig);
 }
+
+/** Node containers this process started, by name. */
+const joined = new Map<string, StartedTestContainer>();
 
 /** The names of a kind cluster's node containers. */
 export async function kindNodes(cluster: string): Promise<string[]> {

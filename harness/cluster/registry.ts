@@ -10,31 +10,25 @@ import { $ } from "zx";
 import { imageList } from "../images.js";
 import { progress } from "../progress.js";
 import { cacheDir } from "./paths.js";
-import { dockerHasImage } from "./kind.js";
+import { dockerHasImage } from "./docker.js";
+import { dockerPullsThrough } from "./docker-mirror.js";
+import { prepareTestcontainers } from "./testcontainers.js";
 
 /** The registry's name on the kind network: what the nodes' hosts.toml points at. */
 const mirrorAlias = "kubeproof-registry";
-const ryukImage = "testcontainers/ryuk:0.14.0";
 const builtList = path.join(cacheDir, "kind", "images", "built.list");
 
 export interface Mirror {
   /** host:port the kind nodes reach it at (KUBEPROOF_REGISTRY_MIRROR). */
   inCluster: string;
+  /** The node image's docker.io reference on the mirror, where one was asked for (KUBEPROOF_KIND_NODE_IMAGE). */
+  nodeImage?: string;
   stop(): Promise<void>;
 }
 
-/**
- * Ryuk (testcontainers' reaper) needs its image; on a machine where no registry answers
- * (KUBEPROOF_OFFLINE=1) and the image is not there it cannot be pulled: it is disabled, with a
- * message, and the mirror's own stop() (also on SIGINT/SIGTERM) removes the container.
- */
-function decideRyuk(): string | undefined {
-  if (process.env.TESTCONTAINERS_RYUK_DISABLED) return undefined;
-  if (process.env.KUBEPROOF_OFFLINE === "1" && !dockerHasImage(ryukImage)) {
-    process.env.TESTCONTAINERS_RYUK_DISABLED = "true";
-    return `Ryuk is disabled: its image ${ryukImage} is not on this machine and KUBEPROOF_OFFLINE=1 says no registry answers; the mirror is removed by kubeproof itself when the command ends or is interrupted`;
-  }
-  return undefined;
+/** kubeproof/node:v1.34.4-abc -> docker.io/kubeproof/kind-node:v1.34.4-abc: a name not on this machine, so kind must pull it. */
+export function mirroredNodeImage(local: string): string {
+  return `docker.io/kubeproof/kind-node:${local.replace(/^.*:/, "")}`;
 }
 
 /** The workload images built here (scripts/kind/build-images.sh): reference and archive. */
@@ -52,11 +46,14 @@ export function mirrorPath(ref: string): string {
   return ref.slice(ref.indexOf("/") + 1);
 }
 
-export async function startMirror(network = "kind"): Promise<Mirror> {
-  const note = decideRyuk();
+/**
+ * Starts the mirror and pushes the workload images built here. With `nodeImage` (a node image on
+ * this machine) it also serves that image under mirroredNodeImage() and points the Docker engine's
+ * docker.io pulls at the mirror, so the kind provider given that reference pulls it.
+ */
+export async function startMirror(network = "kind", opts: { nodeImage?: string } = {}): Promise<Mirror> {
+  const note = prepareTestcontainers();
   if (note) progress(note);
-  // Inside a container, testcontainers would look for the engine's gateway; the engine is local.
-  if (!process.env.DOCKER_HOST && !process.env.TESTCONTAINERS_HOST_OVERRIDE) process.env.TESTCONTAINERS_HOST_OVERRIDE = "127.0.0.1";
   const images = builtWorkloadImages();
   if ((await $({ quiet: true, nothrow: true })`docker network inspect ${network}`).exitCode !== 0) {
     await $({ quiet: true })`docker network create --driver bridge --subnet ${process.env.KUBEPROOF_KIND_SUBNET ?? "172.18.0.0/16"} ${network}`;
@@ -73,10 +70,28 @@ export async function startMirror(network = "kind"): Promise<Mirror> {
     .start();
   const onHost = `127.0.0.1:${container.getMappedPort(5000)}`;
   progress(`registry mirror ${ref} up in ${((Date.now() - t) / 1000).toFixed(1)} s at ${onHost} (${mirrorAlias}:5000 on the ${network} network)`);
+  const undo: (() => Promise<void>)[] = [];
   const stop = async () => {
+    for (const u of undo.reverse()) await u().catch((e: unknown) => progress(`registry mirror: ${(e as Error).message}`));
     await container.stop({ remove: true, removeVolumes: true }).catch(() => undefined);
   };
+  let nodeImage: string | undefined;
   try {
+    if (opts.nodeImage) {
+      if (!dockerHasImage(opts.nodeImage)) throw new Error(`the node image ${opts.nodeImage} is not on this machine (npm run kind:image builds it)`);
+      nodeImage = mirroredNodeImage(opts.nodeImage);
+      // A copy pulled by an earlier run would let kind skip the pull.
+      await $({ quiet: true, nothrow: true })`docker rmi ${nodeImage}`;
+      const p = Date.now();
+      const target = `${onHost}/${mirrorPath(nodeImage)}`;
+      await $({ quiet: true })`docker tag ${opts.nodeImage} ${target}`;
+      await $({ quiet: true })`docker push ${target}`;
+      await $({ quiet: true, nothrow: true })`docker rmi ${target}`;
+      progress(`registry mirror: pushed the node image ${opts.nodeImage} as ${nodeImage} in ${((Date.now() - p) / 1000).toFixed(1)} s`);
+      undo.push(await dockerPullsThrough(onHost));
+      undo.push(async () => void (await $({ quiet: true, nothrow: true })`docker rmi ${nodeImage}`));
+      progress(`registry mirror: the Docker engine pulls docker.io through ${onHost} until the command ends`);
+    }
     for (const { ref: image, tar } of images) {
       if (!dockerHasImage(image)) await $({ quiet: true })`docker load -i ${tar}`;
       const target = `${onHost}/${mirrorPath(image)}`;
@@ -90,5 +105,5 @@ export async function startMirror(network = "kind"): Promise<Mirror> {
     await stop();
     throw e;
   }
-  return { inCluster: `${mirrorAlias}:5000`, stop };
+  return { inCluster: `${mirrorAlias}:5000`, nodeImage, stop };
 }

@@ -1,30 +1,17 @@
 #!/usr/bin/env bash
-# join-node.sh <cluster> <node name> <kubeconfig>: a node joining a running kind cluster, the way
-# kind makes its workers: a node container like the others (same image, same `docker run`
-# settings and cluster label, so `kind delete cluster` removes it too), the kubeadm config of an
-# existing worker with the name and address changed, `kubeadm join`; the cluster's CNI daemon
-# (kindnetd, or kubeproof's pod network agent) wires it. Prints the node name. Removal: leave-node.sh.
+# join-node.sh <cluster> <node name> <kubeconfig>: a node container started like kind's workers
+# (harness/cluster/kind-node.ts, with testcontainers) joins the running kind cluster: containerd
+# set up like its siblings', the kubeadm config of an existing worker with the name and address
+# changed, `kubeadm join`; the cluster's CNI daemon (kindnetd, or kubeproof's pod network agent)
+# wires it. Prints the node name. Removal: leave-node.sh.
 STEP=join-node
 . "$(dirname "$0")/lib.sh"
 cluster=${1:?cluster name}; node=${2:?node name}; kubeconfig=${3:?kubeconfig path}
 start=$SECONDS
 template="$cluster-worker"
-image=$(docker inspect -f '{{.Config.Image}}' "$template") || die "no node container $template: is kind cluster $cluster running?"
+docker inspect "$template" >/dev/null 2>&1 || die "no node container $template: is kind cluster $cluster running?"
 
-# kind's own run arguments for a node (sigs.k8s.io/kind pkg/cluster/internal/providers/docker).
-fuse=(); [ -e /dev/fuse ] && fuse=(--device /dev/fuse)
-docker run --name "$node" --hostname "$node" \
-  --label "io.x-k8s.kind.cluster=$cluster" --label io.x-k8s.kind.role=worker \
-  --detach --tty --net kind --restart=on-failure:1 --init=false --cgroupns=private "${fuse[@]}" \
-  --privileged --security-opt seccomp=unconfined --security-opt apparmor=unconfined \
-  --tmpfs /tmp --tmpfs /run --volume /var --volume /lib/modules:/lib/modules:ro \
-  -e KIND_EXPERIMENTAL_CONTAINERD_SNAPSHOTTER "$image" >/dev/null
-for _ in $(seq 60); do
-  docker exec "$node" systemctl is-active --quiet containerd 2>/dev/null && break
-  sleep 1
-done
-docker exec "$node" systemctl is-active --quiet containerd || die "containerd did not start in $node"
-log "node container $node up in $((SECONDS - start)) s"
+docker inspect "$node" >/dev/null 2>&1 || die "no node container $node: it is started first (harness/cluster/kind-node.ts)"
 # containerd set up as on its siblings: kind patched their config at creation (the cluster's
 # containerdConfigPatches, e.g. the local-registry pattern), and registry hosts may be configured
 docker exec "$template" tar -C /etc/containerd -c config.toml $(docker exec "$template" test -d /etc/containerd/certs.d && echo certs.d) \

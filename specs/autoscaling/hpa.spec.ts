@@ -11,7 +11,7 @@ import {
   metricsApiAvailable,
   refTo,
 } from "../../harness/wait/index.js";
-import type { Deployment, HPA } from "../../harness/kinds.js";
+import type { Deployment, HPA, Service } from "../../harness/kinds.js";
 import { maxConcurrent } from "../../harness/timeline.js";
 import { replicasHistory, simulateUsage, withTemplateUsage } from "../../harness/load.js";
 
@@ -38,6 +38,37 @@ const reactionBound = (k: Kube) => {
 const noMetrics = "the HPA reads pods' CPU and memory from metrics.k8s.io";
 
 describe("HorizontalPodAutoscaler", () => {
+  test(
+    "the tutorial's kubectl expose and kubectl autoscale make a Service on port 80 and an HPA of 1 to 10 replicas at 50% CPU",
+    { meta: { claims: [], upstream: [] } },
+    async ({ k }) => {
+      const dep = await k.applyOne<Deployment>("autoscaling/deployment.yaml");
+      const name = dep.metadata.name!;
+
+      await k.kubectl("expose", "deployment", name, "--port", "80");
+      await k.kubectl("autoscale", "deployment", name, "--cpu-percent=50", "--min=1", "--max=10");
+
+      // The Service selects the Deployment's pods, on port 80 to port 80.
+      expect(await k.get<Service>({ apiVersion: "v1", kind: "Service", name, namespace: k.ns })).toMatchObject({
+        spec: { type: "ClusterIP", selector: dep.spec!.selector.matchLabels, ports: [{ port: 80, targetPort: 80, protocol: "TCP" }] },
+      });
+      // The HPA: CPU as a utilisation of the pods' requests, written as autoscaling/v2 metrics.
+      const hpa = await k.get<HPA>({ apiVersion: "autoscaling/v2", kind: "HorizontalPodAutoscaler", name, namespace: k.ns });
+      expect(hpa.spec).toEqual({
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
+        minReplicas: 1,
+        maxReplicas: 10,
+        metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 50 } } }],
+      });
+
+      // kubectl get hpa: the tutorial shows TARGET "0% / 50%" and REFERENCE "Deployment/php-apache/scale";
+      // the server's table now has TARGETS and the plain Deployment.
+      const [header, row] = (await k.kubectl("get", "hpa", name)).trim().split("\n").map((l) => l.trim().split(/\s{2,}/));
+      expect(header).toEqual(["NAME", "REFERENCE", "TARGETS", "MINPODS", "MAXPODS", "REPLICAS", "AGE"]);
+      expect(row).toEqual([name, `Deployment/${name}`, expect.stringMatching(/\/50%$/), "1", "10", expect.stringMatching(/^\d+$/), expect.any(String)]);
+    },
+  );
+
   test(
     "with the metrics API served, an HPA reads its target's CPU and reports ScalingActive",
     { meta: { claims: ["HPA-4"], upstream: [] } },
