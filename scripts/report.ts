@@ -1,10 +1,10 @@
 // npm run report: the claims ledger (reports/ledger.md, reports/ledger.html) and the Allure HTML
 // report from reports/allure-results: a single file that opens from disk and a site for hosting.
 // Anything in the generated pages that would call out to the internet is stripped.
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { $ } from "zx";
 import { reportsDir } from "../harness/cluster/paths.js";
+import { generateAllure } from "../harness/report/generate.js";
 import { ledgerHtml, regressionText } from "../harness/ledger.js";
 import { md5, writeLedger } from "./ledger.js";
 
@@ -24,19 +24,8 @@ writeFileSync(
     errors: found.map((g) => ({ message: `Quality gate: ${regressionText(g)}` })),
   }),
 );
-await $({ stdio: "inherit" })`npx allure generate ${results} --config allurerc.mjs`;
-
+const stripped = await generateAllure(results, reportsDir);
 const out = path.join(reportsDir, "allure-report");
-let stripped = 0;
-const walk = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(path.join(dir, f)).isDirectory() ? walk(path.join(dir, f)) : [path.join(dir, f)]));
-for (const file of walk(out).filter((f) => f.endsWith(".html"))) {
-  const html = readFileSync(file, "utf8");
-  const clean = html
-    .replace(/<script[^>]*\bsrc=["']https?:\/\/[^"']*["'][^>]*>\s*<\/script>/gi, () => (stripped++, ""))
-    .replace(/<link[^>]*\bhref=["']https?:\/\/[^"']*["'][^>]*>/gi, () => (stripped++, ""))
-    .replace(/<script>[^<]*(googletagmanager|gtag\(|dataLayer)[^<]*<\/script>/gi, () => (stripped++, ""));
-  if (clean !== html) writeFileSync(file, clean);
-}
 // The site (GitHub Pages) carries the matrix too, beside its index.html.
 writeFileSync(path.join(out, "site", "ledger.html"), ledgerHtml(rows, { reportHref: "index.html", md5, regressions: found }));
 console.log(`report: ${path.relative(process.cwd(), out)}/single/index.html (opens from disk), site in ${path.relative(process.cwd(), out)}/site/ (${stripped} external references stripped)`);

@@ -7,8 +7,8 @@
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Page } from "playwright-core";
-import { $ } from "zx";
 import { reportsDir } from "../harness/cluster/paths.js";
+import { generateAllure } from "../harness/report/generate.js";
 
 const report = path.join(reportsDir, "allure-report", "single", "index.html");
 if (!existsSync(report)) {
@@ -84,7 +84,7 @@ if (!evidence) {
   const cell = existsSync(cells) ? readdirSync(cells).find((c) => existsSync(path.join(cells, c, "allure-results"))) : undefined;
   if (cell) {
     const dir = path.join(cells, cell);
-    await $({ env: { ...process.env, KUBEPROOF_REPORTS_DIR: dir }, quiet: true })`npx allure generate ${path.join(dir, "allure-results")} --config allurerc.mjs`;
+    await generateAllure(path.join(dir, "allure-results"), dir, true);
     const throwaway = path.join(dir, "allure-report", "single", "index.html");
     if (await failedTest(page, throwaway)) evidence = throwaway;
   }

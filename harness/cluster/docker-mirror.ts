@@ -3,7 +3,7 @@
 // pulls a node image that is not here through a real registry API, as it would from Docker Hub.
 // A stand-in for this machine, where no public registry answers: used only by
 // `npm run with-mirror -- --node-image`, and undone when it ends.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { $ } from "zx";
 
 const daemonJson = process.env.KUBEPROOF_DOCKER_DAEMON_JSON ?? "/etc/docker/daemon.json";
@@ -37,12 +37,19 @@ export async function dockerPullsThrough(hostPort: string): Promise<() => Promis
   try {
     await reload((m) => m.some((x) => x.replace(/\/$/, "") === url), `take the mirror ${url}`);
   } catch (e) {
-    if (before === undefined) writeFileSync(daemonJson, "{}\n");
+    if (before === undefined) rmSync(daemonJson, { force: true });
     else writeFileSync(daemonJson, before);
     throw e;
   }
   return async () => {
-    writeFileSync(daemonJson, before ?? "{}\n");
-    await reload((m) => !m.some((x) => x.replace(/\/$/, "") === url), `drop the mirror ${url}`);
+    // A reload keeps the mirrors of a file that names none: name the old ones (or none) first,
+    // then put the file back as it was.
+    writeFileSync(daemonJson, JSON.stringify({ ...config, "registry-mirrors": config["registry-mirrors"] ?? [] }, null, 2) + "\n");
+    try {
+      await reload((m) => !m.some((x) => x.replace(/\/$/, "") === url), `drop the mirror ${url}`);
+    } finally {
+      if (before === undefined) rmSync(daemonJson, { force: true });
+      else writeFileSync(daemonJson, before);
+    }
   };
 }

@@ -3,7 +3,6 @@
 // so a wait costs one list and one watch request however long it lasts. The one exception is a
 // resource the apiserver cannot watch (metrics.k8s.io is served by metrics-server through the
 // aggregator, list and get only): such a condition carries `poll`, says why, and is sampled.
-import { stringify } from "yaml";
 import type { Api, KubeObject } from "../api.js";
 import { timeoutFor, type TimeoutKind } from "../timeouts.js";
 import { observe, type Selection } from "./watch.js";
@@ -37,11 +36,21 @@ export function tidy(obj: KubeObject): KubeObject {
   return { ...obj, metadata };
 }
 
+/**
+ * What a failure message says of the objects it last saw: one line each, name and status (the
+ * whole objects are in the error's lastObserved and in the report's objects.yaml), so the message
+ * stays the cause and the evidence follows it.
+ */
 export function dump(objects: KubeObject[], max = 3): string {
   if (objects.length === 0) return "  (nothing matched the selection)";
-  const shown = objects.slice(-max).map((o) => stringify(tidy(o)).replace(/^/gm, "  "));
+  const line = (o: KubeObject) => {
+    // Its status; an object without one (a ConfigMap) by what it holds.
+    const { apiVersion: _v, kind: _k, metadata: _m, status, ...held } = o as KubeObject & { status?: object };
+    const said = status && Object.keys(status).length ? `status ${JSON.stringify(status)}` : Object.keys(held).length ? JSON.stringify(held) : "(nothing but metadata)";
+    return `  ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}: ${said.length > 600 ? `${said.slice(0, 600)}...` : said}`;
+  };
   const more = objects.length > max ? `\n  ... and ${objects.length - max} more` : "";
-  return shown.join("  ---\n") + more;
+  return objects.slice(-max).map(line).join("\n") + more;
 }
 
 function describeSelection(s: Selection): string {

@@ -39,7 +39,8 @@ describe("named waits", () => {
     expect(err).toBeInstanceOf(WaitError);
     expect((err as WaitError).category).toBe("timeout");
     expect((err as Error).message).toMatch(/^Timed out after 5\.0 s waiting for ConfigMap .*\/c to be red/);
-    expect((err as Error).message).toContain("colour: blue");
+    expect((err as Error).message).toContain(`ConfigMap ${k.ns}/c: {"data":{"colour":"blue"}}`);
+    expect((err as WaitError).lastObserved).toEqual([expect.objectContaining({ data: { colour: "blue" } })]);
   });
 
   test("a wait fails fast when the object reaches a terminal wrong state", async ({ k }) => {
@@ -63,7 +64,7 @@ describe("named waits", () => {
     await k.api.create({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "surprise", namespace: k.ns, labels: { unwanted: "yes" } } });
     const err = await watching;
     expect((err as WaitError).category).toBe("unexpected-change");
-    expect((err as Error).message).toContain("name: surprise");
+    expect((err as Error).message).toContain(`ConfigMap ${k.ns}/surprise: (nothing but metadata)`);
     expect(Date.now() - t).toBeLessThan(5000);
   });
 });
