@@ -1,15 +1,15 @@
 import { defineConfig } from "vitest/config";
 
 // Policy only: which files are unit tests (no cluster) and which are conformance specs (one
-// cluster per run, from harness/global-setup.ts), and where reports go.
+// cluster per run, from harness/run/global-setup.ts), and where reports go.
 /** Spec files that change cluster-wide state; they run alone, after the others. */
 const serialSpecs = ["specs/workloads/daemonset.spec.ts", "specs/storage/storage-class.spec.ts"];
 
 const conformance = {
-  // One cluster per run, shared by both conformance groups (see harness/global-setup.ts).
-  globalSetup: ["harness/global-setup.ts"],
+  // One cluster per run, shared by both conformance groups (see harness/run/global-setup.ts).
+  globalSetup: ["harness/run/global-setup.ts"],
   // allure runtime, the per-file leak check of cluster-scoped state, workers ending with the run.
-  setupFiles: ["allure-vitest/setup", "harness/leak-check.ts", "harness/worker-exit.ts"],
+  setupFiles: ["allure-vitest/setup", "harness/run/leak-check.ts", "harness/run/worker-exit.ts"],
   testTimeout: 300_000,
   // Retries only for infrastructure trouble (image pulls, a dropped apiserver connection), never
   // for behaviour; the summary counts them.

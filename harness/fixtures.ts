@@ -5,7 +5,7 @@ import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
-import type { KubeObject } from "./api.js";
+import type { KubeObject } from "./api/client.js";
 import { containersOf, imagesFile, parseMirrors, rewriteImage, testImages } from "./images.js";
 
 export const fixturesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures");

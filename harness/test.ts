@@ -5,23 +5,23 @@ import { test as base, inject } from "vitest";
 import * as allure from "allure-js-commons";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
-import { ApiError, type Api, type KubeObject } from "./api.js";
-import { expectApiError, type ExpectedError } from "./api-error.js";
-import { claims as claimTable, type ClaimId } from "./claims.js";
+import { ApiError, type Api, type KubeObject } from "./api/client.js";
+import { expectApiError, type ExpectedError } from "./api/expected-error.js";
+import { claims as claimTable, type ClaimId } from "./report/claims.js";
 import type { ClusterInfo, Capabilities } from "./cluster/types.js";
-import { attachDiagnostics, attachTimeline } from "./diagnostics.js";
-import { collectLogs } from "./logs.js";
+import { attachDiagnostics, attachTimeline } from "./record/diagnostics.js";
+import { collectLogs } from "./record/logs.js";
 import { readFixture, place, FixtureError } from "./fixtures.js";
-import { Feed } from "./feed.js";
-import { Recorder } from "./recorder.js";
-import { imageTrouble } from "./image-trouble.js";
-import { Transcript } from "./repro.js";
-import { kubectl } from "./kubectl.js";
+import { Feed } from "./record/feed.js";
+import { Recorder } from "./record/recorder.js";
+import { imageTrouble } from "./record/image-trouble.js";
+import { Transcript } from "./record/repro.js";
+import { kubectl } from "./ops/kubectl.js";
 import { timeoutFor, type TimeoutKind } from "./timeouts.js";
-import { recordWait } from "./wait-times.js";
-import { clusterApi } from "./cluster-api.js";
-import { fileId, fileLabel, rememberNamespace, runLabel } from "./ownership.js";
-import { lifetimes, type Lifetime, type TimelineEntry } from "./timeline.js";
+import { recordWait } from "./report/wait-times.js";
+import { clusterApi } from "./api/cluster-api.js";
+import { fileId, fileLabel, rememberNamespace, runLabel } from "./api/ownership.js";
+import { lifetimes, type Lifetime, type TimelineEntry } from "./record/timeline.js";
 import { never, waitFor, WaitError, type Condition } from "./wait/wait.js";
 import { deleted, refTo, show, type Ref } from "./wait/index.js";
 
@@ -58,6 +58,8 @@ export interface Kube {
   /** The condition stays unmet for the window: a row of the timeout table (default quietPeriod) or a clock in ms. */
   never<R>(cond: Condition<R>, window?: TimeoutKind | number): Promise<void>;
   expectApiError(op: Promise<unknown>, expected: ExpectedError, what?: string): Promise<ApiError>;
+  /** Records what the cluster did, beside the test's result in the report (an Allure parameter). */
+  observed(what: string, value: string): Promise<void>;
   /** Runs kubectl as a user types it, in the test's namespace; resolves with its output. */
   kubectl(...args: string[]): Promise<string>;
   /** Registers a cleanup step (run in reverse order after the test). */
@@ -97,7 +99,7 @@ function slug(s: string): string {
 }
 
 export const test = base.extend<{ k: Kube; feed: Feed }>({
-  // One set of watches per spec file for its tests' flight recorders (see harness/feed.ts).
+  // One set of watches per spec file for its tests' flight recorders (see harness/record/feed.ts).
   feed: [
     // eslint-disable-next-line no-empty-pattern -- vitest wants the context destructured; this fixture needs none of it
     async ({}, use) => {
@@ -284,6 +286,7 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
         return step(`make sure ${cond.description} does not happen`, () => whileImagesArrive((signal) => never(api, cond, windowMs, signal)));
       },
       expectApiError: (op, expected, what) => step(`expect ${what ?? "the request"} to be refused with ${expected.code}${expected.reason ? ` ${expected.reason}` : ""}`, () => expectApiError(op, expected, what)),
+      observed: async (what, value) => void (await allure.parameter(what, value)),
       kubectl: (...args) =>
         step(`kubectl ${args.join(" ")}`, async () => {
           transcript.ranKubectl(args);

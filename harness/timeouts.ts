@@ -35,7 +35,7 @@ export type TimeoutKind = keyof typeof timeouts;
 
 /**
  * Rows whose waits are mostly a clock, not a reaction: how long the clock alone may take. Wait
- * figures judge a wait of these rows by the part of the timeout above it (harness/wait-times.ts).
+ * figures judge a wait of these rows by the part of the timeout above it (harness/report/wait-times.ts).
  */
 export const clockFloors: Partial<Record<TimeoutKind, number>> = {
   /** The next minute boundary may be up to a minute away. */

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { repoRoot, reportsDir } from "../harness/cluster/paths.js";
-import type { RowFigures } from "../harness/wait-times.js";
+import type { RowFigures } from "../harness/report/wait-times.js";
 
 interface Summary {
   wallMs: number;

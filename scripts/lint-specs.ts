@@ -6,7 +6,7 @@ import path from "node:path";
 const rules: [RegExp, string][] = [
   [/\bsetTimeout\b|\bsetInterval\b|\bsleep\s*\(/, "sleeps and timers belong in harness waits (use a named wait or k.never)"],
   [/\bwhile\s*\(|\bfor\s*\(\s*;\s*;|\bdo\s*\{/, "polling loops belong in harness waits"],
-  [/@kubernetes\/client-node/, "no raw client in specs (types come from harness/kinds)"],
+  [/@kubernetes\/client-node/, "no raw client in specs (types come from harness/api/kinds)"],
   [/\bk\.api\b|\bnew Api\b|\.request\(/, "no raw API calls in specs (use k.apply, k.patch, k.delete, named waits)"],
   [/from\s+["']zx["']|child_process/, "no shell in specs (provider plumbing lives in harness/cluster)"],
 ];

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { reportsDir } from "../harness/cluster/paths.js";
 import { generateAllure } from "../harness/report/generate.js";
-import { ledgerHtml, regressionText } from "../harness/ledger.js";
+import { ledgerHtml, regressionText } from "../harness/report/ledger.js";
 import { md5, writeLedger } from "./ledger.js";
 
 const results = path.join(reportsDir, "allure-results");

@@ -9,8 +9,8 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { reportsDir, repoRoot } from "../harness/cluster/paths.js";
-import { claims, type ClaimId } from "../harness/claims.js";
-import { expectedTests } from "../harness/spec-claims.js";
+import { claims, type ClaimId } from "../harness/report/claims.js";
+import { expectedTests } from "../harness/report/spec-claims.js";
 
 /** Why no fault of a local cluster breaks these claims (yet). */
 const noFault: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../harness/api.js";
-import { expectApiError } from "../harness/api-error.js";
+import { ApiError } from "../harness/api/client.js";
+import { expectApiError } from "../harness/api/expected-error.js";
 
 const quotaError = () =>
   new ApiError("POST", "/api/v1/namespaces/t/pods", 403, {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { nodeCoverage } from "../harness/rollout.js";
-import type { TimelineEntry } from "../harness/timeline.js";
+import { nodeCoverage } from "../harness/ops/rollout.js";
+import type { TimelineEntry } from "../harness/record/timeline.js";
 
 let seq = 0;
 const e = (name: string, state: string, type: TimelineEntry["type"] = "MODIFIED"): TimelineEntry => ({ seq: seq++, t: seq * 100, type, kind: "Pod", name, uid: name, state, owner: "DaemonSet/ds" });

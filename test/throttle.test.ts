@@ -2,7 +2,7 @@
 // Priority and Fairness does: the request is sent again (same method and body) after the delay,
 // and a server that keeps refusing still ends in the ApiError.
 import { describe, expect, it } from "vitest";
-import { ApiError, retryDelayMs, throttleRetries, type Api } from "../harness/api.js";
+import { ApiError, retryDelayMs, throttleRetries, type Api } from "../harness/api/client.js";
 import { listen } from "./support/listener.js";
 
 async function serve(refusals: number): Promise<{ api: Api; bodies: string[] }> {

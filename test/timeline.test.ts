@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { lifetimes, maxConcurrent, overlaps, strictlySequential, timelineSvg, type TimelineEntry } from "../harness/timeline.js";
+import { lifetimes, maxConcurrent, overlaps, strictlySequential, timelineSvg, type TimelineEntry } from "../harness/record/timeline.js";
 
 let seq = 0;
 const e = (name: string, state: string, type: TimelineEntry["type"] = "MODIFIED"): TimelineEntry => ({ seq: seq++, t: seq * 100, type, kind: "Pod", name, uid: name, state });

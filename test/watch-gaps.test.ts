@@ -3,7 +3,7 @@
 // sends when history is compacted, 410 Gone), `never` must fail instead of passing, and a wait
 // must forget objects deleted during the gap.
 import { describe, expect, it } from "vitest";
-import type { Api } from "../harness/api.js";
+import type { Api } from "../harness/api/client.js";
 import { listen } from "./support/listener.js";
 import { never, waitFor, WaitError } from "../harness/wait/wait.js";
 import { count } from "../harness/wait/objects.js";

@@ -2,8 +2,8 @@
 // name, so `existing` pointed at a kind cluster runs what the kind provider runs. Each missing
 // capability carries the reason a skipped test will give.
 import { execFileSync } from "node:child_process";
-import type { Api, KubeObject } from "../api.js";
-import type { Node, Pod } from "../kinds.js";
+import type { Api, KubeObject } from "../api/client.js";
+import type { Node, Pod } from "../api/kinds.js";
 import type { Capabilities } from "./types.js";
 
 export interface Detected {

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
-import type { Api } from "../api.js";
+import type { Api } from "../api/client.js";
 
 export const customMetricsBinary = "kubeproof-custom-metrics";
 const pidFile = (clusterDir: string) => path.join(clusterDir, `${customMetricsBinary}.pid`);

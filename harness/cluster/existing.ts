@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Api } from "../api.js";
+import { Api } from "../api/client.js";
 import { detectCapabilities } from "./capabilities.js";
 import type { ClusterInfo, Provider } from "./types.js";
 

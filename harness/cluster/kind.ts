@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { $ } from "zx";
-import { Api } from "../api.js";
+import { Api } from "../api/client.js";
 import { cacheDir, repoRoot } from "./paths.js";
 import type { ClusterInfo, Provider } from "./types.js";
 import { progress } from "../progress.js";

@@ -2,7 +2,7 @@
 // answers, and which clusters were left by a run whose process is gone (named kubeproof-<pid>).
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { Api } from "../api.js";
+import { Api } from "../api/client.js";
 import { progress } from "../progress.js";
 
 /** Whether the apiserver of this kubeconfig answers /readyz. */

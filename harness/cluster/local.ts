@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { $ } from "zx";
 import { stringify } from "yaml";
-import { Api } from "../api.js";
+import { Api } from "../api/client.js";
 import { waitFor } from "../wait/wait.js";
 import { onList, met, notYet, conditionOf } from "../wait/conditions.js";
 import { detectCapabilities } from "./capabilities.js";

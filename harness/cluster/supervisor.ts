@@ -7,18 +7,8 @@ import { execFileSync } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { progress } from "../progress.js";
-import { reportsDir } from "./paths.js";
+import { infraEventsFile, type InfraEvent } from "../report/infra-events.js";
 
-export interface InfraEvent {
-  at: string;
-  cluster: string;
-  component: string;
-  pid: number;
-  action: string;
-  logTail: string[];
-}
-
-export const infraEventsFile = () => path.join(reportsDir, "infra-events.jsonl");
 
 /** Alive and not a zombie (an exited child nobody reaped still has a pid). */
 function alive(pid: number): boolean {
@@ -68,7 +58,7 @@ export function supervise(cluster: string, clusterDir: string, restart: () => vo
           restarted = `restart failed: ${(e as Error).message.split("\n")[0]}`;
         }
       }
-      mkdirSync(reportsDir, { recursive: true });
+      mkdirSync(path.dirname(infraEventsFile()), { recursive: true });
       for (const [i, d] of dead.entries()) {
         const action = givingUp.includes(d) ? `not restarted: it exited ${maxRestarts + 1} times` : restarted;
         const event: InfraEvent = { at: new Date().toISOString(), cluster, ...d, action, logTail: tails[i]! };
@@ -81,12 +71,6 @@ export function supervise(cluster: string, clusterDir: string, restart: () => vo
   }, everyMs);
   timer.unref();
   return () => clearInterval(timer);
-}
-
-export function readInfraEvents(): InfraEvent[] {
-  const f = infraEventsFile();
-  if (!existsSync(f)) return [];
-  return readFileSync(f, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as InfraEvent);
 }
 
 /** The restart for kwokctl's binary runtime: `kwokctl start cluster` starts only what is not running. */

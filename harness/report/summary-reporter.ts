@@ -5,10 +5,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Reporter, TestModule } from "vitest/node";
 import { reportsDir } from "../cluster/paths.js";
-import { buildLedger, verdictOrder, type ResultLike, type Verdict } from "../ledger.js";
-import { expectedTests } from "../spec-claims.js";
-import { readInfraEvents } from "../cluster/supervisor.js";
-import { byRow, describeRows, type WaitTime } from "../wait-times.js";
+import { buildLedger, verdictOrder, type ResultLike, type Verdict } from "./ledger.js";
+import { expectedTests } from "./spec-claims.js";
+import { readInfraEvents } from "./infra-events.js";
+import { byRow, describeRows, type WaitTime } from "./wait-times.js";
 
 interface TestTime {
   name: string;

@@ -1,6 +1,6 @@
 // Waits on HorizontalPodAutoscalers and their scale targets, and on the metrics API.
-import type { Deployment, HPA } from "../kinds.js";
-import type { KubeObject } from "../api.js";
+import type { Deployment, HPA } from "../api/kinds.js";
+import type { KubeObject } from "../api/client.js";
 import { conditionOf, met, notYet, onObject, type Ref } from "./conditions.js";
 
 /** The HPA's status.desiredReplicas equals n (what the controller decided). */

@@ -1,5 +1,5 @@
 // Building blocks for named conditions: one object by name, or a collection by selector.
-import type { KubeObject } from "../api.js";
+import type { KubeObject } from "../api/client.js";
 import type { TimeoutKind } from "../timeouts.js";
 import type { Condition, Verdict } from "./wait.js";
 

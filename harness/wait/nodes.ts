@@ -1,6 +1,6 @@
 // Waits on Nodes and on the Events that tell who did what to a pod.
-import type { KubeObject } from "../api.js";
-import type { Node } from "../kinds.js";
+import type { KubeObject } from "../api/client.js";
+import type { Node } from "../api/kinds.js";
 import { conditionOf, met, notYet, onList, onObject } from "./conditions.js";
 
 /** Taints a DaemonSet pod tolerates by default (the controller adds these tolerations). */

@@ -1,5 +1,5 @@
 // Generic waits on any kind.
-import type { KubeObject } from "../api.js";
+import type { KubeObject } from "../api/client.js";
 import type { TimeoutKind } from "../timeouts.js";
 import { met, notYet, onList, onObject, show, type Ref } from "./conditions.js";
 

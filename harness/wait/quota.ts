@@ -1,7 +1,7 @@
 // Waits on ResourceQuotas and on how quota refusals surface when a controller (not a user) creates
 // the pods: the ReplicaSet's ReplicaFailure condition and FailedCreate events.
-import type { KubeObject } from "../api.js";
-import type { ResourceQuota } from "../kinds.js";
+import type { KubeObject } from "../api/client.js";
+import type { ResourceQuota } from "../api/kinds.js";
 import { conditionOf, met, notYet, onList, onObject, type Ref } from "./conditions.js";
 
 const binarySuffixes: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };

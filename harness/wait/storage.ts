@@ -1,7 +1,7 @@
 // Waits on PersistentVolumes, claims and StorageClasses.
 import type { CoreV1Event } from "@kubernetes/client-node";
-import type { KubeObject } from "../api.js";
-import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from "../kinds.js";
+import type { KubeObject } from "../api/client.js";
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from "../api/kinds.js";
 import { met, notYet, onList, onObject, show, type Ref } from "./conditions.js";
 
 type CoreEvent = CoreV1Event & KubeObject;

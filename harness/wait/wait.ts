@@ -3,7 +3,7 @@
 // so a wait costs one list and one watch request however long it lasts. The one exception is a
 // resource the apiserver cannot watch (metrics.k8s.io is served by metrics-server through the
 // aggregator, list and get only): such a condition carries `poll`, says why, and is sampled.
-import type { Api, KubeObject } from "../api.js";
+import type { Api, KubeObject } from "../api/client.js";
 import { timeoutFor, type TimeoutKind } from "../timeouts.js";
 import { observe, type Selection } from "./watch.js";
 

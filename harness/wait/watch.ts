@@ -2,7 +2,7 @@
 // resourceVersion. A 410 Gone (history compacted) re-lists. This is the only place that talks to
 // the watch API; waits and the flight recorder both stand on it.
 import { Watch } from "@kubernetes/client-node";
-import { retryDelayMs, type Api, type KubeObject } from "../api.js";
+import { retryDelayMs, type Api, type KubeObject } from "../api/client.js";
 
 export interface Selection {
   apiVersion: string;

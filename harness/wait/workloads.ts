@@ -1,6 +1,6 @@
 // Waits on Jobs, Pods and other workloads.
 import type { V1Job, V1Pod, V1DaemonSet } from "@kubernetes/client-node";
-import type { KubeObject } from "../api.js";
+import type { KubeObject } from "../api/client.js";
 import { conditionOf, met, notYet, onList, onObject, type Ref } from "./conditions.js";
 
 type Job = V1Job & KubeObject;
@@ -198,7 +198,7 @@ export function podScheduledOn(pod: Ref, node: string) {
 /**
  * The container was killed: terminated (now or in its last state) with exit code 137 (SIGKILL),
  * whatever reason the runtime gave; fails fast on any other exit. Why it was killed is for the
- * caller to establish (harness/oom.ts for the memory limit).
+ * caller to establish (harness/ops/oom.ts for the memory limit).
  */
 export function containerKilled(pod: Ref, container: string) {
   return onObject<Pod>(pod, `container ${container} to be killed (exit code 137)`, "podStart", (p) => {

@@ -1,9 +1,8 @@
 import { describe, expect } from "vitest";
-import { parameter } from "allure-js-commons";
 import { test, type Kube } from "../../harness/test.js";
 import { customMetricsApiAvailable, deploymentReady, deploymentReplicas, hpaCondition, hpaMetricWrites, matches, scaledAbove, type Ref } from "../../harness/wait/index.js";
-import type { ConfigMap, Deployment, HPA } from "../../harness/kinds.js";
-import { customMetricAnnotation, intervalsOf, replicasHistory, reportObjectMetric, reportPodMetric, tickObjectMetric, withTemplateMetric } from "../../harness/load.js";
+import type { ConfigMap, Deployment, HPA } from "../../harness/api/kinds.js";
+import { customMetricAnnotation, intervalsOf, replicasHistory, reportObjectMetric, reportPodMetric, tickObjectMetric, withTemplateMetric } from "../../harness/ops/load.js";
 
 // HPA-3: besides resource metrics, an HPA scales on per-pod custom metrics taken as raw values,
 // on a metric of another object, and on several metrics at once (the largest count wins). The
@@ -141,7 +140,7 @@ describe("HorizontalPodAutoscaler on custom metrics", () => {
       // The metric changes every second, so every evaluation reads a new value and writes it.
       await tickObjectMetric(k, queue.ref, queueLength, 1000);
       const { intervals, median } = intervalsOf(await k.wait(hpaMetricWrites(hpa.ref, 6)));
-      await parameter("seconds between the HPA's evaluations", intervals.join(", "));
+      await k.observed("seconds between the HPA's evaluations", intervals.join(", "));
       expect(Math.abs(median - 15), `median ${median} s of ${intervals.join(", ")} s`).toBeLessThanOrEqual(2);
     },
   );

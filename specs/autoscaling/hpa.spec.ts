@@ -1,5 +1,4 @@
 import { describe, expect } from "vitest";
-import * as allure from "allure-js-commons";
 import { test, type Kube } from "../../harness/test.js";
 import {
   conditionOf,
@@ -11,9 +10,9 @@ import {
   metricsApiAvailable,
   refTo,
 } from "../../harness/wait/index.js";
-import type { Deployment, HPA, Service } from "../../harness/kinds.js";
-import { maxConcurrent } from "../../harness/timeline.js";
-import { replicasHistory, simulateUsage, withTemplateUsage } from "../../harness/load.js";
+import type { Deployment, HPA, Service } from "../../harness/api/kinds.js";
+import { maxConcurrent } from "../../harness/record/timeline.js";
+import { replicasHistory, simulateUsage, withTemplateUsage } from "../../harness/ops/load.js";
 
 // HPA-2: a load change is seen at the next metrics-server scrape (--metric-resolution 15 s) and
 // acted on at the next HPA sync (--horizontal-pod-autoscaler-sync-period 15 s). Allowed on top:
@@ -171,7 +170,7 @@ describe("HorizontalPodAutoscaler", () => {
       const changed = Date.now();
       const scaledIn = await k.wait(deploymentReplicas(dep.ref, 1));
       const reactionS = (Date.now() - changed) / 1000;
-      await allure.parameter("observed reaction", `${reactionS.toFixed(1)} s`);
+      await k.observed("observed reaction", `${reactionS.toFixed(1)} s`);
       expect(reactionS).toBeLessThanOrEqual(reactionBound(k).s);
       await k.wait(deploymentReady(dep.ref, 1));
 
@@ -202,9 +201,9 @@ describe("HorizontalPodAutoscaler", () => {
       const changed = Date.now();
       await k.wait(scaledAbove(dep.ref, 1));
       const reactionS = (Date.now() - changed) / 1000;
-      await allure.parameter("observed reaction", `${reactionS.toFixed(1)} s`);
+      await k.observed("observed reaction", `${reactionS.toFixed(1)} s`);
       const bound = reactionBound(k);
-      await allure.parameter("bound", `${bound.s} s (${bound.why})`);
+      await k.observed("bound", `${bound.s} s (${bound.why})`);
       expect(reactionS).toBeLessThanOrEqual(bound.s);
     },
   );

@@ -19,11 +19,11 @@ import {
   schedulableNodes,
   type Ref,
 } from "../../harness/wait/index.js";
-import type { Deployment, Pod, ResourceQuota } from "../../harness/kinds.js";
-import { maxConcurrent } from "../../harness/timeline.js";
-import { unreserved } from "../../harness/capacity.js";
-import { mebibytes, parseQuantity } from "../../harness/quantity.js";
-import { oomKillEvidence } from "../../harness/oom.js";
+import type { Deployment, Pod, ResourceQuota } from "../../harness/api/kinds.js";
+import { maxConcurrent } from "../../harness/record/timeline.js";
+import { unreserved } from "../../harness/ops/capacity.js";
+import { mebibytes, parseQuantity } from "../../harness/api/quantity.js";
+import { oomKillEvidence } from "../../harness/ops/oom.js";
 
 const forbidden = (message: RegExp) => ({ code: 403, reason: "Forbidden", message });
 const pod = (name: string, namespace: string): Ref => ({ apiVersion: "v1", kind: "Pod", name, namespace });

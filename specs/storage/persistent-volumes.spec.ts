@@ -1,9 +1,9 @@
 import { describe, expect } from "vitest";
 import { test } from "../../harness/test.js";
 import { deleted, eventFor, matches, podPhase, podReady, pvcBound, pvcPhase, pvPhase, refTo } from "../../harness/wait/index.js";
-import type { KubeObject } from "../../harness/api.js";
-import type { PersistentVolume, PersistentVolumeClaim, Pod } from "../../harness/kinds.js";
-import { controllerManagerFiles, nodeFiles } from "../../harness/node-files.js";
+import type { KubeObject } from "../../harness/api/kinds.js";
+import type { PersistentVolume, PersistentVolumeClaim, Pod } from "../../harness/api/kinds.js";
+import { controllerManagerFiles, nodeFiles } from "../../harness/ops/node-files.js";
 
 // Every static PV here has a StorageClass of its own fixture (renamed per test), so claims of
 // tests running beside it cannot bind it, and its claims cannot bind theirs.

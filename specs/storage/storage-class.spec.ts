@@ -12,8 +12,8 @@ import {
   pvcPhase,
   refTo,
 } from "../../harness/wait/index.js";
-import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from "../../harness/kinds.js";
-import { controllerManagerFiles } from "../../harness/node-files.js";
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from "../../harness/api/kinds.js";
+import { controllerManagerFiles } from "../../harness/ops/node-files.js";
 
 // Serial group (vitest.config.ts): some tests change which class is the cluster's default. The
 // group's sequence.concurrent=false is not applied per project by vitest (it reads the root

@@ -1,5 +1,4 @@
 import { describe, expect } from "vitest";
-import { parameter } from "allure-js-commons";
 import { test } from "../../harness/test.js";
 import {
   anotherJobOwnedBy,
@@ -16,8 +15,8 @@ import {
   podsOwnedBy,
   refTo,
 } from "../../harness/wait/index.js";
-import type { CronJob, Job } from "../../harness/kinds.js";
-import { maxConcurrent } from "../../harness/timeline.js";
+import type { CronJob, Job } from "../../harness/api/kinds.js";
+import { maxConcurrent } from "../../harness/record/timeline.js";
 
 const scheduledAt = "batch.kubernetes.io/cronjob-scheduled-timestamp";
 
@@ -149,7 +148,7 @@ describe("CronJob", { concurrent: true }, () => {
       await k.wait(ownedPodsDeleted(refTo(first!), firstPods));
       const left = await k.wait(count<Job>({ apiVersion: "batch/v1", kind: "Job", namespace: k.ns }, 1));
       expect(left.map((j) => j.metadata.name)).toEqual([second.metadata.name]);
-      await parameter("finished Jobs kept", left.map((j) => j.metadata.name).join(", "));
+      await k.observed("finished Jobs kept", left.map((j) => j.metadata.name).join(", "));
     },
   );
 });

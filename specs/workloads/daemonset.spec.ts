@@ -1,6 +1,5 @@
-// Serial group: these tests add, cordon and label nodes. Each change undoes itself (harness/nodes.ts).
+// Serial group: these tests add, cordon and label nodes. Each change undoes itself (harness/ops/nodes.ts).
 import { describe, expect } from "vitest";
-import { parameter } from "allure-js-commons";
 import { test } from "../../harness/test.js";
 import {
   daemonSetReady,
@@ -13,9 +12,9 @@ import {
   podsOwnedBy,
   readyPodOn,
 } from "../../harness/wait/index.js";
-import { addNode, cordon, labelNode } from "../../harness/nodes.js";
-import { nodeCoverage } from "../../harness/rollout.js";
-import type { DaemonSet, Node, Pod } from "../../harness/kinds.js";
+import { addNode, cordon, labelNode } from "../../harness/ops/nodes.js";
+import { nodeCoverage } from "../../harness/ops/rollout.js";
+import type { DaemonSet, Node, Pod } from "../../harness/api/kinds.js";
 
 const names = (nodes: Node[]) => nodes.map((n) => n.metadata.name!);
 const nodesOf = (pods: Pod[]) => pods.map((p) => p.spec?.nodeName).sort();
@@ -41,7 +40,7 @@ describe("DaemonSet", { concurrent: false }, () => {
       // No pod was made and thrown away on the way.
       await Promise.all(pods.map((p) => k.timeline.caughtUp(p)));
       expect(k.timeline.pods((e) => e.owner === `DaemonSet/${ds.metadata.name}`)).toHaveLength(nodes.length);
-      await parameter("eligible nodes", names(nodes).join(", "));
+      await k.observed("eligible nodes", names(nodes).join(", "));
     },
   );
 
@@ -161,7 +160,7 @@ describe("DaemonSet", { concurrent: false }, () => {
       const pods = await k.wait(podsOwnedBy(ref, nodes.length));
       for (const pod of pods) expect(pod.spec).toMatchObject({ priorityClassName: pc.metadata.name, priority: 1_000_000 });
       // Only that the priority is applied; preemption by DaemonSet pods is not exercised here.
-      await parameter("observed", `every pod has priority ${pods[0]!.spec!.priority} from ${pc.metadata.name} and was scheduled by ${pods[0]!.spec!.schedulerName}`);
+      await k.observed("observed", `every pod has priority ${pods[0]!.spec!.priority} from ${pc.metadata.name} and was scheduled by ${pods[0]!.spec!.schedulerName}`);
     },
   );
 

@@ -1,5 +1,4 @@
 import { describe, expect } from "vitest";
-import { parameter } from "allure-js-commons";
 import { test } from "../../harness/test.js";
 import {
   countWhere,
@@ -16,8 +15,8 @@ import {
   podsReleasedOrDeleted,
   refTo,
 } from "../../harness/wait/index.js";
-import type { Job } from "../../harness/kinds.js";
-import { maxConcurrent, strictlySequential, type TimelineEntry } from "../../harness/timeline.js";
+import type { Job } from "../../harness/api/kinds.js";
+import { maxConcurrent, strictlySequential, type TimelineEntry } from "../../harness/record/timeline.js";
 
 /** Timeline entries of the Job's pods. */
 const ownedBy = (job: { metadata: { name?: string } }) => (e: TimelineEntry) => e.owner === `Job/${job.metadata.name}`;
@@ -149,7 +148,7 @@ describe("Job", () => {
       await k.wait(deleted(job.ref));
 
       const after = await k.wait(podsReleasedOrDeleted(k.ns, names));
-      await parameter("pods after a delete without propagation policy", after.deleted.length ? `deleted: ${after.deleted.join(", ")}; kept: ${after.kept.join(", ") || "none"}` : `all ${after.kept.length} kept, owner reference removed (orphaned)`);
+      await k.observed("pods after a delete without propagation policy", after.deleted.length ? `deleted: ${after.deleted.join(", ")}; kept: ${after.kept.join(", ") || "none"}` : `all ${after.kept.length} kept, owner reference removed (orphaned)`);
       // The apiserver's default garbage collection policy for batch/v1 Jobs is orphan, kept for
       // backward compatibility: the tutorial's "deleting a Job deletes its pods" holds for kubectl only.
       expect(after).toEqual({ kept: names, deleted: [] });

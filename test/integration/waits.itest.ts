@@ -5,11 +5,11 @@ import { describe, expect } from "vitest";
 import { test } from "../../harness/test.js";
 import { waitFor, never, WaitError } from "../../harness/wait/wait.js";
 import { count, exists, jobComplete, matches, noPodsOwnedBy, ownedPodsDeleted, podsOwnedBy } from "../../harness/wait/index.js";
-import type { ConfigMap, Job } from "../../harness/kinds.js";
-import { Api, type KubeObject } from "../../harness/api.js";
-import { Recorder } from "../../harness/recorder.js";
+import type { ConfigMap, Job } from "../../harness/api/kinds.js";
+import { Api, type KubeObject } from "../../harness/api/client.js";
+import { Recorder } from "../../harness/record/recorder.js";
 import { timeoutFor } from "../../harness/timeouts.js";
-import { InfrastructureError } from "../../harness/image-trouble.js";
+import { InfrastructureError } from "../../harness/record/image-trouble.js";
 
 describe("named waits", () => {
   test("a wait costs one list and one watch however long it waits", async ({ k }) => {

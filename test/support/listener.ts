@@ -4,7 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach } from "vitest";
 import { KubeConfig } from "@kubernetes/client-node";
-import { Api } from "../../harness/api.js";
+import { Api } from "../../harness/api/client.js";
 
 const servers: http.Server[] = [];
 afterEach(() => {

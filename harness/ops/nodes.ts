@@ -1,11 +1,10 @@
 // Node changes for serial specs: add and remove a node, cordon, label. Every change registers its
 // own undo with k.defer, so a test leaves the nodes as it found them even when it fails.
-import type { Kube } from "./test.js";
-import type { Node } from "./kinds.js";
-import { fakeNode } from "./cluster/local.js";
-import { joinNode, leaveNode } from "./cluster/kind.js";
-import { deleted, nodeReady, waitFor, type Ref } from "./wait/index.js";
-import { ApiError } from "./api.js";
+import type { Kube } from "../test.js";
+import type { Node } from "../api/kinds.js";
+import { ApiError } from "../api/client.js";
+import { nodeOps } from "../cluster/node-ops.js";
+import { nodeReady, waitFor, type Ref } from "../wait/index.js";
 
 const nodeRef = (name: string): Ref => ({ apiVersion: "v1", kind: "Node", name });
 
@@ -20,22 +19,14 @@ export type AddedNode = Node & { ref: Ref; remove(): Promise<void> };
 export async function addNode(k: Kube): Promise<AddedNode> {
   const how = k.cluster.capabilities.addNodes;
   if (how === "none") throw new Error(`provider ${k.cluster.provider} cannot add nodes (call k.requires("addNodes", ...) first)`);
-  const name = how === "fake" ? `kp-node-${k.suffix}` : `${k.cluster.kindCluster}-join-${k.suffix}`;
-  const remove =
-    how === "fake"
-      ? async () => {
-          await k.api.delete(nodeRef(name)).catch((e: unknown) => {
-            if (!(e instanceof ApiError && e.code === 404)) throw e;
-          });
-          await waitFor(k.api, deleted(nodeRef(name), "api"));
-        }
-      : () => leaveNode(k.cluster.kindCluster!, name, k.cluster.kubeconfig);
-  return k.step(`add ${how === "fake" ? "simulated" : "real"} node ${name}`, async () => {
+  const ops = nodeOps(k.cluster, k.api);
+  const name = ops.kind === "fake" ? `kp-node-${k.suffix}` : `${k.cluster.kindCluster}-join-${k.suffix}`;
+  const remove = () => ops.remove(name);
+  return k.step(`add ${ops.kind === "fake" ? "simulated" : "real"} node ${name}`, async () => {
     k.defer(`node ${name}`, remove);
-    if (how === "fake") await k.api.create(fakeNode(name, { "kubeproof.dev/run": k.cluster.runId }));
-    else await joinNode(k.cluster.kindCluster!, name, k.cluster.kubeconfig);
+    await ops.add(name);
     // A real kubelet reports Ready once the CNI config is in place (after the join).
-    const node = await waitFor(k.api, nodeReady(name, how === "fake" ? "controller" : "podStart"));
+    const node = await waitFor(k.api, nodeReady(name, ops.kind === "fake" ? "controller" : "podStart"));
     return Object.assign(node, { ref: nodeRef(name), remove: () => k.step(`remove node ${name}`, remove) });
   });
 }

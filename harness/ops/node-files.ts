@@ -3,15 +3,14 @@
 // node:fs sees its files; on kind a node is a container and the files are reached through
 // `docker exec`, and the controller manager's own files (it runs in a shell-less container on the
 // control-plane node) through /proc/<pid>/root of its process there. Specs call requires first.
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
-import type { ClusterInfo } from "./cluster/types.js";
-import { timeoutFor, type TimeoutKind } from "./timeouts.js";
+import type { Api } from "../api/client.js";
+import { nodeOps, type NodeOps } from "../cluster/node-ops.js";
+import type { ClusterInfo } from "../cluster/types.js";
+import { timeoutFor, type TimeoutKind } from "../timeouts.js";
 
-const run = promisify(execFile);
 
 export interface NodeFiles {
   /** Whether the path exists on the node. */
@@ -32,6 +31,7 @@ export interface NodeFiles {
 
 interface Owner {
   readonly cluster: ClusterInfo;
+  readonly api: Api;
   defer(what: string, fn: () => Promise<void>): void;
 }
 
@@ -42,7 +42,9 @@ interface Owner {
 export function nodeFiles(k: Owner, node?: string): NodeFiles {
   const mode = k.cluster.capabilities.nodeFilesystem;
   if (mode === "none") throw new Error(`provider ${k.cluster.provider} gives no access to node files (call k.requires("nodeFilesystem", ...) first)`);
-  return withScratch(k, mode === "host" ? hostOps() : dockerOps(node ?? `${k.cluster.kindCluster}-control-plane`));
+  if (mode === "host") return withScratch(k, hostOps());
+  const ops = nodeOps(k.cluster, k.api);
+  return withScratch(k, shellOps(ops, node ?? ops.controlPlane));
 }
 
 /**
@@ -57,7 +59,8 @@ export function controllerManagerFiles(k: Owner): NodeFiles {
   // comm is cut to 15 characters: "kube-controller". The pid is looked up per call (a restarted
   // controller manager has a new one).
   const root = 'pid=; for p in /proc/[0-9]*; do [ "$(cat "$p/comm" 2>/dev/null)" = kube-controller ] && pid=${p#/proc/} && break; done; [ -n "$pid" ] || { echo "no kube-controller-manager process on the node" >&2; exit 2; }; r=/proc/$pid/root; ';
-  return withScratch(k, dockerOps(`${k.cluster.kindCluster}-control-plane`, root, "$r"));
+  const ops = nodeOps(k.cluster, k.api);
+  return withScratch(k, shellOps(ops, ops.controlPlane, root, "$r"));
 }
 
 function withScratch(k: Owner, ops: Ops): NodeFiles {
@@ -95,9 +98,9 @@ function hostOps(): Ops {
   };
 }
 
-/** `prelude` may set up a root directory that `root` (a shell expression) then prefixes to paths. */
-function dockerOps(container: string, prelude = "", root = ""): Ops {
-  const sh = (script: string, ...args: string[]) => run("docker", ["exec", container, "sh", "-c", prelude + script, "sh", ...args]);
+/** Files through a shell on the node. `prelude` may set up a root directory that `root` (a shell expression) then prefixes to paths. */
+function shellOps(ops: NodeOps, node: string, prelude = "", root = ""): Ops {
+  const sh = async (script: string, ...args: string[]) => ({ stdout: await ops.exec(node, ["sh", "-c", prelude + script, "sh", ...args]) });
   return {
     async exists(p) {
       const r = await sh(`test -e "${root}$1" && echo yes || echo no`, p);

@@ -5,12 +5,12 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { Api } from "./api.js";
-import { chooseProvider } from "./cluster/index.js";
-import { reportsDir } from "./cluster/paths.js";
-import type { ClusterInfo, Provider } from "./cluster/types.js";
-import { progress } from "./progress.js";
-import { infraEventsFile } from "./cluster/supervisor.js";
+import { Api } from "../api/client.js";
+import { chooseProvider } from "../cluster/index.js";
+import { reportsDir } from "../cluster/paths.js";
+import type { ClusterInfo, Provider } from "../cluster/types.js";
+import { progress } from "../progress.js";
+import { infraEventsFile } from "../report/infra-events.js";
 
 interface Shared {
   cluster: Promise<ClusterInfo>;

@@ -3,9 +3,9 @@
 // reports reason "Error" with exit code 137 (seen on kind here under load). The kernel's log is
 // the ground truth: the memory cgroup OOM killer names the container's cgroup (with its ID) in an
 // "oom-kill:constraint=CONSTRAINT_MEMCG" line. Where node access exists, that line is the evidence.
-import type { Kube } from "./test.js";
-import type { Pod } from "./kinds.js";
-import { nodeExec } from "./cluster/kind.js";
+import type { Kube } from "../test.js";
+import type { Pod } from "../api/kinds.js";
+import { nodeOps } from "../cluster/node-ops.js";
 
 /** How we know the memory limit killed the container: the runtime's reason, or the kernel's line. */
 export async function oomKillEvidence(k: Kube, pod: Pod, container: string): Promise<string> {
@@ -17,7 +17,7 @@ export async function oomKillEvidence(k: Kube, pod: Pod, container: string): Pro
   if (k.cluster.capabilities.nodeFilesystem !== "docker-exec" || !id || !pod.spec?.nodeName) {
     return `no OOM evidence: reason ${t.reason ?? "(none)"}, exit code ${t.exitCode}, and no access to the node's kernel log`;
   }
-  const kernelLog = await nodeExec(pod.spec.nodeName, ["dmesg"]);
+  const kernelLog = await nodeOps(k.cluster, k.api).exec(pod.spec.nodeName, ["dmesg"]);
   const line = kernelLog.split("\n").find((l) => l.includes("oom-kill:constraint=CONSTRAINT_MEMCG") && l.includes(id));
   return line
     ? `the runtime reported reason ${t.reason ?? "(none)"} (exit code ${t.exitCode}); the kernel log of node ${pod.spec.nodeName} has the memory cgroup OOM kill: ${line.trim()}`

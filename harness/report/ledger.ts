@@ -1,7 +1,7 @@
 // The claims ledger: for every claim of the tutorial and every provider that ran, a verdict
 // drawn from the test results (Allure result files), never typed by hand.
 import { claims, type ClaimId } from "./claims.js";
-import { infrastructurePrefix } from "./image-trouble.js";
+import { infrastructurePrefix } from "../record/image-trouble.js";
 
 export interface ResultLike {
   /** The result file's uuid; the Allure report addresses the test as md5(uuid). */
@@ -61,7 +61,7 @@ function firstLine(s: string | undefined): string {
 const reasonOf = (t: ResultLike) => t.labels.find((l) => l.name === "skip-reason")?.value ?? firstLine(t.statusDetails?.message);
 
 /**
- * `expected`: the tests the specs have per claim (harness/spec-claims.ts). A claim some of whose
+ * `expected`: the tests the specs have per claim (harness/report/spec-claims.ts). A claim some of whose
  * tests left no result on a provider is incomplete there, whatever the others say, unless they
  * already contradict it or could not tell.
  */

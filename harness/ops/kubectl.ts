@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { $ } from "zx";
-import { repoRoot } from "./cluster/paths.js";
+import { repoRoot } from "../cluster/paths.js";
 
 let binary: string | undefined;
 

@@ -1,6 +1,6 @@
 // Typed shapes of the kinds the specs handle: client-node's models joined with our KubeObject.
 import type * as k8s from "@kubernetes/client-node";
-import type { KubeObject } from "./api.js";
+import type { KubeObject } from "./client.js";
 
 type K<T> = T & KubeObject;
 export type Pod = K<k8s.V1Pod>;
@@ -16,3 +16,5 @@ export type PersistentVolumeClaim = K<k8s.V1PersistentVolumeClaim>;
 export type StorageClass = K<k8s.V1StorageClass>;
 export type ConfigMap = K<k8s.V1ConfigMap>;
 export type Service = K<k8s.V1Service>;
+
+export type { KubeObject } from "./client.js";

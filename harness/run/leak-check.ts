@@ -8,14 +8,14 @@
 import { afterAll, beforeAll, inject } from "vitest";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Api, KubeObject } from "./api.js";
-import { clusterApi } from "./cluster-api.js";
-import { reportsDir } from "./cluster/paths.js";
-import { fileId, fileLabel, namespacesOf, runLabel } from "./ownership.js";
-import { waitFor } from "./wait/wait.js";
-import { met, notYet, onList } from "./wait/conditions.js";
-import type { Node, PersistentVolume, StorageClass } from "./kinds.js";
-import { waitTimes } from "./wait-times.js";
+import type { Api, KubeObject } from "../api/client.js";
+import { clusterApi } from "../api/cluster-api.js";
+import { reportsDir } from "../cluster/paths.js";
+import { fileId, fileLabel, namespacesOf, runLabel } from "../api/ownership.js";
+import { waitFor } from "../wait/wait.js";
+import { met, notYet, onList } from "../wait/conditions.js";
+import type { Node, PersistentVolume, StorageClass } from "../api/kinds.js";
+import { waitTimes } from "../report/wait-times.js";
 
 const owned: [string, string][] = [
   ["v1", "PersistentVolume"],

@@ -1,8 +1,8 @@
 // The flight recorder: from the start of a test, everything in its namespace and the
 // cluster-scoped objects it may touch, every transition with a timestamp (from the file's shared
-// watches, harness/feed.ts). Specs query the timeline (harness/timeline.ts); on failure it is
+// watches, harness/record/feed.ts). Specs query the timeline (harness/record/timeline.ts); on failure it is
 // attached as data and as a picture.
-import type { KubeObject } from "./api.js";
+import type { KubeObject } from "../api/client.js";
 import type { Feed } from "./feed.js";
 import type { TimelineEntry } from "./timeline.js";
 

@@ -1,8 +1,8 @@
 // A pod that cannot get its image will never do what a test waits for: the wait fails at once,
 // naming the pod, the image and the kubelet's Warning event, as an infrastructure problem (the
 // cluster could not run the test), not as the cluster contradicting the tutorial.
-import type { KubeObject } from "./api.js";
-import type { Pod } from "./kinds.js";
+import type { KubeObject } from "../api/client.js";
+import type { Pod } from "../api/kinds.js";
 
 /** The kubelet's waiting reasons that mean the image cannot be had (retrying will not help soon). */
 const imageReasons = new Set(["ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName"]);

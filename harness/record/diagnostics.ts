@@ -1,13 +1,13 @@
 // Evidence attached to the report when a test fails: the timeline picture, the Warning events,
 // namespace events in time order, dumps of every object the test touched (last observed state),
-// the timeline as text, and logs (harness/logs.ts: the pods' containers, or the local control plane's components), and a
-// script that does again what the test did (harness/repro.ts).
+// the timeline as text, and logs (harness/record/logs.ts: the pods' containers, or the local control plane's components), and a
+// script that does again what the test did (harness/record/repro.ts).
 import { attachment, step } from "allure-js-commons";
 import { stringify } from "yaml";
 import type { Recorder } from "./recorder.js";
 import type { Transcript } from "./repro.js";
 import { timelineSvg } from "./timeline.js";
-import { tidy } from "./wait/wait.js";
+import { tidy } from "../wait/wait.js";
 
 export async function attachTimeline(rec: Recorder, title: string): Promise<void> {
   await attachment("timeline.svg", timelineSvg(rec.entries, title, Date.now() - rec.started), "image/svg+xml");

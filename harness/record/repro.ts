@@ -4,8 +4,8 @@
 // as comments saying what the test waited for and how long it allowed. The script makes its own
 // namespace and suffix, so it runs beside the original objects (KUBEPROOF_KEEP_ON_FAILURE=1).
 import { stringify } from "yaml";
-import type { KubeObject } from "./api.js";
-import type { Ref } from "./wait/conditions.js";
+import type { KubeObject } from "../api/client.js";
+import type { Ref } from "../wait/conditions.js";
 
 type Step =
   | { op: "apply"; obj: KubeObject }
