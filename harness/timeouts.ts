@@ -20,6 +20,13 @@ export const timeouts = {
   /** Pods become Ready on a real kubelet (image present locally). */
   podStart: 120_000,
   /**
+   * A deleted pod is gone: its kubelet stops the containers (within the grace period) and deletes
+   * the object only once its volumes are unmounted and its cgroups removed, a housekeeping pass
+   * as slow as a pod start on a loaded node (seen: 60 s on kind under a full run, the container
+   * stopped in 1 s). On a simulated kubelet this is the API round trip.
+   */
+  podTermination: 120_000,
+  /**
    * Negatives ("never") watch at least as long as the period of the controller that would act:
    * quietPeriod for what reacts to watch events at once (admission, garbage collector, Job
    * controller), the others for controllers that act on a resync or sync period.

@@ -47,7 +47,9 @@ export function dump(objects: KubeObject[], max = 3): string {
     // Its status; an object without one (a ConfigMap) by what it holds.
     const { apiVersion: _v, kind: _k, metadata: _m, status, ...held } = o as KubeObject & { status?: object };
     const said = status && Object.keys(status).length ? `status ${JSON.stringify(status)}` : Object.keys(held).length ? JSON.stringify(held) : "(nothing but metadata)";
-    return `  ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}: ${said.length > 600 ? `${said.slice(0, 600)}...` : said}`;
+    // Why an object that should be gone is still there.
+    const going = o.metadata.deletionTimestamp ? ` (deletion requested ${o.metadata.deletionTimestamp}${o.metadata.finalizers?.length ? `, finalizers ${o.metadata.finalizers.join(", ")}` : ""})` : "";
+    return `  ${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}${going}: ${said.length > 600 ? `${said.slice(0, 600)}...` : said}`;
   };
   const more = objects.length > max ? `\n  ... and ${objects.length - max} more` : "";
   return objects.slice(-max).map(line).join("\n") + more;

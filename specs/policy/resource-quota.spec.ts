@@ -181,7 +181,7 @@ describe("ResourceQuota", () => {
       await k.wait(quotaUsed(quota.ref, { pods: "2", "requests.cpu": "500m", "requests.memory": "320Mi" }));
 
       await k.delete(a);
-      await k.wait(deleted(a.ref));
+      await k.wait(deleted(a.ref, "podTermination"));
       await k.wait(quotaUsed(quota.ref, { pods: "1", "requests.cpu": "100m", "requests.memory": "64Mi" }));
     },
   );

@@ -122,7 +122,7 @@ describe("PersistentVolumes and claims", () => {
       await k.never(deleted(claim));
 
       await k.delete(pod.ref);
-      await k.wait(deleted(pod.ref));
+      await k.wait(deleted(pod.ref, "podTermination"));
       await k.wait(deleted(claim));
     },
   );
@@ -290,7 +290,7 @@ describe("PersistentVolumes and claims", () => {
       k.defer(`node directory ${dir}`, () => node.remove(dir));
 
       await k.delete(writer.ref);
-      await k.wait(deleted(writer.ref));
+      await k.wait(deleted(writer.ref, "podTermination"));
       expect(await k.get(c!)).toMatchObject({ status: { phase: "Bound" }, spec: { volumeName: p!.name } });
 
       // hostPath data lives on one node: the reader goes where the writer was.

@@ -71,7 +71,7 @@ describe("Volumes", () => {
 
       await k.delete(ref);
       // The kubelet tears volumes down before it lets the API object go.
-      await k.wait(deleted(ref));
+      await k.wait(deleted(ref, "podTermination"));
       expect(await node.exists(dir)).toBe(false);
     },
   );
