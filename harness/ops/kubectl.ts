@@ -1,16 +1,28 @@
 // kubectl as a user types it, against the test's cluster and namespace: for the tutorial's own
 // commands (kubectl expose, kubectl autoscale, kubectl get), whose defaults and output are part of
-// what it teaches. The binary is the toolchain's (scripts/toolchain.sh, the cluster's version).
-import { execFileSync } from "node:child_process";
+// what it teaches.
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { $ } from "zx";
-import { repoRoot } from "../cluster/paths.js";
+import { cacheDir } from "../cluster/paths.js";
 
 let binary: string | undefined;
 
-/** The toolchain's kubectl (KUBEPROOF_KUBECTL overrides it). */
+/**
+ * KUBEPROOF_KUBECTL, else the toolchain's (npm run setup: the local cluster's version), else the
+ * kubectl on PATH (a cluster of the user's own, the GitHub workflow's kind clusters).
+ */
 function kubectlBinary(): string {
-  binary ??= process.env.KUBEPROOF_KUBECTL ?? path.join(execFileSync("bash", [path.join(repoRoot, "scripts", "toolchain.sh")], { stdio: ["ignore", "pipe", "ignore"], encoding: "utf8" }).trim().split("\n").pop()!, "kubectl");
+  if (binary) return binary;
+  const toolchain = existsSync(cacheDir)
+    ? readdirSync(cacheDir)
+        .filter((d) => d.startsWith("bin-v"))
+        .sort()
+        .map((d) => path.join(cacheDir, d, "kubectl"))
+        .filter((f) => existsSync(f))
+        .pop()
+    : undefined;
+  binary = process.env.KUBEPROOF_KUBECTL ?? toolchain ?? "kubectl";
   return binary;
 }
 
@@ -23,7 +35,9 @@ export class KubectlError extends Error {
 
 /** Runs kubectl in the namespace; resolves with its stdout, rejects with its stderr. */
 export async function kubectl(kubeconfig: string, namespace: string, args: string[]): Promise<string> {
-  const r = await $({ quiet: true, nothrow: true, timeout: "60s" })`${kubectlBinary()} --kubeconfig ${kubeconfig} --namespace ${namespace} ${args}`;
+  const bin = kubectlBinary();
+  const r = await $({ quiet: true, nothrow: true, timeout: "60s" })`${bin} --kubeconfig ${kubeconfig} --namespace ${namespace} ${args}`;
+  if (r.exitCode === null || r.exitCode === 127 || /ENOENT/.test(r.stderr)) throw new KubectlError(args, r.exitCode, `${bin} could not be run (npm run setup provides one, or put kubectl on PATH): ${r.stderr}`);
   if (r.exitCode !== 0) throw new KubectlError(args, r.exitCode, r.stderr);
   return r.stdout;
 }
