@@ -63,7 +63,9 @@ PROXY_ROOTFS=$(bash "$SCRIPTS_DIR/rootfs.sh" kube-proxy-base iptables,nftables,c
 # by the caller that populates the root filesystem.
 # Every line printed is also kept in $IMAGES_DIR/built.list for the cluster scripts.
 exec > >(tee "$IMAGES_DIR/built.list.part")
-trap 'mv -f "$IMAGES_DIR/built.list.part" "$IMAGES_DIR/built.list" 2>/dev/null || true' EXIT
+# The list is replaced only by a build that got to the end: an interrupted one (a killed run, a
+# failed build) would leave a list missing images, and clusters without them.
+trap 'rc=$?; if [ $rc = 0 ]; then mv -f "$IMAGES_DIR/built.list.part" "$IMAGES_DIR/built.list"; else rm -f "$IMAGES_DIR/built.list.part"; fi' EXIT
 build_image() {
   local role=$1 ref=$2; shift 2
   local inputs=() changes=()

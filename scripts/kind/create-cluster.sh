@@ -15,7 +15,7 @@ STEP=create-cluster
 . "$(dirname "$0")/lib.sh"
 name=${1:?cluster name}; image=${2:?node image}; kubeconfig=${3:?kubeconfig path}
 KIND=$(bash "$SCRIPTS_DIR/build-kind.sh")
-kc() { "$KUBE_DIR/kubectl" --kubeconfig "$kubeconfig" "$@"; }
+kc() { "$KUBECTL" --kubeconfig "$kubeconfig" "$@"; }
 start=$SECONDS
 
 config=$(mktemp --suffix=.yaml)
@@ -29,6 +29,12 @@ log "kind create cluster --name $name --image $image (1 control-plane + 2 worker
 "$KIND" create cluster --name "$name" --image "$image" --config "$config" --kubeconfig "$kubeconfig" --retain=false >&2
 log "nodes joined in $((SECONDS - start)) s"
 provide_images "$KIND" "$name"
+# kubeproof's own custom metrics image has no registry: where the node image build did not make it
+# (a stock kindest/node on a laptop or a CI runner), it is built here and loaded.
+if ! built_images local | grep -q " kubeproof/custom-metrics:1 "; then
+  build_custom_metrics_image
+  timed "kind load kubeproof/custom-metrics:1" "$KIND" load docker-image kubeproof/custom-metrics:1 --name "$name"
+fi
 
 # CoreDNS: answer cluster.local only. (Until this lands, a lookup CoreDNS forwards upstream
 # leaves through the kind bridge, where the egress fence above rejects it.)

@@ -9,11 +9,7 @@ STEP=custom-metrics
 cluster=${1:?usage: install-custom-metrics.sh <kind cluster name>}
 command -v kind >/dev/null || die "kind is not on PATH"
 command -v kubectl >/dev/null || die "kubectl is not on PATH"
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-timed "go build scripts/custom-metrics" bash -c 'cd "$0" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$1/kubeproof-custom-metrics" .' "$REPO_ROOT/scripts/custom-metrics" "$dir"
-printf 'FROM scratch\nCOPY kubeproof-custom-metrics /kubeproof-custom-metrics\nUSER 65534:65534\nENTRYPOINT ["/kubeproof-custom-metrics"]\n' >"$dir/Dockerfile"
-timed "docker build kubeproof/custom-metrics:1" docker build -q -t kubeproof/custom-metrics:1 "$dir"
+build_custom_metrics_image
 timed "kind load into $cluster" kind load docker-image kubeproof/custom-metrics:1 --name "$cluster"
 kubectl --context "kind-$cluster" apply -f "$SCRIPTS_DIR/custom-metrics.yaml" >/dev/null
 kubectl --context "kind-$cluster" wait --for=condition=Available apiservice/v1beta2.custom.metrics.k8s.io --timeout=180s >/dev/null \

@@ -98,6 +98,17 @@ timed() {
 # The images build-images.sh built, by role (<role> <reference> <archive> per line).
 built_images() { [ -s "$IMAGES_DIR/built.list" ] && awk -v r="$1" '$1 == r' "$IMAGES_DIR/built.list"; }
 
+# kubeproof's custom metrics API server as an image, where the node image build did not make it
+# (a stock node image; a cluster kubeproof did not create): go build, then a FROM scratch image.
+build_custom_metrics_image() {
+  command -v go >/dev/null || die "Go is needed to build the custom metrics API server (scripts/custom-metrics)"
+  local dir; dir=$(mktemp -d)
+  timed "go build scripts/custom-metrics" bash -c 'cd "$0" && CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o "$1/kubeproof-custom-metrics" .' "$REPO_ROOT/scripts/custom-metrics" "$dir" || { rm -rf "$dir"; die "building the custom metrics API server failed"; }
+  printf 'FROM scratch\nCOPY kubeproof-custom-metrics /kubeproof-custom-metrics\nUSER 65534:65534\nENTRYPOINT ["/kubeproof-custom-metrics"]\n' >"$dir/Dockerfile"
+  timed "docker build kubeproof/custom-metrics:1" docker build -q -t kubeproof/custom-metrics:1 "$dir" >/dev/null || { rm -rf "$dir"; die "docker build of kubeproof/custom-metrics:1 failed"; }
+  rm -rf "$dir"
+}
+
 # The registry mirror the nodes pull docker.io and registry.k8s.io images through
 # (KUBEPROOF_REGISTRY_MIRROR=<host:port> on the kind network, set by scripts/with-mirror.ts): a
 # hosts.toml per upstream registry whose server is the mirror, so nothing falls back to the
