@@ -75,6 +75,15 @@ export async function startMirror(network = "kind", opts: { nodeImage?: string }
     for (const u of undo.reverse()) await u().catch((e: unknown) => progress(`registry mirror: ${(e as Error).message}`));
     await container.stop({ remove: true, removeVolumes: true }).catch(() => undefined);
   };
+  /** Serves the local image `local` at the repository path of `as` (tag, push, drop the tag). */
+  const push = async (local: string, as: string) => {
+    const target = `${onHost}/${mirrorPath(as)}`;
+    const p = Date.now();
+    await $({ quiet: true })`docker tag ${local} ${target}`;
+    await $({ quiet: true })`docker push ${target}`;
+    await $({ quiet: true, nothrow: true })`docker rmi ${target}`;
+    return ((Date.now() - p) / 1000).toFixed(1);
+  };
   let nodeImage: string | undefined;
   try {
     if (opts.nodeImage) {
@@ -82,24 +91,14 @@ export async function startMirror(network = "kind", opts: { nodeImage?: string }
       nodeImage = mirroredNodeImage(opts.nodeImage);
       // A copy pulled by an earlier run would let kind skip the pull.
       await $({ quiet: true, nothrow: true })`docker rmi ${nodeImage}`;
-      const p = Date.now();
-      const target = `${onHost}/${mirrorPath(nodeImage)}`;
-      await $({ quiet: true })`docker tag ${opts.nodeImage} ${target}`;
-      await $({ quiet: true })`docker push ${target}`;
-      await $({ quiet: true, nothrow: true })`docker rmi ${target}`;
-      progress(`registry mirror: pushed the node image ${opts.nodeImage} as ${nodeImage} in ${((Date.now() - p) / 1000).toFixed(1)} s`);
+      progress(`registry mirror: pushed the node image ${opts.nodeImage} as ${nodeImage} in ${await push(opts.nodeImage, nodeImage)} s`);
       undo.push(await dockerPullsThrough(onHost));
       undo.push(async () => void (await $({ quiet: true, nothrow: true })`docker rmi ${nodeImage}`));
       progress(`registry mirror: the Docker engine pulls docker.io through ${onHost} until the command ends`);
     }
     for (const { ref: image, tar } of images) {
       if (!dockerHasImage(image)) await $({ quiet: true })`docker load -i ${tar}`;
-      const target = `${onHost}/${mirrorPath(image)}`;
-      const p = Date.now();
-      await $({ quiet: true })`docker tag ${image} ${target}`;
-      await $({ quiet: true })`docker push ${target}`;
-      await $({ quiet: true, nothrow: true })`docker rmi ${target}`;
-      progress(`registry mirror: pushed ${image} in ${((Date.now() - p) / 1000).toFixed(1)} s`);
+      progress(`registry mirror: pushed ${image} in ${await push(image, image)} s`);
     }
   } catch (e) {
     await stop();
