@@ -23,7 +23,7 @@ import { clusterApi } from "./api/cluster-api.js";
 import { fileId, fileLabel, rememberNamespace, runLabel } from "./api/ownership.js";
 import { lifetimes, type Lifetime, type TimelineEntry } from "./record/timeline.js";
 import { never, waitFor, WaitError, type Condition } from "./wait/wait.js";
-import { deleted, refTo, show, type Ref } from "./wait/index.js";
+import { deleted, exists, refTo, show, type Ref } from "./wait/index.js";
 
 declare module "vitest" {
   interface ProvidedContext {
@@ -163,7 +163,12 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
     };
 
     const rec = new Recorder(feed, ns, suffix);
-    await rec.start().catch(async (e: unknown) => {
+    // The ServiceAccount admission plugin refuses a pod (403) until the serviceaccount controller
+    // has made the namespace's "default" account: seconds after the namespace under load, longer
+    // while kube-controller-manager re-acquires its lease. Upstream e2e waits for it the same way.
+    const defaultAccount = { apiVersion: "v1", kind: "ServiceAccount", name: "default", namespace: ns };
+    await Promise.all([rec.start(), waitFor(api, exists(defaultAccount))]).catch(async (e: unknown) => {
+      rec.stop();
       await deleteNamespace.fn().catch(() => undefined);
       throw e;
     });

@@ -22,7 +22,7 @@ describe("expected API errors", () => {
 
   it("lists every difference of a wrong refusal", async () => {
     await expect(expectApiError(Promise.reject(quotaError()), { code: 422, reason: "Invalid", message: /nope/ })).rejects.toThrow(
-      "HTTP 403 instead of 422; reason Forbidden instead of Invalid; message does not match /nope/",
+      `HTTP 403 instead of 422; reason Forbidden instead of Invalid; message "pods \\"p\\" is forbidden: exceeded quota: q, requested: cpu=2, used: cpu=1, limited: cpu=2" does not match /nope/`,
     );
   });
 

@@ -17,7 +17,7 @@ export async function expectApiError(op: Promise<unknown>, expected: ExpectedErr
     const problems: string[] = [];
     if (e.code !== expected.code) problems.push(`HTTP ${e.code} instead of ${expected.code}`);
     if (expected.reason !== undefined && e.status.reason !== expected.reason) problems.push(`reason ${e.status.reason ?? "(none)"} instead of ${expected.reason}`);
-    if (expected.message && !expected.message.test(e.status.message ?? "")) problems.push(`message does not match ${expected.message}`);
+    if (expected.message && !expected.message.test(e.status.message ?? "")) problems.push(`message ${JSON.stringify(e.status.message ?? "")} does not match ${expected.message}`);
     if (problems.length) throw new Error(`Expected ${what} to be refused with ${describe(expected)}, but: ${problems.join("; ")}.\nStatus: ${JSON.stringify(e.status, null, 2)}`, { cause: e });
     return e;
   }
