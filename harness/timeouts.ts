@@ -34,11 +34,46 @@ export const timeouts = {
   quietPeriod: 8_000,
   /** The PV binder (pvclaimbinder-sync-period 15 s) plus slack: nothing binds, assigns or reclaims. */
   binderPeriod: 20_000,
-  /** The HPA controller (horizontal-pod-autoscaler-sync-period 15 s) plus slack: no scaling. */
+  /** The HPA controller (periods.hpaSync, 15 s) plus slack: no scaling. */
   hpaSyncPeriod: 20_000,
 } as const;
 
 export type TimeoutKind = keyof typeof timeouts;
+
+/**
+ * The control loops' periods that bounds in the specs are built from: the defaults of the
+ * components, which kind and the local cluster keep.
+ */
+export const periods = {
+  /** metrics-server's --metric-resolution: how often it scrapes the kubelets. */
+  metricResolution: 15_000,
+  /** kube-controller-manager's --horizontal-pod-autoscaler-sync-period. */
+  hpaSync: 15_000,
+  /** The kubelet's stats housekeeping (cAdvisor samples every 10-15 s). */
+  kubeletHousekeeping: 15_000,
+  /**
+   * The kubelet's --sync-frequency: at the latest then it rewrites a pod's downward API files
+   * (measured on kind: 60.0 s once in ~10 runs).
+   */
+  kubeletSync: 60_000,
+} as const;
+
+/**
+ * How long the HPA may take to act on a load change (HPA-2): the next metrics scrape, then the
+ * next HPA sync, and where containers really run, the kubelet's pod sync to hand the container its
+ * new load and its housekeeping to see the new usage; on top 10 s (scrape, API round trips, a
+ * loaded machine), stretched by KUBEPROOF_TIMEOUT_SCALE like every row.
+ */
+export function hpaReactionBound(realKubelet: boolean): { ms: number; why: string } {
+  const p = periods;
+  const s = (ms: number) => `${ms / 1000} s`;
+  const kubelet = realKubelet ? p.kubeletSync + p.kubeletHousekeeping : 0;
+  const slack = scaled(10_000);
+  return {
+    ms: p.metricResolution + p.hpaSync + kubelet + slack,
+    why: `resolution ${s(p.metricResolution)} + sync ${s(p.hpaSync)}${kubelet ? ` + kubelet pod sync ${s(p.kubeletSync)} and stats ${s(p.kubeletHousekeeping)}` : ""} + ${s(slack)}`,
+  };
+}
 
 /**
  * Rows whose waits are mostly a clock, not a reaction: how long the clock alone may take. Wait
@@ -52,9 +87,13 @@ export const clockFloors: Partial<Record<TimeoutKind, number>> = {
 };
 
 export function timeoutFor(kind: TimeoutKind): number {
+  return scaled(timeouts[kind]);
+}
+
+function scaled(ms: number): number {
   const scale = Number(process.env.KUBEPROOF_TIMEOUT_SCALE ?? "1");
   if (!Number.isFinite(scale) || scale <= 0) {
     throw new Error(`KUBEPROOF_TIMEOUT_SCALE must be a positive number, got "${process.env.KUBEPROOF_TIMEOUT_SCALE}"`);
   }
-  return Math.round(timeouts[kind] * scale);
+  return Math.round(ms * scale);
 }

@@ -3,6 +3,9 @@ import type { Deployment, HPA } from "../api/kinds.js";
 import type { KubeObject } from "../api/client.js";
 import { conditionOf, met, notYet, onObject, type Ref } from "./conditions.js";
 
+// The periods HPA bounds are built from live in the timeout table; specs read them here.
+export { hpaReactionBound, periods } from "../timeouts.js";
+
 /** The HPA's status.desiredReplicas equals n (what the controller decided). */
 export function hpaDesiredReplicas(hpa: Ref, n: number) {
   return onObject<HPA>(hpa, `to want ${n} replicas`, "autoscale", (h) => (h?.status?.desiredReplicas === n ? met(h) : notYet()));

@@ -99,52 +99,83 @@ export interface WaitOptions {
   signal?: AbortSignal;
 }
 
+/** How a watch ends: with a value, or with an error. */
+type Outcome<T> = { value: T } | { error: Error };
+
+/**
+ * The one watch-and-judge loop under both waitFor and never: lists and watches the selection,
+ * judges what it holds after the list and after every event, and settles at the first outcome,
+ * at the end of the window, on a gap in the watch (when `gap` says what a gap means), or on the
+ * abort signal.
+ */
+function watchUntil<T>(
+  api: Api,
+  sel: Selection,
+  windowMs: number,
+  signal: AbortSignal | undefined,
+  on: {
+    judge(objs: KubeObject[]): Outcome<T> | undefined;
+    expire(objs: KubeObject[]): Outcome<T>;
+    gap?(why: string, objs: KubeObject[]): Error;
+  },
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let settled = false;
+    let listed = false;
+    const finish = (o: Outcome<T>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      t.stop();
+      if ("error" in o) reject(o.error);
+      else resolve(o.value);
+    };
+    const onAbort = () => finish({ error: signal!.reason as Error });
+    const judge = (objs: KubeObject[]) => {
+      if (!listed) return;
+      let o: Outcome<T> | undefined;
+      try {
+        o = on.judge(objs);
+      } catch (e) {
+        o = { error: e as Error };
+      }
+      if (o) finish(o);
+    };
+    const t = track(
+      api,
+      sel,
+      judge,
+      (e) => {
+        if (!listed) finish({ error: e as Error });
+      },
+      on.gap && ((why) => finish({ error: on.gap!(why, t.objects()) })),
+    );
+    void t.ready.then(() => {
+      listed = true;
+      judge(t.objects());
+    }, () => undefined);
+    const timer = setTimeout(() => finish(on.expire(t.objects())), windowMs);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener("abort", onAbort);
+  });
+}
+
 /** Waits until the condition is met; fails fast on a terminal wrong state; times out per the table. */
 export function waitFor<R>(api: Api, cond: Condition<R>, opts: WaitOptions = {}): Promise<R> {
   const timeoutMs = opts.timeoutMs ?? timeoutFor(cond.timeout);
   if (cond.poll) return pollFor(api, cond, cond.poll, timeoutMs, opts.signal);
   const started = Date.now();
-  return new Promise<R>((resolve, reject) => {
-    let settled = false;
-    let listed = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      opts.signal?.removeEventListener("abort", onAbort);
-      t.stop();
-      fn();
-    };
-    const onAbort = () => finish(() => reject(opts.signal!.reason));
-    const judge = (objs: KubeObject[]) => {
-      if (!listed) return;
-      let v: Verdict<R>;
-      try {
-        v = cond.check(objs);
-      } catch (e) {
-        finish(() => reject(e));
-        return;
-      }
-      if (v.met) finish(() => resolve(v.value));
-      else if (v.failFast) {
-        const msg = `Gave up waiting for ${cond.description} after ${secs(Date.now() - started)}: ${v.failFast}.\nLast observed (${describeSelection(cond.selection)}):\n${dump(objs)}`;
-        finish(() => reject(new WaitError(msg, objs, "terminal-state")));
-      }
-    };
-    const t = track(api, cond.selection, judge, (e) => {
-      if (!listed) finish(() => reject(e));
-    });
-    void t.ready.then(() => {
-      listed = true;
-      judge(t.objects());
-    }, () => undefined);
-    const timer = setTimeout(() => {
-      const objs = t.objects();
-      const msg = `Timed out after ${secs(timeoutMs)} waiting for ${cond.description} (timeout row "${cond.timeout}").\nLast observed (${describeSelection(cond.selection)}):\n${dump(objs)}`;
-      finish(() => reject(new WaitError(msg, objs, "timeout")));
-    }, timeoutMs);
-    if (opts.signal?.aborted) onAbort();
-    else opts.signal?.addEventListener("abort", onAbort);
+  const seen = (objs: KubeObject[]) => `Last observed (${describeSelection(cond.selection)}):\n${dump(objs)}`;
+  return watchUntil<R>(api, cond.selection, timeoutMs, opts.signal, {
+    judge(objs) {
+      const v = cond.check(objs);
+      if (v.met) return { value: v.value };
+      if (v.failFast) return { error: new WaitError(`Gave up waiting for ${cond.description} after ${secs(Date.now() - started)}: ${v.failFast}.\n${seen(objs)}`, objs, "terminal-state") };
+      return undefined;
+    },
+    expire: (objs) => ({ error: new WaitError(`Timed out after ${secs(timeoutMs)} waiting for ${cond.description} (timeout row "${cond.timeout}").\n${seen(objs)}`, objs, "timeout") }),
+    // A positive wait judges the state a re-list after a gap rebuilds: a gap loses nothing it needs.
   });
 }
 
@@ -156,47 +187,18 @@ export function never<R>(api: Api, cond: Condition<R>, windowMs: number = timeou
   // A sampled resource can change and change back between samples: "never" cannot be proven.
   if (cond.poll) return Promise.reject(new Error(`never(${cond.description}): a sampled condition cannot prove that something never happened`));
   const started = Date.now();
-  return new Promise<void>((resolve, reject) => {
-    let settled = false;
-    let listed = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
-      t.stop();
-      fn();
-    };
-    const onAbort = () => finish(() => reject(signal!.reason));
-    const judge = (objs: KubeObject[]) => {
-      if (!listed) return;
-      const v = cond.check(objs);
-      if (v.met) {
-        const msg = `Expected ${cond.description} NOT to happen within ${secs(windowMs)}, but it did.\nObserved (${describeSelection(cond.selection)}):\n${dump(objs)}`;
-        finish(() => reject(new WaitError(msg, objs, "unexpected-change")));
-      }
-    };
+  const seen = (objs: KubeObject[]) => `(${describeSelection(cond.selection)}):\n${dump(objs)}`;
+  return watchUntil<void>(api, cond.selection, windowMs, signal, {
+    judge: (objs) =>
+      cond.check(objs).met ? { error: new WaitError(`Expected ${cond.description} NOT to happen within ${secs(windowMs)}, but it did.\nObserved ${seen(objs)}`, objs, "unexpected-change") } : undefined,
+    expire: () => ({ value: undefined }),
     // A gap in the watch may hide the very thing that must not happen: the window proves nothing.
-    const t = track(
-      api,
-      cond.selection,
-      judge,
-      (e) => {
-        if (!listed) finish(() => reject(e));
-      },
-      (why) => {
-        const objs = t.objects();
-        const msg = `Lost the watch while making sure ${cond.description} does not happen (${secs(Date.now() - started)} of ${secs(windowMs)}): ${why}; events in the gap are unknown, so the window proves nothing.\nLast observed (${describeSelection(cond.selection)}):\n${dump(objs)}`;
-        finish(() => reject(new WaitError(msg, objs, "lost-watch")));
-      },
-    );
-    void t.ready.then(() => {
-      listed = true;
-      judge(t.objects());
-    }, () => undefined);
-    const timer = setTimeout(() => finish(resolve), windowMs);
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener("abort", onAbort);
+    gap: (why, objs) =>
+      new WaitError(
+        `Lost the watch while making sure ${cond.description} does not happen (${secs(Date.now() - started)} of ${secs(windowMs)}): ${why}; events in the gap are unknown, so the window proves nothing.\nLast observed ${seen(objs)}`,
+        objs,
+        "lost-watch",
+      ),
   });
 }
 

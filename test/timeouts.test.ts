@@ -1,0 +1,24 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { hpaReactionBound, timeoutFor } from "../harness/timeouts.js";
+
+describe("the timeout table", () => {
+  afterEach(() => {
+    delete process.env.KUBEPROOF_TIMEOUT_SCALE;
+  });
+
+  it("builds the HPA's reaction bound from the periods, the kubelet's only where containers run", () => {
+    expect(hpaReactionBound(false)).toEqual({ ms: 40_000, why: "resolution 15 s + sync 15 s + 10 s" });
+    expect(hpaReactionBound(true)).toEqual({ ms: 115_000, why: "resolution 15 s + sync 15 s + kubelet pod sync 60 s and stats 15 s + 10 s" });
+  });
+
+  it("stretches the slack, not the periods, by KUBEPROOF_TIMEOUT_SCALE, like every row", () => {
+    process.env.KUBEPROOF_TIMEOUT_SCALE = "2";
+    expect(hpaReactionBound(false).ms).toBe(50_000);
+    expect(timeoutFor("controller")).toBe(90_000);
+  });
+
+  it("refuses a scale that is not a positive number", () => {
+    process.env.KUBEPROOF_TIMEOUT_SCALE = "fast";
+    expect(() => timeoutFor("api")).toThrow('KUBEPROOF_TIMEOUT_SCALE must be a positive number, got "fast"');
+  });
+});
