@@ -2,7 +2,9 @@
 # Lints the GitHub Actions workflows with actionlint, built once from the Go module proxy into
 # the kubeproof cache (pinned version).
 set -euo pipefail
-VERSION=v1.7.12
+# shellcheck source=versions.sh
+source "$(dirname "${BASH_SOURCE[0]}")/versions.sh"
+VERSION=$ACTIONLINT_VERSION
 CACHE=${KUBEPROOF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubeproof}
 BIN="$CACHE/actionlint/$VERSION/actionlint"
 if [ ! -x "$BIN" ]; then

@@ -7,7 +7,8 @@
 # carries the official binary) into the cache and that directory is printed instead; npm itself
 # then runs on it too. Progress goes to stderr; stdout is only the directory.
 set -euo pipefail
-NODE_VERSION=${KUBEPROOF_NODE_VERSION:-24.21.0}
+# shellcheck source=versions.sh
+source "$(dirname "${BASH_SOURCE[0]}")/versions.sh"
 CACHE=${KUBEPROOF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubeproof}
 
 current=$(node -p 'process.versions.node' 2>/dev/null || echo 0)

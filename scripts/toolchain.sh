@@ -7,10 +7,9 @@
 # Progress goes to stderr; the only stdout line is the bin directory (scripts read it).
 set -euo pipefail
 
-KUBE_VERSION=${KUBEPROOF_KUBE_VERSION:-v1.34.4}
-ETCD_VERSION=${KUBEPROOF_ETCD_VERSION:-v3.6.16}
-KWOK_VERSION=${KUBEPROOF_KWOK_VERSION:-v0.8.0}
-METRICS_VERSION=${KUBEPROOF_METRICS_SERVER_VERSION:-v0.8.0}
+# shellcheck source=versions.sh
+source "$(dirname "${BASH_SOURCE[0]}")/versions.sh"
+METRICS_VERSION=$METRICS_SERVER_VERSION
 CACHE=${KUBEPROOF_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kubeproof}
 BIN="$CACHE/bin-$KUBE_VERSION"
 ARCH=$(uname -m); case "$ARCH" in x86_64) ARCH=amd64;; aarch64|arm64) ARCH=arm64;; esac

@@ -1,10 +1,11 @@
 // kubectl as a user types it, against the test's cluster and namespace: for the tutorial's own
 // commands (kubectl expose, kubectl autoscale, kubectl get), whose defaults and output are part of
 // what it teaches.
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { $ } from "zx";
 import { cacheDir } from "../cluster/paths.js";
+import { version } from "../versions.js";
 
 let binary: string | undefined;
 
@@ -14,15 +15,8 @@ let binary: string | undefined;
  */
 function kubectlBinary(): string {
   if (binary) return binary;
-  const toolchain = existsSync(cacheDir)
-    ? readdirSync(cacheDir)
-        .filter((d) => d.startsWith("bin-v"))
-        .sort()
-        .map((d) => path.join(cacheDir, d, "kubectl"))
-        .filter((f) => existsSync(f))
-        .pop()
-    : undefined;
-  binary = process.env.KUBEPROOF_KUBECTL ?? toolchain ?? "kubectl";
+  const toolchain = path.join(cacheDir, `bin-${version("KUBE_VERSION")}`, "kubectl");
+  binary = process.env.KUBEPROOF_KUBECTL ?? (existsSync(toolchain) ? toolchain : "kubectl");
   return binary;
 }
 

@@ -1,15 +1,10 @@
 # Shared settings of the scripts/kind/ steps (sourced, not run).
-# Versions are pinned here; every built artefact lives under the cache, never in the repo.
+# Versions come from versions.env (scripts/versions.sh); every built artefact lives under the cache, never in the repo.
 set -euo pipefail
 
-KUBE_VERSION=${KUBEPROOF_KUBE_VERSION:-v1.34.4}
-KIND_VERSION=${KUBEPROOF_KIND_VERSION:-v0.33.0}
-ETCD_VERSION=${KUBEPROOF_ETCD_VERSION:-v3.6.16}
-COREDNS_VERSION=${KUBEPROOF_COREDNS_VERSION:-v1.15.0}
-METRICS_VERSION=${KUBEPROOF_METRICS_SERVER_VERSION:-v0.8.0}
-# The module proxy serves this release of local-path-provisioner (kind's own image is built from a
-# newer one it does not serve): the assembled node image's default class runs it.
-LOCAL_PATH_VERSION=${KUBEPROOF_LOCAL_PATH_VERSION:-v0.0.30}
+# shellcheck source=../versions.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../versions.sh"
+METRICS_VERSION=$METRICS_SERVER_VERSION
 DEBIAN_SUITE=${KUBEPROOF_DEBIAN_SUITE:-bookworm}
 # (|| true: a host without that file, e.g. Ubuntu, must not stop every script that sources this)
 DEBIAN_MIRROR=${KUBEPROOF_DEBIAN_MIRROR:-$({ sed -n 's/^URIs: *\(http[^ ]*debian\/\?\)$/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true; } | head -1)}
