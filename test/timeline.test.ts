@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { lifetimes, maxConcurrent, overlaps, strictlySequential, timelineSvg, type TimelineEntry } from "../harness/record/timeline.js";
+import { lifetimes, maxConcurrent, overlaps, render, strictlySequential, timelineSvg } from "../harness/record/timeline.js";
+import { podEntries } from "./support/entries.js";
 
-let seq = 0;
-const e = (name: string, state: string, type: TimelineEntry["type"] = "MODIFIED"): TimelineEntry => ({ seq: seq++, t: seq * 100, type, kind: "Pod", name, uid: name, state });
+let e = podEntries();
 
 describe("timeline analysis", () => {
   it("sees a strictly sequential run", () => {
-    seq = 0;
+    e = podEntries();
     const entries = [e("a", "Pending", "ADDED"), e("a", "Running"), e("a", "Succeeded"), e("b", "Pending", "ADDED"), e("b", "Running"), e("b", "Succeeded")];
     const ls = lifetimes(entries);
     expect(ls.map((l) => [l.name, l.outcome])).toEqual([["a", "Succeeded"], ["b", "Succeeded"]]);
@@ -16,7 +16,7 @@ describe("timeline analysis", () => {
   });
 
   it("catches a pod created before the previous one finished", () => {
-    seq = 0;
+    e = podEntries();
     const entries = [e("a", "Pending", "ADDED"), e("a", "Running"), e("b", "Pending", "ADDED"), e("a", "Succeeded"), e("b", "Succeeded")];
     const ls = lifetimes(entries);
     expect(maxConcurrent(ls)).toBe(2);
@@ -25,7 +25,7 @@ describe("timeline analysis", () => {
   });
 
   it("counts a deleted pod as ended and a failed predecessor as not a success", () => {
-    seq = 0;
+    e = podEntries();
     const entries = [e("a", "Running", "ADDED"), e("a", "Failed"), e("b", "Running", "ADDED"), e("b", "Running", "DELETED")];
     const ls = lifetimes(entries);
     expect(ls.map((l) => l.outcome)).toEqual(["Failed", "Deleted"]);
@@ -33,13 +33,21 @@ describe("timeline analysis", () => {
   });
 
   it("counts a pod deleted while running as Deleted, whatever phase its kubelet reports after", () => {
-    seq = 0;
+    e = podEntries();
     const entries = [e("a", "Running on n1", "ADDED"), e("a", "Running terminating on n1"), e("a", "Failed terminating on n1"), e("a", "Failed terminating on n1", "DELETED")];
     expect(lifetimes(entries).map((l) => l.outcome)).toEqual(["Deleted"]);
   });
 
+  it("renders the facts as the line people read", () => {
+    expect(render({ phase: "Pending", node: "n1", waiting: { container: "main", reason: "ErrImageNeverPull" } })).toBe("Pending on n1 (main: ErrImageNeverPull)");
+    expect(render({ phase: "Running", terminating: true, node: "n1" })).toBe("Running terminating on n1");
+    expect(render({ counts: { active: 0, succeeded: 5, failed: 0 }, conditions: ["SuccessCriteriaMet", "Complete"] })).toBe("active=0 succeeded=5 failed=0 SuccessCriteriaMet,Complete");
+    expect(render({ counts: { replicas: 3, ready: 2 }, specReplicas: 3, terminating: true })).toBe("replicas=3 ready=2 spec=3 terminating");
+    expect(render({ event: { reason: "Scheduled", about: "Pod/a", message: "assigned" } })).toBe("Scheduled: Pod/a: assigned");
+  });
+
   it("draws one bar row per pod in a self-contained SVG", () => {
-    seq = 0;
+    e = podEntries();
     const svg = timelineSvg([e("a", "Running", "ADDED"), e("a", "Succeeded"), e("b<x>", "Pending", "ADDED")], "t & t");
     expect(svg).toContain("<svg");
     expect(svg).toContain("t &amp; t");

@@ -121,10 +121,8 @@ export function replicasHistory(entries: TimelineEntry[], deployment: string): n
   const out: number[] = [];
   for (const e of entries) {
     if (e.kind !== "Deployment" || e.name !== deployment) continue;
-    const m = /\bspec=(\d+)\b/.exec(e.state);
-    if (!m) continue;
-    const n = Number(m[1]);
-    if (out.at(-1) !== n) out.push(n);
+    const n = e.facts.specReplicas;
+    if (n !== undefined && out.at(-1) !== n) out.push(n);
   }
   return out;
 }

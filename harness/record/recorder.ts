@@ -4,52 +4,67 @@
 // attached as data and as a picture.
 import type { KubeObject } from "../api/client.js";
 import type { Feed } from "./feed.js";
-import type { TimelineEntry } from "./timeline.js";
+import { render, type Facts, type TimelineEntry } from "./timeline.js";
 
 type Obj = KubeObject & { status?: Record<string, unknown>; spec?: Record<string, unknown> };
 
 /** Waiting reasons every starting pod goes through. */
 const routineWaits = new Set(["ContainerCreating", "PodInitializing"]);
 
-export function summarise(o: Obj): string {
+/** The facts of an object's state the timeline keeps (harness/record/timeline.ts renders them). */
+export function factsOf(o: Obj): Facts {
   const s = (o.status ?? {}) as Record<string, unknown>;
   const spec = (o.spec ?? {}) as Record<string, unknown>;
   const conds = (s.conditions as { type: string; status: string; reason?: string }[] | undefined) ?? [];
-  const trueConds = conds.filter((c) => c.status === "True").map((c) => c.type);
-  const del = o.metadata.deletionTimestamp ? " terminating" : "";
+  const base: Facts = o.metadata.deletionTimestamp ? { terminating: true } : {};
+  const n = (v: unknown) => (typeof v === "number" ? v : 0);
   switch (o.kind) {
     case "Pod": {
       // Why a container is not running, where that is news (an image it cannot get, a crash loop).
       type Status = { name: string; state?: { waiting?: { reason?: string } } };
       const statuses = [...((s.initContainerStatuses as Status[] | undefined) ?? []), ...((s.containerStatuses as Status[] | undefined) ?? [])];
       const stuck = statuses.find((c) => c.state?.waiting?.reason && !routineWaits.has(c.state.waiting.reason));
-      return `${s.phase ?? "Pending"}${del}${spec.nodeName ? ` on ${spec.nodeName}` : ""}${stuck ? ` (${stuck.name}: ${stuck.state!.waiting!.reason})` : ""}`;
+      return {
+        ...base,
+        phase: (s.phase as string | undefined) ?? "Pending",
+        ...(spec.nodeName ? { node: spec.nodeName as string } : {}),
+        ...(stuck ? { waiting: { container: stuck.name, reason: stuck.state!.waiting!.reason! } } : {}),
+      };
     }
-    case "Job":
-      return `active=${s.active ?? 0} succeeded=${s.succeeded ?? 0} failed=${s.failed ?? 0}${trueConds.length ? ` ${trueConds.join(",")}` : ""}${del}`;
-    case "PersistentVolume":
-      return `${s.phase ?? "Pending"}${(spec.claimRef as { name?: string } | undefined)?.name ? ` claim=${(spec.claimRef as { namespace: string; name: string }).namespace}/${(spec.claimRef as { name: string }).name}` : ""}${del}`;
+    case "Job": {
+      const trueConds = conds.filter((c) => c.status === "True").map((c) => c.type);
+      return { ...base, counts: { active: n(s.active), succeeded: n(s.succeeded), failed: n(s.failed) }, ...(trueConds.length ? { conditions: trueConds } : {}) };
+    }
+    case "PersistentVolume": {
+      const ref = spec.claimRef as { namespace?: string; name?: string } | undefined;
+      return { ...base, phase: (s.phase as string | undefined) ?? "Pending", ...(ref?.name ? { claim: `${ref.namespace}/${ref.name}` } : {}) };
+    }
     case "PersistentVolumeClaim":
-      return `${s.phase ?? "Pending"}${spec.volumeName ? ` volume=${spec.volumeName}` : ""}${del}`;
+      return { ...base, phase: (s.phase as string | undefined) ?? "Pending", ...(spec.volumeName ? { volume: spec.volumeName as string } : {}) };
     case "Node":
-      return `${conds.find((c) => c.type === "Ready")?.status === "True" ? "Ready" : "NotReady"}${spec.unschedulable ? " unschedulable" : ""}${del}`;
+      return { ...base, phase: conds.find((c) => c.type === "Ready")?.status === "True" ? "Ready" : "NotReady", ...(spec.unschedulable ? { unschedulable: true } : {}) };
     case "Event": {
-      const e = o as unknown as { reason?: string; message?: string; involvedObject?: { kind?: string; name?: string }; count?: number };
-      return `${e.reason}: ${e.involvedObject?.kind}/${e.involvedObject?.name}: ${e.message}`;
+      const e = o as unknown as { reason?: string; message?: string; involvedObject?: { kind?: string; name?: string } };
+      return { event: { reason: e.reason ?? "", about: `${e.involvedObject?.kind}/${e.involvedObject?.name}`, message: e.message ?? "" } };
     }
     case "DaemonSet":
-      return `desired=${s.desiredNumberScheduled ?? 0} current=${s.currentNumberScheduled ?? 0} ready=${s.numberReady ?? 0}${del}`;
+      return { ...base, counts: { desired: n(s.desiredNumberScheduled), current: n(s.currentNumberScheduled), ready: n(s.numberReady) } };
     case "Deployment":
     case "ReplicaSet":
-      return `replicas=${s.replicas ?? 0} ready=${s.readyReplicas ?? 0} spec=${spec.replicas ?? "?"}${del}`;
+      return { ...base, counts: { replicas: n(s.replicas), ready: n(s.readyReplicas) }, ...(typeof spec.replicas === "number" ? { specReplicas: spec.replicas } : {}) };
     case "HorizontalPodAutoscaler":
-      return `current=${s.currentReplicas ?? 0} desired=${s.desiredReplicas ?? 0}${del}`;
+      return { ...base, counts: { current: n(s.currentReplicas), desired: n(s.desiredReplicas) } };
     case "CronJob":
-      return `active=${(s.active as unknown[] | undefined)?.length ?? 0} lastSchedule=${s.lastScheduleTime ?? "-"}${spec.suspend ? " suspended" : ""}${del}`;
+      return {
+        ...base,
+        counts: { active: (s.active as unknown[] | undefined)?.length ?? 0 },
+        ...(s.lastScheduleTime ? { lastSchedule: s.lastScheduleTime as string } : {}),
+        ...(spec.suspend ? { suspended: true } : {}),
+      };
     case "ResourceQuota":
-      return `used=${JSON.stringify(s.used ?? {})}`;
+      return { used: (s.used as Record<string, string> | undefined) ?? {} };
     default:
-      return `${o.metadata.resourceVersion ?? ""}${del}`;
+      return { ...base, ...(o.metadata.resourceVersion ? { resourceVersion: o.metadata.resourceVersion } : {}) };
   }
 }
 
@@ -94,17 +109,18 @@ export class Recorder {
   private record(type: TimelineEntry["type"], o: Obj): void {
     if (!this.mine(o)) return;
     const key = `${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`;
-    const state = summarise(o);
+    const facts = factsOf(o);
+    const state = render(facts);
     const prev = this.last.get(key);
     this.last.set(key, o);
     // Heartbeats and re-lists (after a 410) of an unchanged object are no news; a re-list that
     // finds an object changed is recorded, since the changes in between are gone from history.
-    if (type === "ADDED" || type === "DELETED" || !prev || summarise(prev as Obj) !== state) this.push(type, o, state);
+    if (type === "ADDED" || type === "DELETED" || !prev || render(factsOf(prev as Obj)) !== state) this.push(type, o, facts, state);
     // Listeners run after the entry is in, so a listener reading the timeline sees this event.
     for (const l of [...this.listeners]) l();
   }
 
-  private push(type: TimelineEntry["type"], o: Obj, state: string): void {
+  private push(type: TimelineEntry["type"], o: Obj, facts: Facts, state: string): void {
     const owner = o.metadata.ownerReferences?.find((r) => r.controller);
     this.entries.push({
       seq: this.seq++,
@@ -114,8 +130,9 @@ export class Recorder {
       namespace: o.metadata.namespace,
       name: o.metadata.name!,
       uid: o.metadata.uid,
+      facts,
       state,
-      owner: owner ? `${owner.kind}/${owner.name}` : undefined,
+      owner: owner ? { kind: owner.kind, name: owner.name } : undefined,
     });
   }
 

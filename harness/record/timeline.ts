@@ -1,6 +1,69 @@
 // Pure analysis of a recorded timeline: what each object went through and when. The recorder
 // fills it from watch events; specs ask questions of it (how many pods ran at once, did each pod
 // start after the previous one finished) instead of sampling the API.
+/** The controlling owner of an object, as its ownerReference names it. */
+export interface OwnerRef {
+  kind: string;
+  name: string;
+}
+
+/**
+ * What the recorder keeps of an object's state at one moment: facts a spec asks about, and that
+ * `render` turns into the line people read (in the timeline text and picture).
+ */
+export interface Facts {
+  /** A Pod's, PV's or PVC's phase; a Node's Ready or NotReady. */
+  phase?: string;
+  /** Its deletion has been requested (a graceful deletion in progress, finalizers pending). */
+  terminating?: boolean;
+  /** The node a Pod is bound to. */
+  node?: string;
+  /** A container waiting for a reason that is news (an image it cannot get, a crash loop). */
+  waiting?: { container: string; reason: string };
+  /** What the kind counts: a Job's active/succeeded/failed, a DaemonSet's desired/current/ready, a Deployment's replicas/ready, an HPA's current/desired, a CronJob's active Jobs. */
+  counts?: Record<string, number>;
+  /** A Deployment's or ReplicaSet's spec.replicas. */
+  specReplicas?: number;
+  /** Its conditions that are True (a Job's Complete, Failed, ...). */
+  conditions?: string[];
+  /** A CronJob's status.lastScheduleTime. */
+  lastSchedule?: string;
+  suspended?: boolean;
+  unschedulable?: boolean;
+  /** A PV's claim, namespace/name. */
+  claim?: string;
+  /** A PVC's volume. */
+  volume?: string;
+  /** A ResourceQuota's status.used. */
+  used?: Record<string, string>;
+  /** An Event: its reason, the object it is about (Kind/name), its message. */
+  event?: { reason: string; about: string; message: string };
+  /** For kinds the recorder has no facts of: the version it saw. */
+  resourceVersion?: string;
+}
+
+/** The one line people read for a state ("Running on n1", "active=1 succeeded=2 failed=0 Complete"). */
+export function render(f: Facts): string {
+  if (f.event) return `${f.event.reason}: ${f.event.about}: ${f.event.message}`;
+  const parts: string[] = [];
+  if (f.phase) parts.push(f.phase);
+  if (f.terminating && f.phase) parts.push("terminating");
+  if (f.node) parts.push(`on ${f.node}`);
+  if (f.waiting) parts.push(`(${f.waiting.container}: ${f.waiting.reason})`);
+  for (const [k, v] of Object.entries(f.counts ?? {})) parts.push(`${k}=${v}`);
+  if (f.specReplicas !== undefined) parts.push(`spec=${f.specReplicas}`);
+  if (f.lastSchedule) parts.push(`lastSchedule=${f.lastSchedule}`);
+  if (f.conditions?.length) parts.push(f.conditions.join(","));
+  if (f.claim) parts.push(`claim=${f.claim}`);
+  if (f.volume) parts.push(`volume=${f.volume}`);
+  if (f.unschedulable) parts.push("unschedulable");
+  if (f.suspended) parts.push("suspended");
+  if (f.used) parts.push(`used=${JSON.stringify(f.used)}`);
+  if (f.resourceVersion) parts.push(f.resourceVersion);
+  if (f.terminating && !f.phase) parts.push("terminating");
+  return parts.join(" ");
+}
+
 export interface TimelineEntry {
   /** Order of arrival across all watches of the test (exact within one kind's watch stream). */
   seq: number;
@@ -11,15 +74,21 @@ export interface TimelineEntry {
   namespace?: string;
   name: string;
   uid?: string;
-  /** A one-line state summary (pod phase, Job counts, PV phase ...). */
+  facts: Facts;
+  /** The facts rendered (render(facts)): for people, never parsed. */
   state: string;
-  owner?: string;
+  owner?: OwnerRef;
+}
+
+/** A timeline filter: entries of objects the given object controls. */
+export function ownedBy(owner: { kind?: string; metadata: { name?: string } }): (e: TimelineEntry) => boolean {
+  return (e) => e.owner !== undefined && e.owner.kind === owner.kind && e.owner.name === owner.metadata.name;
 }
 
 export interface Lifetime {
   name: string;
   kind: string;
-  owner?: string;
+  owner?: OwnerRef;
   /** First seen (created). */
   created: number;
   createdSeq: number;
@@ -30,7 +99,7 @@ export interface Lifetime {
   endedSeq?: number;
   outcome?: string;
   deleted?: number;
-  states: { t: number; state: string }[];
+  states: { t: number; state: string; facts: Facts }[];
 }
 
 const terminal = new Set(["Succeeded", "Failed"]);
@@ -46,16 +115,17 @@ export function lifetimes(entries: TimelineEntry[], kind = "Pod", filter: (e: Ti
       l = { name: e.name, kind: e.kind, owner: e.owner, created: e.t, createdSeq: e.seq, states: [] };
       byName.set(key, l);
     }
-    const phase = e.state.split(" ")[0]!;
-    if (l.states.at(-1)?.state !== e.state) l.states.push({ t: e.t, state: e.state });
+    const phase = e.facts.phase;
+    if (l.states.at(-1)?.state !== e.state) l.states.push({ t: e.t, state: e.state, facts: e.facts });
     if (phase === "Running" && l.running === undefined) l.running = e.t;
     // A pod whose deletion began before it finished ended by deletion, whatever phase a real
     // kubelet reports while its containers stop (exit 143 -> Failed, or 0 -> Succeeded).
-    const terminating = / terminating\b/.test(e.state);
-    if (l.ended === undefined && (terminal.has(phase) || terminating || e.type === "DELETED")) {
+    const ended = phase !== undefined && terminal.has(phase);
+    const terminating = e.facts.terminating === true;
+    if (l.ended === undefined && (ended || terminating || e.type === "DELETED")) {
       l.ended = e.t;
       l.endedSeq = e.seq;
-      l.outcome = terminal.has(phase) && !terminating ? phase : "Deleted";
+      l.outcome = ended && !terminating ? phase : "Deleted";
     }
     if (e.type === "DELETED") l.deleted = e.t;
   }
@@ -145,7 +215,7 @@ export function timelineSvg(entries: TimelineEntry[], title: string, endMs?: num
     parts.push(`<text x="8" y="${y + 13}">${esc(`${l.kind === "Pod" ? "" : l.kind + " "}${l.name}`.slice(0, 48))}</text>`);
     l.states.forEach((s, j) => {
       const until = l.states[j + 1]?.t ?? l.deleted ?? end;
-      const phase = s.state.split(" ")[0]!;
+      const phase = s.facts.phase ?? "";
       parts.push(
         `<rect x="${x(s.t)}" y="${y + 3}" width="${Math.max(2, x(until) - x(s.t))}" height="${rowH - 6}" fill="${colours[phase] ?? "#a78bfa"}"><title>${esc(`${l.name}: ${s.state} at ${(s.t / 1000).toFixed(2)} s`)}</title></rect>`,
       );

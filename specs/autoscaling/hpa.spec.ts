@@ -128,7 +128,7 @@ describe("HorizontalPodAutoscaler", () => {
       const history = replicasHistory(k.timeline.entries(), dep.metadata.name!);
       expect(history[0]).toBe(1);
       expect(Math.max(...history)).toBe(3);
-      expect(maxConcurrent(k.timeline.pods((e) => e.owner?.startsWith("ReplicaSet/") ?? false))).toBe(3);
+      expect(maxConcurrent(k.timeline.pods((e) => e.owner?.kind === "ReplicaSet"))).toBe(3);
     },
   );
 

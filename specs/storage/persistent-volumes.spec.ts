@@ -19,7 +19,7 @@ const reclaim = (policy: "Retain" | "Recycle" | "Delete", path?: string) =>
   });
 
 /** The phases an object went through, from the flight recorder, repeats collapsed. */
-const phasesOf = (states: { state: string }[]) => states.map((s) => s.state.split(" ")[0]!).filter((p, i, all) => p !== all[i - 1]);
+const phasesOf = (states: { facts: { phase?: string } }[]) => states.map((s) => s.facts.phase).filter((p, i, all) => p !== all[i - 1]);
 
 const terminating = (o: KubeObject) => Boolean(o.metadata.deletionTimestamp);
 const noRuntime = "needs a real kubelet to mount the volume and run the container; the local provider simulates the kubelet";

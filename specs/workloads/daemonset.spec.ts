@@ -14,6 +14,7 @@ import {
 } from "../../harness/wait/index.js";
 import { addNode, cordon, labelNode } from "../../harness/ops/nodes.js";
 import { nodeCoverage } from "../../harness/ops/rollout.js";
+import { ownedBy } from "../../harness/record/timeline.js";
 import type { DaemonSet, Node, Pod } from "../../harness/api/kinds.js";
 
 const names = (nodes: Node[]) => nodes.map((n) => n.metadata.name!);
@@ -39,7 +40,7 @@ describe("DaemonSet", { concurrent: false }, () => {
       expect(nodesOf(pods)).toEqual(names(nodes));
       // No pod was made and thrown away on the way.
       await Promise.all(pods.map((p) => k.timeline.caughtUp(p)));
-      expect(k.timeline.pods((e) => e.owner === `DaemonSet/${ds.metadata.name}`)).toHaveLength(nodes.length);
+      expect(k.timeline.pods(ownedBy(ds))).toHaveLength(nodes.length);
       await k.observed("eligible nodes", names(nodes).join(", "));
     },
   );
@@ -110,7 +111,7 @@ describe("DaemonSet", { concurrent: false }, () => {
         // The controller created the pod unbound; the scheduler's binding set spec.nodeName.
         await k.timeline.caughtUp(pod);
         const life = k.timeline.pods((e) => e.name === pod.metadata.name)[0]!;
-        expect(life.states[0]!.state).toBe("Pending");
+        expect(life.states[0]!.facts).toEqual({ phase: "Pending" });
         const scheduled = await k.wait(eventAbout({ kind: "Pod", name: pod.metadata.name!, namespace: k.ns }, "Scheduled"));
         expect(scheduled).toMatchObject({ reportingComponent: "default-scheduler", message: `Successfully assigned ${k.ns}/${pod.metadata.name} to ${node}` });
       }
@@ -205,13 +206,13 @@ describe("DaemonSet", { concurrent: false }, () => {
         matches<DaemonSet>(ds.ref, "to have every pod of the new revision available", (d) => d.status?.updatedNumberScheduled === nodes.length && d.status?.numberAvailable === nodes.length),
       );
       const lives = await k.timeline.until(`the ${old.length} old pods ended and ${nodes.length} new ones`, () => {
-        const ls = k.timeline.pods((e) => e.owner === `DaemonSet/${ds.metadata.name}`);
+        const ls = k.timeline.pods(ownedBy(ds));
         return ls.filter((l) => old.includes(l.name) && l.ended !== undefined).length === old.length && ls.length >= 2 * nodes.length ? ls : undefined;
       });
       expect(lives.filter((l) => old.includes(l.name)).map((l) => l.outcome)).toEqual(old.map(() => "Deleted"));
       expect(lives).toHaveLength(2 * nodes.length);
 
-      const coverage = nodeCoverage(k.timeline.entries(), `DaemonSet/${ds.metadata.name}`, names(nodes));
+      const coverage = nodeCoverage(k.timeline.entries(), { kind: "DaemonSet", name: ds.metadata.name! }, names(nodes));
       expect(coverage).toMatchObject({ baseline: true, maxUncovered: 1 });
     },
   );

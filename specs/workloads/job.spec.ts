@@ -16,10 +16,7 @@ import {
   refTo,
 } from "../../harness/wait/index.js";
 import type { Job } from "../../harness/api/kinds.js";
-import { maxConcurrent, strictlySequential, type TimelineEntry } from "../../harness/record/timeline.js";
-
-/** Timeline entries of the Job's pods. */
-const ownedBy = (job: { metadata: { name?: string } }) => (e: TimelineEntry) => e.owner === `Job/${job.metadata.name}`;
+import { maxConcurrent, ownedBy, strictlySequential } from "../../harness/record/timeline.js";
 
 describe("Job", () => {
   test(

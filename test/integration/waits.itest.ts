@@ -10,6 +10,7 @@ import { Api, type KubeObject } from "../../harness/api/client.js";
 import { Recorder } from "../../harness/record/recorder.js";
 import { timeoutFor } from "../../harness/timeouts.js";
 import { InfrastructureError } from "../../harness/record/image-trouble.js";
+import { ownedBy } from "../../harness/record/timeline.js";
 
 describe("named waits", () => {
   test("a wait costs one list and one watch however long it waits", async ({ k }) => {
@@ -106,8 +107,8 @@ describe("a pod that cannot get its image", () => {
     expect(err.message).toMatch(new RegExp(`^Infrastructure problem: pod ${k.ns}/${job.metadata.name}-\\w+ cannot get its image ${image.replace(/[.:]/g, "\\$&")} \\(container \\w+: ${reason}`));
     // "At once": from the moment the kubelet's reason reached the recorder, not after the wait's
     // timeout. (How long the kubelet takes to get there depends on the node's load: 33 s was seen.)
-    const [pod] = k.timeline.pods((e) => e.owner === `Job/${job.metadata.name}`);
-    const stuck = pod!.states.find((s) => s.state.endsWith(`: ${reason})`));
+    const [pod] = k.timeline.pods(ownedBy(job));
+    const stuck = pod!.states.find((s) => s.facts.waiting?.reason === reason);
     expect(stuck, `the recorder's states of ${pod!.name}: ${pod!.states.map((s) => s.state).join(" -> ")}`).toBeDefined();
     expect(ended - stuck!.t).toBeLessThan(2_000);
     expect(ended).toBeLessThan(timeoutFor(jobComplete(job.ref).timeout));
@@ -127,8 +128,8 @@ describe("flight recorder", () => {
       j.spec!.template.spec!.containers[0]!.command = ["sh", "-c", "sleep 30; echo done"];
     });
     await k.wait(jobComplete(job.ref));
-    const [pod] = await k.timeline.podsEnded((e) => e.owner === `Job/${job.metadata.name}`);
-    const phases = pod!.states.map((s) => s.state.split(" ")[0]).filter((p, i, all) => p !== all[i - 1]);
+    const [pod] = await k.timeline.podsEnded(ownedBy(job));
+    const phases = pod!.states.map((s) => s.facts.phase).filter((p, i, all) => p !== all[i - 1]);
     expect(phases).toEqual(["Pending", "Running", "Succeeded"]);
     expect(pod!.running! - pod!.created).toBeGreaterThanOrEqual(0);
     // the 8 s run as the recorder saw it; a kubelet may publish either end a few seconds late
