@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
 import type { KubeObject } from "./api/client.js";
 import { containersOf, imagesFile, parseMirrors, rewriteImage, testImages } from "./images.js";
+import { refTo, type Ref } from "./wait/conditions.js";
 
 export const fixturesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
 
@@ -129,4 +130,27 @@ function rewriteRefs(node: unknown, renames: Map<string, string>): void {
     else rewriteRefs(v, renames);
   }
   // claimRef-like references from a PV to a PVC keep the test namespace; nothing to rename.
+}
+
+/**
+ * What k.apply returns: the objects as the apiserver answered, in the fixture's order, and each
+ * by its kind and the name the fixture gives it (before a cluster-scoped name is made unique).
+ */
+export type Applied<T extends KubeObject = KubeObject> = T[] & {
+  /** The fixture's object of this kind (and name, where it holds several of the kind), with its ref. */
+  get<K extends KubeObject = T>(kind: string, name?: string): K & { ref: Ref };
+};
+
+export function addressable<T extends KubeObject>(fixture: string, docs: LoadedDoc[], objs: T[]): Applied<T> {
+  const get = <K extends KubeObject>(kind: string, name?: string): K & { ref: Ref } => {
+    const ofKind = docs.map((d, i) => ({ name: d.obj.metadata.name, i })).filter(({ i }) => docs[i]!.obj.kind === kind);
+    const found = name === undefined ? ofKind : ofKind.filter((d) => d.name === name);
+    if (found.length !== 1) {
+      const held = ofKind.length ? `it holds ${ofKind.length} ${kind}: ${ofKind.map((d) => d.name).join(", ")}` : `it holds no ${kind} (it holds ${[...new Set(docs.map((d) => d.obj.kind))].join(", ")})`;
+      throw new FixtureError(fixture, undefined, `${kind}${name ? ` ${name}` : ""}`, name === undefined && ofKind.length > 1 ? `${held}: name the one you mean` : `no such object: ${held}`);
+    }
+    const o = objs[found[0]!.i]! as unknown as K;
+    return Object.assign(o, { ref: refTo(o) });
+  };
+  return Object.assign(objs, { get });
 }

@@ -11,7 +11,7 @@ import { claims as claimTable, type ClaimId } from "./report/claims.js";
 import type { ClusterInfo, Capabilities } from "./cluster/types.js";
 import { attachDiagnostics, attachTimeline } from "./record/diagnostics.js";
 import { collectLogs } from "./record/logs.js";
-import { readFixture, place, FixtureError } from "./fixtures.js";
+import { readFixture, place, addressable, FixtureError, type Applied } from "./fixtures.js";
 import { Feed } from "./record/feed.js";
 import { Recorder } from "./record/recorder.js";
 import { imageTrouble } from "./record/image-trouble.js";
@@ -47,8 +47,8 @@ export interface Kube {
   readonly cluster: ClusterInfo;
   /** Unique per test; appended to the names of cluster-scoped objects. */
   readonly suffix: string;
-  /** Applies a fixture file (server-side dry run first); its deletion is registered for the end. */
-  apply<T extends KubeObject = KubeObject>(fixture: string, mutate?: (obj: T) => void): Promise<T[]>;
+  /** Applies a fixture file (server-side dry run first); its deletion is registered for the end. The result is addressable by kind and name: `.get("PersistentVolumeClaim")`. */
+  apply<T extends KubeObject = KubeObject>(fixture: string, mutate?: (obj: T) => void): Promise<Applied<T>>;
   /** Applies a fixture holding exactly one object. */
   applyOne<T extends KubeObject = KubeObject>(fixture: string, mutate?: (obj: T) => void): Promise<T & { ref: Ref }>;
   delete(obj: KubeObject | Ref, propagation?: "Background" | "Foreground" | "Orphan"): Promise<void>;
@@ -195,8 +195,9 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
         () => r.kind.toLowerCase(),
       );
 
-    const apply = async <T extends KubeObject>(fixture: string, mutate?: (obj: T) => void): Promise<T[]> => {
-      const docs = await place(readFixture(fixture), {
+    const apply = async <T extends KubeObject>(fixture: string, mutate?: (obj: T) => void): Promise<Applied<T>> => {
+      const loaded = readFixture(fixture);
+      const docs = await place(loaded, {
         namespace: ns,
         suffix,
         labels: owner,
@@ -235,7 +236,7 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
           });
         }
       }
-      return out;
+      return addressable(fixture, loaded, out);
     };
 
     const k: Kube = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseFixture, place, readFixture, FixtureError } from "../harness/fixtures.js";
+import { addressable, parseFixture, place, readFixture, FixtureError } from "../harness/fixtures.js";
 
 const isNamespaced = async (_v: string, kind: string) => !["PersistentVolume", "StorageClass", "Node"].includes(kind);
 
@@ -58,5 +58,17 @@ describe("fixture placement", () => {
   it("refuses a fixture that hard-codes another namespace", async () => {
     const docs = parseFixture("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: prod}\n", "ns.yaml");
     await expect(place(docs, { namespace: "t1", suffix: "x", isNamespaced })).rejects.toThrow('ns.yaml, document 1 (ConfigMap a): metadata.namespace "prod" is set');
+  });
+
+  it("hands back the applied objects by kind and by the fixture's name, with their refs", async () => {
+    const loaded = readFixture("storage/pv-mismatches.yaml");
+    const placed = await place(loaded, { namespace: "ns1", suffix: "abc", isNamespaced });
+    const fx = addressable("storage/pv-mismatches.yaml", loaded, placed.map((d) => d.obj));
+    expect(fx.get("PersistentVolume").ref).toEqual({ apiVersion: "v1", kind: "PersistentVolume", name: "pv-10g-abc", namespace: undefined });
+    expect(fx.get("StorageClass", "other").metadata.name).toBe("other-abc");
+    expect(fx.get("PersistentVolumeClaim", "wrong-mode").ref).toMatchObject({ name: "wrong-mode", namespace: "ns1" });
+    expect(() => fx.get("PersistentVolumeClaim")).toThrow("storage/pv-mismatches.yaml (PersistentVolumeClaim): it holds 3 PersistentVolumeClaim: too-large, wrong-mode, wrong-class: name the one you mean");
+    expect(() => fx.get("Pod")).toThrow("(Pod): no such object: it holds no Pod (it holds StorageClass, PersistentVolume, PersistentVolumeClaim)");
+    expect(() => fx.get("StorageClass", "gold")).toThrow("(StorageClass gold): no such object: it holds 2 StorageClass: manual, other");
   });
 });

@@ -9,7 +9,6 @@ import {
   scaledAbove,
   matches,
   metricsApiAvailable,
-  refTo,
 } from "../../harness/wait/index.js";
 import type { Deployment, HPA, Service } from "../../harness/api/kinds.js";
 import { maxConcurrent } from "../../harness/record/timeline.js";
@@ -225,17 +224,18 @@ describe("HorizontalPodAutoscaler", () => {
       k.requires("resourceMetrics", noMetrics);
       k.requires("containerRuntime", "real CPU load needs containers that really run");
       await k.wait(metricsApiAvailable());
-      const [, dep, , hpa] = (await k.apply("autoscaling/php-apache.yaml")).map(refTo);
-      await k.wait(deploymentReady(dep!, 1));
-      await k.wait(hpaCondition(hpa!, "ScalingActive", "True", "ValidMetricFound"));
+      const fx = await k.apply("autoscaling/php-apache.yaml");
+      const [dep, hpa] = [fx.get("Deployment").ref, fx.get("HorizontalPodAutoscaler").ref];
+      await k.wait(deploymentReady(dep, 1));
+      await k.wait(hpaCondition(hpa, "ScalingActive", "True", "ValidMetricFound"));
 
       const load = await k.applyOne<Deployment>("autoscaling/load-generator.yaml");
-      await k.wait(deploymentReplicas(dep!, 3));
-      await k.wait(hpaCondition(hpa!, "ScalingLimited", "True", "TooManyReplicas"));
-      await k.never(scaledAbove(dep!, 3), "hpaSyncPeriod");
+      await k.wait(deploymentReplicas(dep, 3));
+      await k.wait(hpaCondition(hpa, "ScalingLimited", "True", "TooManyReplicas"));
+      await k.never(scaledAbove(dep, 3), "hpaSyncPeriod");
 
       await k.delete(load, "Background");
-      await k.timeline.caughtUp(await k.wait(deploymentReplicas(dep!, 1)));
+      await k.timeline.caughtUp(await k.wait(deploymentReplicas(dep, 1)));
       const history = replicasHistory(k.timeline.entries(), "php-apache");
       expect(Math.max(...history)).toBe(3);
       expect(history.at(-1)).toBe(1);

@@ -19,7 +19,7 @@ import {
   schedulableNodes,
   type Ref,
 } from "../../harness/wait/index.js";
-import type { Deployment, Pod, ResourceQuota } from "../../harness/api/kinds.js";
+import type { Deployment, PersistentVolumeClaim, Pod, ResourceQuota } from "../../harness/api/kinds.js";
 import { maxConcurrent } from "../../harness/record/timeline.js";
 import { unreserved } from "../../harness/ops/capacity.js";
 import { mebibytes, parseQuantity } from "../../harness/api/quantity.js";
@@ -131,9 +131,9 @@ describe("ResourceQuota", () => {
 
       await k.applyOne("policy/pvc.yaml", (c) => (c.metadata.name = "one-gi"));
       await k.expectApiError(
-        k.apply("policy/pvc.yaml", (c) => {
+        k.apply<PersistentVolumeClaim>("policy/pvc.yaml", (c) => {
           c.metadata.name = "too-big";
-          (c as unknown as { spec: { resources: { requests: { storage: string } } } }).spec.resources.requests.storage = "1536Mi";
+          c.spec!.resources!.requests!.storage = "1536Mi";
         }),
         forbidden(/exceeded quota: storage, requested: requests\.storage=1536Mi, used: requests\.storage=1Gi, limited: requests\.storage=2Gi$/),
         "a claim over the storage total",
@@ -153,9 +153,9 @@ describe("ResourceQuota", () => {
       // Room in the totals, but no claim at all of class gold. (The admission plugin reads quotas
       // from its own cache, which can trail the status just seen: then it names the totals too.)
       await k.expectApiError(
-        k.apply("policy/pvc.yaml", (c) => {
+        k.apply<PersistentVolumeClaim>("policy/pvc.yaml", (c) => {
           c.metadata.name = "gold";
-          (c as unknown as { spec: { storageClassName: string } }).spec.storageClassName = "gold";
+          c.spec!.storageClassName = "gold";
         }),
         forbidden(/exceeded quota: storage, requested: (.*,)?gold\.storageclass\.storage\.k8s\.io\/persistentvolumeclaims=1\b.*, used: (.*,)?gold\.storageclass\.storage\.k8s\.io\/persistentvolumeclaims=0\b.*, limited: (.*,)?gold\.storageclass\.storage\.k8s\.io\/persistentvolumeclaims=0\b/),
         "a claim of class gold",

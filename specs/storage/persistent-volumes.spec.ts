@@ -1,6 +1,6 @@
 import { describe, expect } from "vitest";
 import { test } from "../../harness/test.js";
-import { deleted, eventFor, matches, podPhase, podReady, pvcBound, pvcPhase, pvPhase, refTo } from "../../harness/wait/index.js";
+import { deleted, eventFor, matches, podPhase, podReady, pvcBound, pvcPhase, pvPhase } from "../../harness/wait/index.js";
 import type { KubeObject } from "../../harness/api/kinds.js";
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from "../../harness/api/kinds.js";
 import { controllerManagerFiles, nodeFiles } from "../../harness/ops/node-files.js";
@@ -29,11 +29,11 @@ describe("PersistentVolumes and claims", () => {
     "a new hostPath PV of 10Gi, ReadWriteMany, reclaim policy Recycle is Available",
     { meta: { claims: ["PV-3", "PV-2"], upstream: ["[sig-storage] PersistentVolumes CSI Conformance should run through the lifecycle of a PV and a PVC"] } },
     async ({ k }) => {
-      const [sc, created] = await k.apply("storage/pv-hostpath.yaml");
-      const pv = await k.wait(pvPhase(refTo(created!), "Available"));
+      const fx = await k.apply("storage/pv-hostpath.yaml");
+      const pv = await k.wait(pvPhase(fx.get("PersistentVolume").ref, "Available"));
 
       expect(pv.spec).toMatchObject({
-        storageClassName: sc!.metadata.name,
+        storageClassName: fx.get("StorageClass").metadata.name,
         capacity: { storage: "10Gi" },
         accessModes: ["ReadWriteMany"],
         persistentVolumeReclaimPolicy: "Recycle",
@@ -52,15 +52,16 @@ describe("PersistentVolumes and claims", () => {
       },
     },
     async ({ k }) => {
-      const [, created, claim] = await k.apply("storage/pv-and-claim.yaml");
+      const fx = await k.apply("storage/pv-and-claim.yaml");
+      const created = fx.get("PersistentVolume");
 
-      const bound = await k.wait(pvcBound(refTo(claim!)));
+      const bound = await k.wait(pvcBound(fx.get("PersistentVolumeClaim").ref));
       // The claim gets the whole PV: 10Gi, though it asked for 5Gi.
       expect(bound).toMatchObject({
-        spec: { volumeName: created!.metadata.name },
+        spec: { volumeName: created.metadata.name },
         status: { phase: "Bound", capacity: { storage: "10Gi" }, accessModes: ["ReadWriteMany"] },
       });
-      const pv = await k.wait(pvPhase(refTo(created!), "Bound"));
+      const pv = await k.wait(pvPhase(created.ref, "Bound"));
       expect(pv.spec!.claimRef).toMatchObject({ kind: "PersistentVolumeClaim", namespace: k.ns, name: "data", uid: bound.metadata.uid });
     },
   );
@@ -69,19 +70,20 @@ describe("PersistentVolumes and claims", () => {
     "claims the PV cannot satisfy by size, access mode or class stay Pending",
     { meta: { claims: ["PV-4"], upstream: ["[sig-storage] PersistentVolumes NFS with multiple PVs and PVCs all in same ns should create 2 PVs and 4 PVCs: test write access"] } },
     async ({ k }) => {
-      const objs = await k.apply("storage/pv-mismatches.yaml");
-      const [, , created, tooLarge, wrongMode, wrongClass] = objs.map(refTo);
-      await k.wait(pvPhase(created!, "Available"));
+      const fx = await k.apply("storage/pv-mismatches.yaml");
+      const created = fx.get("PersistentVolume").ref;
+      const misfits = ["too-large", "wrong-mode", "wrong-class"].map((name) => fx.get("PersistentVolumeClaim", name).ref);
+      await k.wait(pvPhase(created, "Available"));
 
-      await Promise.all([tooLarge, wrongMode, wrongClass].map((c) => k.never(pvcPhase(c!, "Bound"), "binderPeriod")));
-      expect(await k.get<PersistentVolume>(created!)).toMatchObject({ status: { phase: "Available" } });
+      await Promise.all(misfits.map((c) => k.never(pvcPhase(c, "Bound"), "binderPeriod")));
+      expect(await k.get<PersistentVolume>(created)).toMatchObject({ status: { phase: "Available" } });
 
       // The PV was bindable all along: a claim that fits takes it.
       const fits = await k.applyOne<PersistentVolumeClaim>("storage/claim.yaml", (c) => {
         c.metadata.name = "fits";
-        c.spec!.storageClassName = objs[0]!.metadata.name;
+        c.spec!.storageClassName = fx.get("StorageClass", "manual").metadata.name;
       });
-      expect(await k.wait(pvcBound(fits.ref))).toMatchObject({ spec: { volumeName: created!.name } });
+      expect(await k.wait(pvcBound(fits.ref))).toMatchObject({ spec: { volumeName: created.name } });
     },
   );
 
@@ -89,20 +91,22 @@ describe("PersistentVolumes and claims", () => {
     "a claim gets the smallest PV that satisfies it",
     { meta: { claims: ["PV-4"], upstream: ["[sig-storage] PersistentVolumes NFS with multiple PVs and PVCs all in same ns should create 3 PVs and 3 PVCs: test write access"] } },
     async ({ k }) => {
-      const [sc, pv1g, pv20g, pv5g] = (await k.apply("storage/pv-sizes.yaml")).map(refTo);
+      const fx = await k.apply("storage/pv-sizes.yaml");
+      const named = (name: string) => fx.get("PersistentVolume", name).ref;
+      const [pv1g, pv20g, pv5g] = [named("pv-1g"), named("pv-20g"), named("pv-5g")];
       // All three Available first: the binder picks among the PVs it has seen, and a claim that
       // arrives with them can beat one into its cache (seen in CI: the 20Gi PV taken).
-      await Promise.all([pv1g, pv20g, pv5g].map((pv) => k.wait(pvPhase(pv!, "Available"))));
+      await Promise.all([pv1g, pv20g, pv5g].map((pv) => k.wait(pvPhase(pv, "Available"))));
       const claim = await k.applyOne<PersistentVolumeClaim>("storage/claim.yaml", (c) => {
-        c.spec!.storageClassName = sc!.name;
+        c.spec!.storageClassName = fx.get("StorageClass").metadata.name;
         c.spec!.accessModes = ["ReadWriteOnce"];
         c.spec!.resources!.requests = { storage: "3Gi" };
       });
 
       const bound = await k.wait(pvcBound(claim.ref));
-      expect(bound.spec!.volumeName).toBe(pv5g!.name);
-      expect(await k.get(pv1g!)).toMatchObject({ status: { phase: "Available" } });
-      expect(await k.get(pv20g!)).toMatchObject({ status: { phase: "Available" } });
+      expect(bound.spec!.volumeName).toBe(pv5g.name);
+      expect(await k.get(pv1g)).toMatchObject({ status: { phase: "Available" } });
+      expect(await k.get(pv20g)).toMatchObject({ status: { phase: "Available" } });
     },
   );
 
@@ -110,8 +114,7 @@ describe("PersistentVolumes and claims", () => {
     "a claim in use by a pod stays Terminating until the pod is gone",
     { meta: { claims: ["PV-1"], upstream: ["[sig-storage] PVC Protection Verify that PVC in active use by a pod is not removed immediately"] } },
     async ({ k }) => {
-      const [, , c] = await k.apply("storage/pv-and-claim.yaml");
-      const claim = refTo(c!);
+      const claim = (await k.apply("storage/pv-and-claim.yaml")).get("PersistentVolumeClaim").ref;
       await k.wait(pvcBound(claim));
       const pod = await k.applyOne("storage/pod-using-claim.yaml");
       await k.wait(podPhase(pod.ref, "Running"));
@@ -131,19 +134,20 @@ describe("PersistentVolumes and claims", () => {
     "a PV bound to a claim stays Terminating until the claim is gone",
     { meta: { claims: ["PV-1"], upstream: ["[sig-storage] PV Protection Verify that PV bound to a PVC is not removed immediately"] } },
     async ({ k }) => {
-      const [, p, c] = (await k.apply("storage/pv-and-claim.yaml")).map(refTo);
-      await k.wait(pvcBound(c!));
-      const pv = await k.wait(pvPhase(p!, "Bound"));
+      const fx = await k.apply("storage/pv-and-claim.yaml");
+      const [p, c] = [fx.get("PersistentVolume").ref, fx.get("PersistentVolumeClaim").ref];
+      await k.wait(pvcBound(c));
+      const pv = await k.wait(pvPhase(p, "Bound"));
       expect(pv.metadata).toMatchObject({ finalizers: expect.arrayContaining(["kubernetes.io/pv-protection"]) });
 
-      await k.delete(p!);
-      await k.wait(matches(p!, "to be Terminating", terminating, "api"));
-      await k.never(deleted(p!));
-      expect(await k.get(c!)).toMatchObject({ status: { phase: "Bound" } });
+      await k.delete(p);
+      await k.wait(matches(p, "to be Terminating", terminating, "api"));
+      await k.never(deleted(p));
+      expect(await k.get(c)).toMatchObject({ status: { phase: "Bound" } });
 
       // Released (Retain) is no longer in use: the protection lets go.
-      await k.delete(c!);
-      await k.wait(deleted(p!, "volume"));
+      await k.delete(c);
+      await k.wait(deleted(p, "volume"));
     },
   );
 
@@ -156,26 +160,26 @@ describe("PersistentVolumes and claims", () => {
       },
     },
     async ({ k }) => {
-      const objs = await k.apply("storage/pv-and-claim.yaml", reclaim("Recycle"));
-      const [, p, c] = objs.map(refTo);
-      await k.wait(pvcBound(c!));
+      const fx = await k.apply("storage/pv-and-claim.yaml", reclaim("Recycle"));
+      const [p, c] = [fx.get("PersistentVolume").ref, fx.get("PersistentVolumeClaim").ref];
+      await k.wait(pvcBound(c));
 
-      await k.delete(c!);
+      await k.delete(c);
       // No administrator acts here: the controller runs a recycler pod, then frees the PV.
-      const pv = await k.wait(matches<PersistentVolume>(p!, "to be Available with no claim", (v) => v.status?.phase === "Available" && !v.spec?.claimRef, "volume"));
+      const pv = await k.wait(matches<PersistentVolume>(p, "to be Available with no claim", (v) => v.status?.phase === "Available" && !v.spec?.claimRef, "volume"));
       expect(pv.spec!.claimRef).toBeUndefined();
       // Released came first (the recycler pod runs in between), as the flight recorder saw it.
       await k.timeline.caughtUp(pv);
-      const [life] = k.timeline.of("PersistentVolume", (e) => e.name === p!.name);
+      const [life] = k.timeline.of("PersistentVolume", (e) => e.name === p.name);
       const phases = phasesOf(life!.states);
       expect(phases.slice(phases.indexOf("Bound"), phases.indexOf("Bound") + 2)).toEqual(["Bound", "Released"]);
 
       // And it is bindable again.
       const again = await k.applyOne<PersistentVolumeClaim>("storage/claim.yaml", (cl) => {
         cl.metadata.name = "again";
-        cl.spec!.storageClassName = objs[0]!.metadata.name;
+        cl.spec!.storageClassName = fx.get("StorageClass").metadata.name;
       });
-      expect(await k.wait(pvcBound(again.ref))).toMatchObject({ spec: { volumeName: p!.name } });
+      expect(await k.wait(pvcBound(again.ref))).toMatchObject({ spec: { volumeName: p.name } });
     },
   );
 
@@ -188,17 +192,18 @@ describe("PersistentVolumes and claims", () => {
       },
     },
     async ({ k }) => {
-      const [, p, c] = (await k.apply("storage/pv-and-claim.yaml", reclaim("Retain"))).map(refTo);
-      const claim = await k.wait(pvcBound(c!));
+      const fx = await k.apply("storage/pv-and-claim.yaml", reclaim("Retain"));
+      const [p, c] = [fx.get("PersistentVolume").ref, fx.get("PersistentVolumeClaim").ref];
+      const claim = await k.wait(pvcBound(c));
 
-      await k.delete(c!);
-      await k.wait(pvPhase(p!, "Released"));
-      await k.never(pvPhase(p!, "Available"), "binderPeriod");
-      expect((await k.get<PersistentVolume>(p!)).spec!.claimRef).toMatchObject({ namespace: k.ns, name: "data", uid: claim.metadata.uid });
+      await k.delete(c);
+      await k.wait(pvPhase(p, "Released"));
+      await k.never(pvPhase(p, "Available"), "binderPeriod");
+      expect((await k.get<PersistentVolume>(p)).spec!.claimRef).toMatchObject({ namespace: k.ns, name: "data", uid: claim.metadata.uid });
 
       // The administrator's part: drop the reference to the deleted claim.
-      await k.patch(p!, { spec: { claimRef: null } }, "merge");
-      await k.wait(pvPhase(p!, "Available"));
+      await k.patch(p, { spec: { claimRef: null } }, "merge");
+      await k.wait(pvPhase(p, "Available"));
     },
   );
 
@@ -211,11 +216,12 @@ describe("PersistentVolumes and claims", () => {
       const dir = await cm.scratchDir("pv-delete");
       await cm.write(`${dir}/data.txt`, "kubeproof");
 
-      const [, p, c] = (await k.apply("storage/pv-and-claim.yaml", reclaim("Delete", dir))).map(refTo);
-      await k.wait(pvcBound(c!));
-      await k.delete(c!);
+      const fx = await k.apply("storage/pv-and-claim.yaml", reclaim("Delete", dir));
+      const [p, c] = [fx.get("PersistentVolume").ref, fx.get("PersistentVolumeClaim").ref];
+      await k.wait(pvcBound(c));
+      await k.delete(c);
 
-      await k.wait(deleted(p!, "volume"));
+      await k.wait(deleted(p, "volume"));
       expect(await cm.exists(dir)).toBe(false);
     },
   );
@@ -227,13 +233,14 @@ describe("PersistentVolumes and claims", () => {
       // The in-tree deleter matches /tmp/.+ anywhere in the path (unanchored): /var/tmp/x would be
       // removed too. This path has no "/tmp/" in it, and nothing ever creates it.
       const outside = `/var/lib/kubeproof-outside-tmp-${k.suffix}`;
-      const [, p, c] = (await k.apply("storage/pv-and-claim.yaml", reclaim("Delete", outside))).map(refTo);
-      await k.wait(pvcBound(c!));
-      await k.delete(c!);
+      const fx = await k.apply("storage/pv-and-claim.yaml", reclaim("Delete", outside));
+      const [p, c] = [fx.get("PersistentVolume").ref, fx.get("PersistentVolumeClaim").ref];
+      await k.wait(pvcBound(c));
+      await k.delete(c);
 
-      const pv = await k.wait(pvPhase(p!, "Failed"));
+      const pv = await k.wait(pvPhase(p, "Failed"));
       expect(pv.status).toMatchObject({ phase: "Failed", message: expect.stringContaining("/tmp/.+") });
-      const event = await k.wait(eventFor(p!, "VolumeFailedDelete"));
+      const event = await k.wait(eventFor(p, "VolumeFailedDelete"));
       expect(event).toMatchObject({ type: "Warning", message: expect.stringContaining(outside) });
     },
   );
@@ -247,11 +254,11 @@ describe("PersistentVolumes and claims", () => {
       const dir = await cm.scratchDir("pv-by-hand");
       await cm.write(`${dir}/keep.txt`, "kubeproof");
       // Under /tmp, so the deleter would remove it if Kubernetes ran it on a manual delete.
-      const [, p] = (await k.apply("storage/pv-hostpath.yaml", reclaim("Delete", dir))).map(refTo);
-      await k.wait(pvPhase(p!, "Available"));
+      const p = (await k.apply("storage/pv-hostpath.yaml", reclaim("Delete", dir))).get("PersistentVolume").ref;
+      await k.wait(pvPhase(p, "Available"));
 
-      await k.delete(p!);
-      await k.wait(deleted(p!, "volume"));
+      await k.delete(p);
+      await k.wait(deleted(p, "volume"));
       // The deleter, were it to act, would do so within the binder's period.
       expect(await cm.existsAfter(`${dir}/keep.txt`, "binderPeriod")).toBe(true);
     },
@@ -264,8 +271,8 @@ describe("PersistentVolumes and claims", () => {
       k.requires("containerRuntime", noRuntime);
       k.requires("nodeFilesystem", "the test reads the file on the node");
       const dir = `/tmp/kubeproof-pv-write-${k.suffix}`;
-      const [, , c] = (await k.apply("storage/pv-and-claim.yaml", eachPV((pv) => (pv.spec!.hostPath = { path: dir, type: "DirectoryOrCreate" })))).map(refTo);
-      await k.wait(pvcBound(c!));
+      const c = (await k.apply("storage/pv-and-claim.yaml", eachPV((pv) => (pv.spec!.hostPath = { path: dir, type: "DirectoryOrCreate" })))).get("PersistentVolumeClaim").ref;
+      await k.wait(pvcBound(c));
       const writer = await k.applyOne<Pod>("storage/pod-using-claim.yaml");
       const pod = await k.wait(podReady(writer.ref));
 
@@ -282,8 +289,9 @@ describe("PersistentVolumes and claims", () => {
       k.requires("containerRuntime", noRuntime);
       k.requires("nodeFilesystem", "the test removes the PV's directory from the node afterwards");
       const dir = `/tmp/kubeproof-pv-reuse-${k.suffix}`;
-      const [, p, c] = (await k.apply("storage/pv-and-claim.yaml", eachPV((pv) => (pv.spec!.hostPath = { path: dir, type: "DirectoryOrCreate" })))).map(refTo);
-      await k.wait(pvcBound(c!));
+      const fx = await k.apply("storage/pv-and-claim.yaml", eachPV((pv) => (pv.spec!.hostPath = { path: dir, type: "DirectoryOrCreate" })));
+      const [p, c] = [fx.get("PersistentVolume").ref, fx.get("PersistentVolumeClaim").ref];
+      await k.wait(pvcBound(c));
       const writer = await k.applyOne<Pod>("storage/pod-using-claim.yaml");
       const first = await k.wait(podReady(writer.ref));
       const node = nodeFiles(k, first.spec!.nodeName);
@@ -291,7 +299,7 @@ describe("PersistentVolumes and claims", () => {
 
       await k.delete(writer.ref);
       await k.wait(deleted(writer.ref, "podTermination"));
-      expect(await k.get(c!)).toMatchObject({ status: { phase: "Bound" }, spec: { volumeName: p!.name } });
+      expect(await k.get(c)).toMatchObject({ status: { phase: "Bound" }, spec: { volumeName: p.name } });
 
       // hostPath data lives on one node: the reader goes where the writer was.
       const reader = await k.applyOne<Pod>("storage/pod-reading-claim.yaml", (r) => {

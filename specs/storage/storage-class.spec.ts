@@ -39,14 +39,14 @@ describe("StorageClass", { concurrent: false }, () => {
     { meta: { claims: ["SC-1", "SC-2"], upstream: ["[sig-storage] Dynamic Provisioning DynamicProvisioner External should let an external dynamic provisioner create and delete persistent volumes [Slow]"] } },
     async ({ k }) => {
       k.requires("hostPathProvisioner", noHostPath);
-      const [sc, c] = await k.apply("storage/class-hostpath.yaml");
+      const fx = await k.apply("storage/class-hostpath.yaml");
 
-      const claim = await k.wait(pvcBound(refTo(c!)));
+      const claim = await k.wait(pvcBound(fx.get("PersistentVolumeClaim").ref));
       const pv = await k.get<PersistentVolume>(pvNamed(claim.spec!.volumeName!));
       expect(pv).toMatchObject({
         metadata: { annotations: { "pv.kubernetes.io/provisioned-by": "kubernetes.io/host-path" } },
         spec: {
-          storageClassName: sc!.metadata.name,
+          storageClassName: fx.get("StorageClass").metadata.name,
           persistentVolumeReclaimPolicy: "Delete",
           capacity: { storage: "1Gi" },
           claimRef: { namespace: k.ns, name: "data" },
@@ -63,8 +63,7 @@ describe("StorageClass", { concurrent: false }, () => {
     async ({ k }) => {
       k.requires("hostPathProvisioner", noHostPath);
       k.requires("controllerManagerFiles", "the in-tree provisioner creates the directory on the controller manager's host, which the test must see");
-      const [, c] = await k.apply("storage/class-hostpath.yaml");
-      const claim = await k.wait(pvcBound(refTo(c!)));
+      const claim = await k.wait(pvcBound((await k.apply("storage/class-hostpath.yaml")).get("PersistentVolumeClaim").ref));
       const pv = await k.get<PersistentVolume>(pvNamed(claim.spec!.volumeName!));
       const cm = controllerManagerFiles(k);
       expect(await cm.exists(pv.spec!.hostPath!.path)).toBe(true);
@@ -142,8 +141,7 @@ describe("StorageClass", { concurrent: false }, () => {
     "a class whose provisioner is not running leaves its claim Pending with an ExternalProvisioning event",
     { meta: { claims: ["SC-4"], upstream: ["[sig-storage] Dynamic Provisioning DynamicProvisioner External should let an external dynamic provisioner create and delete persistent volumes [Slow]"] } },
     async ({ k }) => {
-      const [, c] = await k.apply("storage/class-no-provisioner-running.yaml");
-      const claim = refTo(c!);
+      const claim = (await k.apply("storage/class-no-provisioner-running.yaml")).get("PersistentVolumeClaim").ref;
 
       const [, event] = await Promise.all([
         k.never(pvcPhase(claim, "Bound"), "binderPeriod"),

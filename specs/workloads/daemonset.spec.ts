@@ -152,10 +152,9 @@ describe("DaemonSet", { concurrent: false }, () => {
     { meta: { claims: ["DS-6"], upstream: [] } },
     async ({ k }) => {
       const nodes = await k.wait(eligibleNodes());
-      const objs = await k.apply("workloads/daemonset-priority.yaml");
-      const pc = objs.find((o) => o.kind === "PriorityClass")!;
-      const ds = objs.find((o) => o.kind === "DaemonSet")! as DaemonSet;
-      const ref = { apiVersion: "apps/v1", kind: "DaemonSet", name: ds.metadata.name!, namespace: k.ns };
+      const fx = await k.apply("workloads/daemonset-priority.yaml");
+      const pc = fx.get("PriorityClass");
+      const ref = fx.get<DaemonSet>("DaemonSet").ref;
 
       await k.wait(daemonSetReady(ref, nodes.length));
       const pods = await k.wait(podsOwnedBy(ref, nodes.length));
