@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mebibytes, parseQuantity } from "../harness/api/quantity.js";
+import { mebibytes, parseQuantity, sameQuantity } from "../harness/api/quantity.js";
 
 describe("resource quantities", () => {
   it("reads CPU in cores from the forms metrics-server and fixtures use", () => {
@@ -23,6 +23,14 @@ describe("resource quantities", () => {
     expect(() => parseQuantity("12 Mi")).toThrow(/not a Kubernetes quantity: "12 Mi"/);
     expect(() => parseQuantity("Mi")).toThrow(/not a Kubernetes quantity/);
     expect(() => parseQuantity("1mi")).toThrow(/not a Kubernetes quantity/);
+  });
+
+  it("compares amounts whatever the notation", () => {
+    expect(sameQuantity("1", "1000m")).toBe(true);
+    expect(sameQuantity("1Gi", "1073741824")).toBe(true);
+    expect(sameQuantity("600m", "0.6")).toBe(true);
+    expect(sameQuantity("1Gi", "1G")).toBe(false);
+    expect(sameQuantity(undefined, "0")).toBe(false);
   });
 
   it("writes whole MiB, rounding down", () => {

@@ -255,8 +255,3 @@ export function typeOf(obj: KubeObject): { apiVersion: string; kind: string } {
   return { apiVersion: obj.apiVersion, kind: obj.kind };
 }
 
-/** A short human reference: Kind ns/name. */
-export function refOf(obj: KubeObject): string {
-  const ns = obj.metadata.namespace ? `${obj.metadata.namespace}/` : "";
-  return `${obj.kind ?? "?"} ${ns}${obj.metadata.name ?? obj.metadata.generateName ?? "?"}`;
-}

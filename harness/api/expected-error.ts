@@ -13,17 +13,17 @@ export async function expectApiError(op: Promise<unknown>, expected: ExpectedErr
   try {
     result = await op;
   } catch (e) {
-    if (!(e instanceof ApiError)) throw new Error(`Expected ${what} to be refused with ${describe(expected)}, but it failed otherwise: ${String(e)}`, { cause: e });
+    if (!(e instanceof ApiError)) throw new Error(`Expected ${what} to be refused with ${describeRefusal(expected)}, but it failed otherwise: ${String(e)}`, { cause: e });
     const problems: string[] = [];
     if (e.code !== expected.code) problems.push(`HTTP ${e.code} instead of ${expected.code}`);
     if (expected.reason !== undefined && e.status.reason !== expected.reason) problems.push(`reason ${e.status.reason ?? "(none)"} instead of ${expected.reason}`);
     if (expected.message && !expected.message.test(e.status.message ?? "")) problems.push(`message ${JSON.stringify(e.status.message ?? "")} does not match ${expected.message}`);
-    if (problems.length) throw new Error(`Expected ${what} to be refused with ${describe(expected)}, but: ${problems.join("; ")}.\nStatus: ${JSON.stringify(e.status, null, 2)}`, { cause: e });
+    if (problems.length) throw new Error(`Expected ${what} to be refused with ${describeRefusal(expected)}, but: ${problems.join("; ")}.\nStatus: ${JSON.stringify(e.status, null, 2)}`, { cause: e });
     return e;
   }
-  throw new Error(`Expected ${what} to be refused with ${describe(expected)}, but it succeeded:\n${JSON.stringify(result, null, 2).slice(0, 2000)}`);
+  throw new Error(`Expected ${what} to be refused with ${describeRefusal(expected)}, but it succeeded:\n${JSON.stringify(result, null, 2).slice(0, 2000)}`);
 }
 
-export function describe(e: ExpectedError): string {
+function describeRefusal(e: ExpectedError): string {
   return `${e.code}${e.reason ? ` ${e.reason}` : ""}${e.message ? ` and a message matching ${e.message}` : ""}`;
 }

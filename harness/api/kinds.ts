@@ -16,5 +16,7 @@ export type PersistentVolumeClaim = K<k8s.V1PersistentVolumeClaim>;
 export type StorageClass = K<k8s.V1StorageClass>;
 export type ConfigMap = K<k8s.V1ConfigMap>;
 export type Service = K<k8s.V1Service>;
+/** A core/v1 Event (what kubectl get events shows). */
+export type CoreEvent = K<k8s.CoreV1Event>;
 
 export type { KubeObject } from "./client.js";

@@ -1,7 +1,13 @@
-// Which spec file owns what: every object a test applies carries the run and the file as labels,
+// Who owns what: an object's controller (ownerReferences); and which spec file owns what: every object a test applies carries the run and the file as labels,
 // and the namespaces a file's tests used are remembered, so the leak check can tell this file's
 // leftovers from objects of files running beside it.
 import path from "node:path";
+import type { KubeObject } from "./client.js";
+
+/** The object's controller is the owner (its ownerReference with controller: true names it). */
+export function controlledBy(o: KubeObject, owner: { kind: string; name: string }): boolean {
+  return o.metadata.ownerReferences?.some((r) => r.controller && r.kind === owner.kind && r.name === owner.name) ?? false;
+}
 
 export const runLabel = "kubeproof.dev/run";
 export const fileLabel = "kubeproof.dev/file";

@@ -15,6 +15,11 @@ export function parseQuantity(q: string | number): number {
   return base * suffixes[m[3] ?? ""]!;
 }
 
+/** Same amount, whatever the notation ("1" and "1000m", "1Gi" and "1073741824"). */
+export function sameQuantity(a: string | undefined, b: string): boolean {
+  return a !== undefined && Math.abs(parseQuantity(a) - parseQuantity(b)) < 1e-9 * Math.max(1, Math.abs(parseQuantity(b)));
+}
+
 /** Bytes as a whole number of MiB, the way a fixture would write it ("1536Mi"). */
 export function mebibytes(bytes: number): string {
   return `${Math.floor(bytes / 2 ** 20)}Mi`;

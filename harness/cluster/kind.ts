@@ -75,12 +75,6 @@ export async function leaveNode(cluster: string, node: string, kubeconfig: strin
 /** Node containers this process started, by name. */
 const joined = new Map<string, StartedTestContainer>();
 
-/** The names of a kind cluster's node containers. */
-export async function kindNodes(cluster: string): Promise<string[]> {
-  const r = await $({ quiet: true })`${await kindBinary()} get nodes --name ${cluster}`;
-  return r.stdout.split("\n").map((s) => s.trim()).filter(Boolean);
-}
-
 export class KindProvider implements Provider {
   private created = false;
   private kind = "";

@@ -14,14 +14,14 @@ import type { TimelineEntry } from "../record/timeline.js";
 
 export const usageAnnotation = { cpu: "kwok.x-k8s.io/usage-cpu", memory: "kwok.x-k8s.io/usage-memory" } as const;
 
-export interface Usage {
+export interface SimulatedUsage {
   /** CPU per pod, e.g. "200m". */
   cpu?: string;
   /** Memory per pod, e.g. "100Mi". */
   memory?: string;
 }
 
-function annotations(u: Usage): Record<string, string> {
+function annotations(u: SimulatedUsage): Record<string, string> {
   const out: Record<string, string> = {};
   if (u.cpu) out[usageAnnotation.cpu] = u.cpu;
   if (u.memory) out[usageAnnotation.memory] = u.memory;
@@ -32,7 +32,7 @@ function annotations(u: Usage): Record<string, string> {
  * Makes every current pod of the Deployment use this much from now on (the pods stay; no rollout).
  * Pods the Deployment creates later get what its template says. Returns the pods changed.
  */
-export function simulateUsage(k: Kube, deployment: Ref, usage: Usage): Promise<string[]> {
+export function simulateUsage(k: Kube, deployment: Ref, usage: SimulatedUsage): Promise<string[]> {
   const what = [usage.cpu && `cpu ${usage.cpu}`, usage.memory && `memory ${usage.memory}`].filter(Boolean).join(", ");
   return k.step(`make each pod of ${deployment.name} use ${what}`, async () => {
     if (!k.cluster.capabilities.simulatedUsage && !k.cluster.capabilities.containerRuntime) {
@@ -43,7 +43,7 @@ export function simulateUsage(k: Kube, deployment: Ref, usage: Usage): Promise<s
 }
 
 /** Sets the usage in a Deployment's pod template (for a fixture before it is applied). */
-export function withTemplateUsage(dep: Deployment, usage: Usage): void {
+export function withTemplateUsage(dep: Deployment, usage: SimulatedUsage): void {
   const meta = (dep.spec!.template.metadata ??= {});
   meta.annotations = { ...(meta.annotations ?? {}), ...annotations(usage) };
 }

@@ -2,7 +2,7 @@
 // naming the pod, the image and the kubelet's Warning event, as an infrastructure problem (the
 // cluster could not run the test), not as the cluster contradicting the tutorial.
 import type { KubeObject } from "../api/client.js";
-import type { Pod } from "../api/kinds.js";
+import type { CoreEvent, Pod } from "../api/kinds.js";
 
 /** The kubelet's waiting reasons that mean the image cannot be had (retrying will not help soon). */
 const imageReasons = new Set(["ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName"]);
@@ -17,8 +17,6 @@ export class InfrastructureError extends Error {
   }
 }
 
-type Event = KubeObject & { type?: string; reason?: string; message?: string; involvedObject?: { kind?: string; name?: string } };
-
 /** The first pod among `objects` whose container cannot get its image, described with its event. */
 export function imageTrouble(objects: Iterable<KubeObject>): InfrastructureError | undefined {
   const all = [...objects];
@@ -31,7 +29,7 @@ export function imageTrouble(objects: Iterable<KubeObject>): InfrastructureError
       if (!waiting?.reason || !imageReasons.has(waiting.reason)) continue;
       const image = pod.spec?.containers?.concat(pod.spec.initContainers ?? []).find((c) => c.name === cs.name)?.image ?? cs.image;
       const events = all
-        .filter((e): e is Event => e.kind === "Event" && (e as Event).type === "Warning" && (e as Event).involvedObject?.kind === "Pod" && (e as Event).involvedObject?.name === pod.metadata.name)
+        .filter((e): e is CoreEvent => e.kind === "Event" && (e as CoreEvent).type === "Warning" && (e as CoreEvent).involvedObject.kind === "Pod" && (e as CoreEvent).involvedObject.name === pod.metadata.name)
         .map((e) => `${e.reason}: ${e.message}`);
       const event = events.length ? `; Warning event ${events[events.length - 1]}` : "";
       return new InfrastructureError(

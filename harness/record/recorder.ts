@@ -3,6 +3,7 @@
 // watches, harness/record/feed.ts). Specs query the timeline (harness/record/timeline.ts); on failure it is
 // attached as data and as a picture.
 import type { KubeObject } from "../api/client.js";
+import type { CoreEvent } from "../api/kinds.js";
 import type { Feed } from "./feed.js";
 import { render, type Facts, type TimelineEntry } from "./timeline.js";
 
@@ -44,7 +45,7 @@ export function factsOf(o: Obj): Facts {
     case "Node":
       return { ...base, phase: conds.find((c) => c.type === "Ready")?.status === "True" ? "Ready" : "NotReady", ...(spec.unschedulable ? { unschedulable: true } : {}) };
     case "Event": {
-      const e = o as unknown as { reason?: string; message?: string; involvedObject?: { kind?: string; name?: string } };
+      const e = o as CoreEvent;
       return { event: { reason: e.reason ?? "", about: `${e.involvedObject?.kind}/${e.involvedObject?.name}`, message: e.message ?? "" } };
     }
     case "DaemonSet":
@@ -206,9 +207,8 @@ export class Recorder {
 
   /** The newest Warning events about the test's objects, newest last: what usually explains a wait that ran out. */
   warnings(n = 3): string[] {
-    type Ev = KubeObject & { type?: string; reason?: string; message?: string; count?: number; lastTimestamp?: string; eventTime?: string; involvedObject?: { kind?: string; name?: string } };
-    const when = (e: Ev) => Date.parse(e.lastTimestamp ?? e.eventTime ?? "") || 0;
-    return ([...this.last.values()] as Ev[])
+    const when = (e: CoreEvent) => Date.parse(String(e.lastTimestamp ?? e.eventTime ?? "")) || 0;
+    return ([...this.last.values()] as CoreEvent[])
       .filter((e) => e.kind === "Event" && e.type === "Warning")
       .sort((a, b) => when(a) - when(b))
       .slice(-n)

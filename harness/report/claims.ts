@@ -76,7 +76,3 @@ export const claims = {
 } satisfies Record<string, Claim>;
 
 export type ClaimId = keyof typeof claims;
-
-export function isClaimId(s: string): s is ClaimId {
-  return Object.hasOwn(claims, s);
-}

@@ -6,11 +6,6 @@ import { conditionOf, met, notYet, onObject, type Ref } from "./conditions.js";
 // The periods HPA bounds are built from live in the timeout table; specs read them here.
 export { hpaReactionBound, periods } from "../timeouts.js";
 
-/** The HPA's status.desiredReplicas equals n (what the controller decided). */
-export function hpaDesiredReplicas(hpa: Ref, n: number) {
-  return onObject<HPA>(hpa, `to want ${n} replicas`, "autoscale", (h) => (h?.status?.desiredReplicas === n ? met(h) : notYet()));
-}
-
 /** The HPA has the condition with the status (and reason, if given). */
 export function hpaCondition(hpa: Ref, type: "AbleToScale" | "ScalingActive" | "ScalingLimited", status: "True" | "False", reason?: string) {
   return onObject<HPA>(hpa, `to have ${type}=${status}${reason ? ` (${reason})` : ""}`, "autoscale", (h) => {

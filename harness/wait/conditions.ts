@@ -1,7 +1,7 @@
 // Building blocks for named conditions: one object by name, or a collection by selector.
 import type { KubeObject } from "../api/client.js";
 import type { TimeoutKind } from "../timeouts.js";
-import type { Condition, Verdict } from "./wait.js";
+import type { Condition, Judgement } from "./wait.js";
 
 export interface Ref {
   apiVersion: string;
@@ -19,15 +19,15 @@ export function show(ref: Ref): string {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ""}${ref.name}`;
 }
 
-export const met = <R>(value: R): Verdict<R> => ({ met: true, value });
-export const notYet = (failFast?: string): Verdict<never> => ({ met: false, failFast });
+export const met = <R>(value: R): Judgement<R> => ({ met: true, value });
+export const notYet = (failFast?: string): Judgement<never> => ({ met: false, failFast });
 
 /** A condition over one named object (undefined while it does not exist). */
 export function onObject<T extends KubeObject, R = T>(
   ref: Ref,
   description: string,
   timeout: TimeoutKind,
-  judge: (obj: T | undefined) => Verdict<R>,
+  judge: (obj: T | undefined) => Judgement<R>,
 ): Condition<R> {
   return {
     description: `${show(ref)} ${description}`,
@@ -42,7 +42,7 @@ export function onList<T extends KubeObject, R = T[]>(
   sel: { apiVersion: string; kind: string; namespace?: string; labelSelector?: string; fieldSelector?: string },
   description: string,
   timeout: TimeoutKind,
-  judge: (objs: T[]) => Verdict<R>,
+  judge: (objs: T[]) => Judgement<R>,
 ): Condition<R> {
   return { description, timeout, selection: sel, check: (objs) => judge(objs as T[]) };
 }

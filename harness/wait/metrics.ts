@@ -14,7 +14,7 @@ export interface PodMetrics extends KubeObject {
 }
 
 /** One container's usage as numbers: CPU in cores, memory in bytes. */
-export interface Usage {
+export interface MeasuredUsage {
   cpu: number;
   memory: number;
 }
@@ -22,7 +22,7 @@ export interface Usage {
 const samplePeriodMs = 5_000;
 const why = "PodMetrics (metrics.k8s.io) serves get and list, no watch";
 
-function usageOf(m: PodMetrics, container: string): Usage | undefined {
+function usageOf(m: PodMetrics, container: string): MeasuredUsage | undefined {
   const c = m.containers.find((x) => x.name === container);
   return c && { cpu: parseQuantity(c.usage.cpu), memory: parseQuantity(c.usage.memory) };
 }
@@ -31,7 +31,7 @@ function usageOf(m: PodMetrics, container: string): Usage | undefined {
  * metrics-server reports the container's usage and `judge` accepts it. `judge` returns true (met),
  * false (not yet) or a string: the usage is wrong for good, give up with that reason.
  */
-export function containerUsage(pod: Ref, container: string, description: string, judge: (u: Usage) => boolean | string): Condition<Usage> {
+export function containerUsage(pod: Ref, container: string, description: string, judge: (u: MeasuredUsage) => boolean | string): Condition<MeasuredUsage> {
   return {
     description: `${show(pod)} container ${container} ${description} (metrics.k8s.io)`,
     timeout: "autoscale",

@@ -1,5 +1,4 @@
-// Waits on Nodes and on the Events that tell who did what to a pod.
-import type { KubeObject } from "../api/client.js";
+// Waits on Nodes.
 import type { Node } from "../api/kinds.js";
 import { conditionOf, met, notYet, onList, onObject } from "./conditions.js";
 
@@ -41,23 +40,4 @@ export function schedulableNodes() {
 /** The node is Ready (a fake node's simulated kubelet reported in). */
 export function nodeReady(name: string, timeout: "controller" | "podStart" = "controller") {
   return onObject<Node>({ apiVersion: "v1", kind: "Node", name }, "to be Ready", timeout, (n) => (conditionOf(n, "Ready")?.status === "True" ? met(n!) : notYet()));
-}
-
-export interface CoreEvent extends KubeObject {
-  reason?: string;
-  message?: string;
-  type?: string;
-  involvedObject?: { kind?: string; name?: string; namespace?: string };
-  source?: { component?: string };
-  reportingComponent?: string;
-}
-
-/** An Event with the reason about the object (e.g. Scheduled about a pod); returns the Event. */
-export function eventAbout(obj: { kind: string; name: string; namespace?: string }, reason: string) {
-  return onList<CoreEvent, CoreEvent>(
-    { apiVersion: "v1", kind: "Event", namespace: obj.namespace, fieldSelector: `involvedObject.kind=${obj.kind},involvedObject.name=${obj.name},reason=${reason}` },
-    `an Event ${reason} about ${obj.kind} ${obj.name}`,
-    "controller",
-    (events) => (events[0] ? met(events[0]) : notYet()),
-  );
 }

@@ -1,10 +1,6 @@
 // Waits on PersistentVolumes, claims and StorageClasses.
-import type { CoreV1Event } from "@kubernetes/client-node";
-import type { KubeObject } from "../api/client.js";
 import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from "../api/kinds.js";
-import { met, notYet, onList, onObject, show, type Ref } from "./conditions.js";
-
-type CoreEvent = CoreV1Event & KubeObject;
+import { met, notYet, onList, onObject, type Ref } from "./conditions.js";
 
 type PVPhase = "Pending" | "Available" | "Bound" | "Released" | "Failed";
 
@@ -51,21 +47,4 @@ export function defaultStorageClasses(n: number) {
     const defaults = all.filter(isDefaultClass);
     return defaults.length === n ? met(defaults) : notYet();
   });
-}
-
-/**
- * An Event with the reason about the object (the binder's ExternalProvisioning, the deleter's
- * VolumeFailedDelete ...). Events about cluster-scoped objects such as PVs live in "default".
- */
-export function eventFor(obj: Ref, reason: string, message?: RegExp) {
-  const ns = obj.namespace ?? "default";
-  return onList<CoreEvent, CoreEvent>(
-    { apiVersion: "v1", kind: "Event", namespace: ns, fieldSelector: `involvedObject.kind=${obj.kind},involvedObject.name=${obj.name},reason=${reason}` },
-    `an Event ${reason}${message ? ` (message ${message})` : ""} about ${show(obj)}`,
-    "volume",
-    (events) => {
-      const hit = events.find((e) => !message || message.test(e.message ?? ""));
-      return hit ? met(hit) : notYet();
-    },
-  );
 }

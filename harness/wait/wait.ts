@@ -7,14 +7,14 @@ import type { Api, KubeObject } from "../api/client.js";
 import { timeoutFor, type TimeoutKind } from "../timeouts.js";
 import { observe, type Selection } from "./watch.js";
 
-export type Verdict<R> = { met: true; value: R } | { met: false; failFast?: string };
+export type Judgement<R> = { met: true; value: R } | { met: false; failFast?: string };
 
 export interface Condition<R = KubeObject[]> {
   /** Reads as the end of "waiting for ...", e.g. "Job ns/pi to be Complete". */
   description: string;
   selection: Selection;
   timeout: TimeoutKind;
-  check(objects: KubeObject[]): Verdict<R>;
+  check(objects: KubeObject[]): Judgement<R>;
   /** Only for resources that cannot be watched: how to sample them, how often, and why. */
   poll?: { everyMs: number; why: string; sample(api: Api): Promise<KubeObject[]> };
 }

@@ -1,6 +1,7 @@
 // Waits on Jobs, Pods and other workloads.
 import type { V1Job, V1Pod, V1DaemonSet } from "@kubernetes/client-node";
 import type { KubeObject } from "../api/client.js";
+import { controlledBy } from "../api/ownership.js";
 import { conditionOf, met, notYet, onList, onObject, type Ref } from "./conditions.js";
 
 type Job = V1Job & KubeObject;
@@ -34,14 +35,9 @@ export function jobActive(job: Ref, n: number) {
   return onObject<Job>(job, `to have ${n} active pods`, "controller", (j) => ((j?.status?.active ?? 0) === n ? met(j!) : notYet()));
 }
 
-/** status.succeeded of the Job reaches n. */
-export function jobSucceeded(job: Ref, n: number) {
-  return onObject<Job>(job, `to have ${n} succeeded pods`, "jobCompletion", (j) => ((j?.status?.succeeded ?? 0) >= n ? met(j!) : notYet()));
-}
-
 /** Pods in a namespace owned (controller reference) by the given object. */
 function ownedPods(pods: Pod[], owner: Ref): Pod[] {
-  return pods.filter((p) => p.metadata?.ownerReferences?.some((o) => o.kind === owner.kind && o.name === owner.name && o.controller));
+  return pods.filter((p) => controlledBy(p, owner));
 }
 
 /** At least n pods owned by the object exist (any phase). */
@@ -111,7 +107,7 @@ export function jobSuspended(job: Ref) {
 export function jobsOwnedBy(owner: Ref, n: number, timeout: "controller" | "cronMinute" = "cronMinute") {
   return onList<Job>({ apiVersion: "batch/v1", kind: "Job", namespace: owner.namespace }, `${n} Jobs owned by ${owner.kind} ${owner.name}`, timeout, (jobs) => {
     const mine = jobs
-      .filter((j) => j.metadata?.ownerReferences?.some((o) => o.kind === owner.kind && o.name === owner.name && o.controller))
+      .filter((j) => controlledBy(j, owner))
       .sort((a, b) => String(a.metadata?.creationTimestamp).localeCompare(String(b.metadata?.creationTimestamp)) || String(a.metadata?.name).localeCompare(String(b.metadata?.name)));
     return mine.length >= n ? met(mine) : notYet();
   });
@@ -120,7 +116,7 @@ export function jobsOwnedBy(owner: Ref, n: number, timeout: "controller" | "cron
 /** A Job owned by the CronJob other than the ones named exists (the next tick's Job). */
 export function anotherJobOwnedBy(owner: Ref, than: string[]) {
   return onList<Job, Job>({ apiVersion: "batch/v1", kind: "Job", namespace: owner.namespace }, `a Job owned by ${owner.kind} ${owner.name} other than ${than.join(", ")}`, "cronMinute", (jobs) => {
-    const next = jobs.find((j) => !than.includes(j.metadata?.name ?? "") && j.metadata?.ownerReferences?.some((o) => o.kind === owner.kind && o.name === owner.name && o.controller));
+    const next = jobs.find((j) => !than.includes(j.metadata?.name ?? "") && controlledBy(j, owner));
     return next ? met(next) : notYet();
   });
 }

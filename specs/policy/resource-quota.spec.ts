@@ -6,7 +6,7 @@ import {
   containerUsage,
   count,
   deleted,
-  eventSeen,
+  eventAbout,
   metricsApiAvailable,
   podReady,
   podScheduledOn,
@@ -238,7 +238,7 @@ describe("ResourceQuota", () => {
       expect(rs.status).toMatchObject({
         conditions: [expect.objectContaining({ type: "ReplicaFailure", status: "True", reason: "FailedCreate", message: expect.stringMatching(/exceeded quota: counts/) })],
       });
-      await k.wait(eventSeen(k.ns, { kind: "ReplicaSet", name: rs.metadata.name }, "FailedCreate", /forbidden: exceeded quota: counts, requested: pods=1, used: pods=2, limited: pods=2/));
+      await k.wait(eventAbout({ kind: "ReplicaSet", name: rs.metadata.name!, namespace: k.ns }, "FailedCreate", { message: /forbidden: exceeded quota: counts, requested: pods=1, used: pods=2, limited: pods=2/ }));
       await k.wait(podsOwnedBy({ apiVersion: "apps/v1", kind: "ReplicaSet", name: rs.metadata.name!, namespace: k.ns }, 2));
       await k.never(atLeast({ apiVersion: "v1", kind: "Pod", namespace: k.ns }, 3));
       expect(maxConcurrent(k.timeline.pods())).toBe(2);

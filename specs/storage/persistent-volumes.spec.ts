@@ -1,6 +1,6 @@
 import { describe, expect } from "vitest";
 import { test } from "../../harness/test.js";
-import { deleted, eventFor, matches, podPhase, podReady, pvcBound, pvcPhase, pvPhase } from "../../harness/wait/index.js";
+import { deleted, eventAbout, matches, podPhase, podReady, pvcBound, pvcPhase, pvPhase } from "../../harness/wait/index.js";
 import type { KubeObject } from "../../harness/api/kinds.js";
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from "../../harness/api/kinds.js";
 import { controllerManagerFiles, nodeFiles } from "../../harness/ops/node-files.js";
@@ -240,7 +240,7 @@ describe("PersistentVolumes and claims", () => {
 
       const pv = await k.wait(pvPhase(p, "Failed"));
       expect(pv.status).toMatchObject({ phase: "Failed", message: expect.stringContaining("/tmp/.+") });
-      const event = await k.wait(eventFor(p, "VolumeFailedDelete"));
+      const event = await k.wait(eventAbout(p, "VolumeFailedDelete", { timeout: "volume" }));
       expect(event).toMatchObject({ type: "Warning", message: expect.stringContaining(outside) });
     },
   );

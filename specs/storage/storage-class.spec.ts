@@ -4,7 +4,7 @@ import {
   defaultClassAnnotation,
   defaultStorageClasses,
   deleted,
-  eventFor,
+  eventAbout,
   matches,
   podPhase,
   pvcBound,
@@ -145,7 +145,7 @@ describe("StorageClass", { concurrent: false }, () => {
 
       const [, event] = await Promise.all([
         k.never(pvcPhase(claim, "Bound"), "binderPeriod"),
-        k.wait(eventFor(claim, "ExternalProvisioning", /example\.com\/not-running/)),
+        k.wait(eventAbout(claim, "ExternalProvisioning", { message: /example\.com\/not-running/, timeout: "volume" })),
       ]);
       expect(event).toMatchObject({ type: "Normal", involvedObject: { kind: "PersistentVolumeClaim", name: "data" } });
       expect(await k.get(claim)).toMatchObject({ status: { phase: "Pending" } });
@@ -161,7 +161,7 @@ describe("StorageClass", { concurrent: false }, () => {
       const [, , early, late] = objs.map(refTo);
 
       await k.wait(pvcBound(early!));
-      await Promise.all([k.never(pvcPhase(late!, "Bound"), "binderPeriod"), k.wait(eventFor(late!, "WaitForFirstConsumer"))]);
+      await Promise.all([k.never(pvcPhase(late!, "Bound"), "binderPeriod"), k.wait(eventAbout(late!, "WaitForFirstConsumer", { timeout: "volume" }))]);
 
       const pod = await k.applyOne("storage/pod-using-claim.yaml");
       const bound = await k.wait(pvcBound(late!));
