@@ -1,0 +1,63 @@
+// k.apply: a fixture file into the test's place, validated whole by a server-side dry run before
+// anything is created, each object's removal registered as it is created.
+import { ApiError, type Api, type KubeObject } from "../api/client.js";
+import { addressable, FixtureError, place, readFixture, type Applied } from "../fixtures.js";
+import type { Transcript } from "../record/repro.js";
+import { waitFor } from "../wait/wait.js";
+import { deleted, refTo, show } from "../wait/index.js";
+import { ignoreNotFound, type Cleanup } from "./cleanup.js";
+
+export const fieldManager = "kubeproof";
+
+export interface ApplyContext {
+  api: Api;
+  ns: string;
+  suffix: string;
+  /** Labels every applied object carries (the run and the spec file that own it). */
+  labels: Record<string, string>;
+  transcript: Transcript;
+  cleanup: Cleanup;
+}
+
+export function fixtureApplier(c: ApplyContext) {
+  const isNamespaced = async (fixture: string, apiVersion: string, kind: string) =>
+    (await c.api.resource(apiVersion, kind).catch((e: Error) => {
+      throw new FixtureError(fixture, undefined, kind, e.message);
+    })).namespaced;
+
+  return async <T extends KubeObject>(fixture: string, mutate?: (obj: T) => void): Promise<Applied<T>> => {
+    const loaded = readFixture(fixture);
+    const docs = await place(loaded, { namespace: c.ns, suffix: c.suffix, labels: c.labels, isNamespaced: (v, kind) => isNamespaced(fixture, v, kind) });
+    for (const d of docs) mutate?.(d.obj as T);
+    // Validate everything before creating anything: a bad document must not leave half a fixture.
+    for (const d of docs) {
+      try {
+        await c.api.apply(d.obj, { fieldManager, dryRun: true });
+      } catch (e) {
+        // Server-side apply reports schema mismatches as 500 "failed to create typed patch object".
+        // A 403 is a policy refusal (quota, admission), not a bad fixture: specs expect it as is.
+        if (e instanceof ApiError && ((e.code < 500 && e.code !== 403) || /typed patch object|not declared in schema/.test(e.status.message ?? ""))) {
+          const causes = (e.status.details as { causes?: { field?: string; message?: string }[] } | undefined)?.causes ?? [];
+          const detail = causes.length ? causes.map((x) => `${x.field ?? ""}: ${x.message ?? ""}`).join("; ") : (e.status.message ?? "");
+          throw new FixtureError(d.file, d.index, `${d.obj.kind} ${d.obj.metadata.name}`, `rejected by the apiserver (${e.code}${e.status.reason ? ` ${e.status.reason}` : ""}): ${detail}`);
+        }
+        throw e;
+      }
+    }
+    const out: T[] = [];
+    for (const d of docs) {
+      c.transcript.applied(d.obj);
+      const applied = await c.api.apply(d.obj as T, { fieldManager });
+      out.push(applied);
+      if (!applied.metadata.namespace) {
+        // Cluster-scoped objects outlive the namespace: delete them explicitly and wait.
+        const ref = refTo(applied);
+        c.cleanup.afterNamespace(show(ref), async () => {
+          await c.api.delete(ref, "Background").catch(ignoreNotFound);
+          await waitFor(c.api, deleted(ref, "volume"));
+        });
+      }
+    }
+    return addressable(fixture, loaded, out);
+  };
+}

@@ -1,0 +1,54 @@
+// What a spec holds as `k`: its test's namespace on the run's one cluster, fixtures, named waits
+// and negatives, API error expectations, the flight recorder's timeline, and cleanup.
+import type { Api, ApiError, KubeObject } from "../api/client.js";
+import type { ExpectedError } from "../api/expected-error.js";
+import type { Capabilities, ClusterInfo } from "../cluster/types.js";
+import type { Applied } from "../fixtures.js";
+import type { Lifetime, TimelineEntry } from "../record/timeline.js";
+import type { TimeoutKind } from "../timeouts.js";
+import type { Ref } from "../wait/conditions.js";
+import type { Condition } from "../wait/wait.js";
+
+export interface Kube {
+  readonly api: Api;
+  readonly ns: string;
+  readonly cluster: ClusterInfo;
+  /** Unique per test; appended to the names of cluster-scoped objects. */
+  readonly suffix: string;
+  /** Applies a fixture file (server-side dry run first); its deletion is registered for the end. The result is addressable by kind and name: `.get("PersistentVolumeClaim")`. */
+  apply<T extends KubeObject = KubeObject>(fixture: string, mutate?: (obj: T) => void): Promise<Applied<T>>;
+  /** Applies a fixture holding exactly one object. */
+  applyOne<T extends KubeObject = KubeObject>(fixture: string, mutate?: (obj: T) => void): Promise<T & { ref: Ref }>;
+  delete(obj: KubeObject | Ref, propagation?: "Background" | "Foreground" | "Orphan"): Promise<void>;
+  patch<T extends KubeObject>(obj: KubeObject | Ref, body: unknown, type?: "merge" | "json" | "strategic", subresource?: string): Promise<T>;
+  get<T extends KubeObject>(obj: KubeObject | Ref): Promise<T>;
+  wait<R>(cond: Condition<R>): Promise<R>;
+  /** The condition stays unmet for the window: a row of the timeout table (default quietPeriod) or a clock in ms. */
+  never<R>(cond: Condition<R>, window?: TimeoutKind | number): Promise<void>;
+  expectApiError(op: Promise<unknown>, expected: ExpectedError, what?: string): Promise<ApiError>;
+  /** Records what the cluster did, beside the test's result in the report (an Allure parameter). */
+  observed(what: string, value: string): Promise<void>;
+  /** Runs kubectl as a user types it, in the test's namespace; resolves with its output. */
+  kubectl(...args: string[]): Promise<string>;
+  /** Registers a cleanup step (run in reverse order after the test). */
+  defer(what: string, fn: () => Promise<void>): void;
+  /** Skips the test, with the reason, where the provider lacks a capability. */
+  requires(cap: keyof Capabilities, why: string): void;
+  timeline: {
+    /** Resolves once the recorder has seen the object as given (call after a wait, before reading). */
+    caughtUp(obj: KubeObject): Promise<void>;
+    entries(): TimelineEntry[];
+    pods(filter?: (e: TimelineEntry) => boolean): Lifetime[];
+    of(kind: string, filter?: (e: TimelineEntry) => boolean): Lifetime[];
+    /**
+     * The lifetimes of the matching pods once at least `atLeast` were seen and every one has ended:
+     * the recorder watches apart from the wait that just returned, and may be a few events behind.
+     */
+    podsEnded(filter: (e: TimelineEntry) => boolean, atLeast?: number): Promise<Lifetime[]>;
+    /** Resolves with `fn`'s first defined answer, asked again as each event arrives; fails after 30 s naming `what`. */
+    until<T>(what: string, fn: () => T | undefined): Promise<T>;
+    /** Milliseconds since the recorder started: the clock of the entries' `t`. */
+    now(): number;
+  };
+  step<T>(name: string, fn: () => Promise<T>): Promise<T>;
+}

@@ -1,0 +1,41 @@
+// What the report knows of a test: where it sits (epic, feature, story), which claims it checks,
+// on which cluster it ran, and what a failure would cost.
+import * as allure from "allure-js-commons";
+import path from "node:path";
+import type { ClusterInfo } from "../cluster/types.js";
+import { claims as claimTable, type ClaimId } from "../report/claims.js";
+
+export interface LabelledTask {
+  name: string;
+  meta: { claims?: ClaimId[]; upstream?: string[] };
+  suite?: { name: string };
+  file: { filepath: string };
+}
+
+/** Labels the running test for Allure; returns its feature (the describe block, else the file). */
+export async function labelTest(task: LabelledTask, info: ClusterInfo): Promise<string> {
+  const specFile = path.relative(process.cwd(), task.file.filepath);
+  const area = specFile.split(path.sep)[1] ?? "misc";
+  const feature = task.suite?.name ?? path.basename(specFile, ".spec.ts");
+  const claims = task.meta.claims ?? [];
+  await allure.epic(area[0]!.toUpperCase() + area.slice(1));
+  await allure.feature(feature);
+  // story = the behaviour: the tutorial claim when the test names one, else the test itself
+  await allure.story(claims[0] ? `${claims[0]}: ${claimTable[claims[0]].title}` : task.name);
+  await allure.parameter("provider", info.provider);
+  await allure.parameter("kubernetes", info.kubeVersion);
+  // The report's environments (allurerc.mjs) and sections: one per cluster; the tutorial's
+  // behaviours apart from the harness's own tests; severity says what a failure would cost: a
+  // tutorial claim (critical), a behaviour beyond the tutorial (normal), the harness (minor).
+  await allure.label("cluster", `${info.provider} ${info.kubeVersion}`);
+  const harnessTest = specFile.startsWith(`test${path.sep}`);
+  await allure.label("layer", harnessTest ? "harness" : "conformance");
+  await allure.severity(harnessTest ? "minor" : claims.length ? "critical" : "normal");
+  for (const c of claims) {
+    await allure.label("claim", c);
+    await allure.tag(c);
+  }
+  if (claims.length) await allure.description(claims.map((c) => `- **${c}**: ${claimTable[c].title}`).join("\n"));
+  for (const u of task.meta.upstream ?? []) await allure.label("upstream", u);
+  return feature;
+}

@@ -1,0 +1,25 @@
+// k.timeline: questions a spec asks of what the flight recorder saw.
+import type { Recorder } from "../record/recorder.js";
+import { lifetimes } from "../record/timeline.js";
+import type { Kube } from "./kube.js";
+
+export function timelineOf(rec: Recorder): Kube["timeline"] {
+  return {
+    caughtUp: (obj) => rec.caughtUp(obj),
+    entries: () => rec.trusted(),
+    pods: (filter) => lifetimes(rec.trusted(), "Pod", filter),
+    of: (kind, filter) => lifetimes(rec.trusted(), kind, filter),
+    podsEnded: (filter, atLeast = 1) => {
+      const seen = () => lifetimes(rec.trusted(), "Pod", filter);
+      return rec.until(
+        () => {
+          const ls = seen();
+          return ls.length >= atLeast && ls.every((l) => l.ended !== undefined) ? ls : undefined;
+        },
+        () => `the flight recorder did not see ${atLeast} matching pods all ended within 30 s: ${seen().map((l) => `${l.name} ${l.states.at(-1)?.state}`).join(", ") || "none seen"}`,
+      );
+    },
+    until: (what, fn) => rec.until(fn, () => `the flight recorder did not see ${what} within 30 s`),
+    now: () => Date.now() - rec.started,
+  };
+}
