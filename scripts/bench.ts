@@ -6,20 +6,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { repoRoot, reportsDir } from "../harness/cluster/paths.js";
-import type { RowFigures } from "../harness/report/wait-times.js";
+import type { RunSummary } from "../harness/report/run-summary.js";
 
-interface Summary {
-  wallMs: number;
-  criticalPathMs: number;
-  passed: number;
-  failed: number;
-  skipped: number;
-  retries: number;
-  infraEvents?: { component: string }[];
-  cluster?: { startMs: number; phases: Record<string, number> };
-  topics: Record<string, { durationMs: number; requests?: number; throttled?: number; failed: number }>;
-  waits?: Record<string, RowFigures>;
-}
+type Summary = Pick<RunSummary, "wallMs" | "criticalPathMs" | "passed" | "failed" | "skipped" | "retries" | "cluster" | "topics"> & Partial<Pick<RunSummary, "infraEvents" | "waits" | "floorMs">>;
 
 const n = Number(process.argv[2] ?? "3");
 if (!Number.isInteger(n) || n < 1) {
@@ -51,7 +40,7 @@ for (let i = 1; i <= n; i++) {
   }
   const s = JSON.parse(readFileSync(file, "utf8")) as Summary;
   runs.push({ ...s, processMs: Date.now() - t, exit: r.status });
-  console.log(`run ${i}/${n}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped, ${s.retries} retries; wall ${secs(s.wallMs)} (process ${secs(Date.now() - t)}), critical path ${secs(s.criticalPathMs)}, cluster ${secs(s.cluster?.startMs ?? 0)}`);
+  console.log(`run ${i}/${n}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped, ${s.retries} retries; wall ${secs(s.wallMs)} (process ${secs(Date.now() - t)}), floor ${secs(s.floorMs ?? 0)}, critical path ${secs(s.criticalPathMs)}, cluster ${secs(s.cluster?.startMs ?? 0)}`);
 }
 
 const topics = [...new Set(runs.flatMap((r) => Object.keys(r.topics)))].sort();
@@ -65,8 +54,11 @@ const figures = {
   wallMs: runs.map((r) => r.wallMs),
   medianProcessMs: median(runs.map((r) => r.processMs)),
   medianCriticalPathMs: median(runs.map((r) => r.criticalPathMs)),
+  // The run's floor is its slowest test: no schedule can beat it; wall / floor is what scheduling costs.
+  medianFloorMs: median(runs.map((r) => r.floorMs ?? 0)),
+  medianWallOverFloor: median(runs.map((r) => (r.floorMs ? r.wallMs / r.floorMs : 0))),
   medianClusterStartMs: median(runs.map((r) => r.cluster?.startMs ?? 0)),
-  clusterPhasesMs: Object.fromEntries(Object.keys(runs[0]?.cluster?.phases ?? {}).map((p) => [p, median(runs.map((r) => r.cluster?.phases[p] ?? 0))])),
+  clusterPhasesMs: Object.fromEntries(Object.keys(runs[0]?.cluster?.phases ?? {}).map((p) => [p, median(runs.map((r) => r.cluster?.phases?.[p] ?? 0))])),
   topics: Object.fromEntries(
     topics.map((t) => [t, { medianMs: median(runs.map((r) => r.topics[t]?.durationMs ?? 0)), medianRequests: median(runs.map((r) => r.topics[t]?.requests ?? 0)) }]),
   ),
@@ -86,6 +78,7 @@ console.log(`\nkubeproof bench: ${n} run(s)`);
 console.log(`  median wall ${secs(figures.medianWallMs)} (all: ${figures.wallMs.map(secs).join(", ")}); median process ${secs(figures.medianProcessMs)}`);
 const sorted = [...figures.wallMs].sort((a, b) => a - b);
 console.log(`  wall distribution: min ${secs(sorted[0] ?? 0)}, p90 ${secs(sorted[Math.ceil(sorted.length * 0.9) - 1] ?? 0)}, max ${secs(sorted.at(-1) ?? 0)}, mean ${secs(sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length))}`);
+console.log(`  median floor (the slowest test) ${secs(figures.medianFloorMs)}; wall / floor = ${figures.medianWallOverFloor.toFixed(2)} (median of the runs' ratios)`);
 console.log(`  median critical path ${secs(figures.medianCriticalPathMs)}; wall / critical path = ${(figures.medianWallMs / Math.max(1, figures.medianCriticalPathMs)).toFixed(2)}`);
 console.log(`  cluster start ${secs(figures.medianClusterStartMs)}: ${Object.entries(figures.clusterPhasesMs).map(([p, v]) => `${p} ${secs(v)}`).join(", ")}`);
 for (const [t, f] of Object.entries(figures.topics)) console.log(`  ${t.padEnd(34)} ${secs(f.medianMs).padStart(8)} ${String(f.medianRequests).padStart(6)} API requests`);

@@ -6,11 +6,12 @@
 // Faults run side by side (KUBEPROOF_SELFTEST_CONCURRENCY, default 2), each on its own cluster;
 // each run's results go to reports/selftest/<fault>/ so the main report stays clean.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { rmSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { reportsDir, repoRoot } from "../harness/cluster/paths.js";
 import { claims, type ClaimId } from "../harness/report/claims.js";
 import { expectedTests } from "../harness/report/spec-claims.js";
+import { readRunSummary } from "../harness/report/run-summary.js";
 
 /** Why no fault of a local cluster breaks these claims (yet). */
 const noFault: Record<string, string> = {
@@ -112,7 +113,7 @@ async function runFault(f: Fault): Promise<Row[]> {
   });
   writeFileSync(path.join(dir, "output.log"), out);
   const summaryFile = path.join(dir, "summary-conformance.json");
-  const summary = existsSync(summaryFile) ? (JSON.parse(readFileSync(summaryFile, "utf8")) as { topics: Record<string, { tests: { name: string; state: string }[] }> }) : { topics: {} };
+  const summary = readRunSummary(summaryFile) ?? { topics: {} };
   const states = new Map(Object.values(summary.topics).flatMap((t) => t.tests.map((x) => [x.name, x.state] as const)));
   const rows = claimsHere.map((claim): Row => {
     const mine = (expected.get(claim) ?? []).map((t) => ({ name: t.test, state: states.get(t.test) }));

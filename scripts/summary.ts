@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { reportsDir } from "../harness/cluster/paths.js";
+import { readRunSummary } from "../harness/report/run-summary.js";
 
 let passed = 0;
 let failed = 0;
@@ -23,7 +24,7 @@ for (const [project, file, required] of runs) {
     failed++;
     continue;
   }
-  const s = JSON.parse(readFileSync(file, "utf8")) as { passed: number; failed: number; skipped: number };
+  const s = readRunSummary(file)!;
   console.log(`${project}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`);
   passed += s.passed;
   failed += s.failed;

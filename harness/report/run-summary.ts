@@ -1,0 +1,53 @@
+// What one run left in reports/summary-<project>.json: written by the summary reporter, read by
+// the CI's closing line (scripts/summary.ts), the benchmark and the self-test. One type for all.
+import { existsSync, readFileSync } from "node:fs";
+import type { InfraEvent } from "./infra-events.js";
+import type { Verdict } from "./ledger.js";
+import type { RowFigures } from "./wait-times.js";
+
+export interface TestTime {
+  name: string;
+  project: string;
+  state: string;
+  ms: number;
+  retries: number;
+}
+
+export interface Topic {
+  tests: TestTime[];
+  requests?: number;
+  /** Requests the apiserver turned away with 429 (sent again after its Retry-After). */
+  throttled?: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+  /** Tests a filter left out (not run: neither skipped nor evidence). */
+  unselected: number;
+  durationMs: number;
+  skips: string[];
+  failures: string[];
+}
+
+export interface RunSummary {
+  project: string;
+  finishedAt: string;
+  wallMs: number;
+  /** The chain of waits nothing can overlap: the slowest test of the parallel groups plus every serial test. */
+  criticalPathMs: number;
+  /** The run's floor: its slowest test. Wall time is judged as a ratio to it. */
+  floorMs: number;
+  retries: number;
+  passed: number;
+  failed: number;
+  skipped: number;
+  infraEvents: InfraEvent[];
+  cluster?: { provider?: string; kubeVersion?: string; startMs?: number; phases?: Record<string, number> };
+  claims?: { verdicts: Partial<Record<Verdict, number>>; rows: { claim: string; verdict: Verdict; detail: string }[] };
+  waits: Record<string, RowFigures>;
+  topics: Record<string, Topic>;
+}
+
+/** The summary a run wrote, or undefined where the run left none. */
+export function readRunSummary(file: string): RunSummary | undefined {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as RunSummary) : undefined;
+}
