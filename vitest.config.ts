@@ -1,9 +1,16 @@
 import { defineConfig } from "vitest/config";
+import { ownClustersForSharedState } from "./harness/cluster/index.js";
+import { sharedStateProjects } from "./harness/run/projects.js";
 
 // Policy only: which files are unit tests (no cluster) and which are conformance specs (one
 // cluster per run, from harness/run/global-setup.ts), and where reports go.
-/** Spec files that change cluster-wide state; they run alone, after the others. */
-const serialSpecs = ["specs/workloads/daemonset.spec.ts", "specs/storage/storage-class.spec.ts"];
+/**
+ * Spec files that change cluster-wide state (harness/run/projects.ts). Where clusters are cheap
+ * (local) each has a cluster of its own and runs beside the others; elsewhere they run after the
+ * others on the run's one cluster, one file after the other.
+ */
+const serialSpecs = Object.values(sharedStateProjects);
+const ownClusters = ownClustersForSharedState();
 
 const conformance = {
   // One cluster per run, shared by both conformance groups (see harness/run/global-setup.ts).
@@ -74,20 +81,13 @@ export default defineConfig({
         extends: true,
         test: { ...conformance, name: "integration", include: ["test/integration/**/*.itest.ts"], sequence: { groupOrder: 0 } },
       },
-      {
-        // Spec files that change state every test sees (nodes, the default StorageClass): after
-        // the parallel group, one file and one test at a time.
-        extends: true,
-        test: {
-          ...conformance,
-          name: "conformance-serial",
-          include: serialSpecs,
-          // vitest takes `concurrent` only from the root config: these files declare their
-          // describe blocks { concurrent: false } themselves.
-          sequence: { groupOrder: 1 },
-          fileParallelism: false,
-        },
-      },
+      // Spec files that change state every test on their cluster sees (nodes, the default
+      // StorageClass): one test at a time (their describe blocks say { concurrent: false }; vitest
+      // takes `concurrent` only from the root config), each file in its own group.
+      ...Object.entries(sharedStateProjects).map(([name, file], i) => ({
+        extends: true as const,
+        test: { ...conformance, name, include: [file], sequence: { groupOrder: ownClusters ? 0 : i + 1 } },
+      })),
     ],
   },
 });

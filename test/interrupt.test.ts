@@ -31,11 +31,12 @@ function processesOfRun(marker: string): string[] {
   return out;
 }
 
-// One after the other: each brings up a cluster of its own.
+// One after the other: each brings up clusters of its own (the main one, and on local the one of
+// the DaemonSet spec, which changes nodes).
 describe.each(["SIGINT", "SIGTERM"] as const)("a run interrupted by %s", { concurrent: false }, (signal) => {
   it("deletes its cluster and leaves no process", { timeout: 180_000 }, async () => {
     const reports = path.join("/tmp", `kp-interrupt-${signal}-${process.pid}`);
-    const child = spawn(process.execPath, [path.join(repo, "node_modules", "vitest", "vitest.mjs"), "run", "--project", "conformance", "specs/workloads/job.spec.ts"], {
+    const child = spawn(process.execPath, [path.join(repo, "node_modules", "vitest", "vitest.mjs"), "run", "--project", "conformance", "--project", "conformance-nodes", "specs/workloads/job.spec.ts", "specs/workloads/daemonset.spec.ts"], {
       cwd: repo,
       env: { ...process.env, KUBEPROOF_PROVIDER: "local", KUBEPROOF_KEEP_CLUSTER: "", KUBEPROOF_REPORTS_DIR: reports },
       stdio: ["ignore", "pipe", "pipe"],
@@ -46,7 +47,7 @@ describe.each(["SIGINT", "SIGTERM"] as const)("a run interrupted by %s", { concu
     await new Promise<void>((resolve, reject) => {
       const onData = (d: Buffer) => {
         output += d.toString();
-        if (/ready in/.test(output)) resolve();
+        if (/for the nodes specs.*ready in/.test(output)) resolve();
       };
       child.stdout.on("data", onData);
       child.stderr.on("data", onData);
@@ -60,7 +61,7 @@ describe.each(["SIGINT", "SIGTERM"] as const)("a run interrupted by %s", { concu
 
     expect(code).not.toBe(0);
     const clusters = execFileSync(kwokctl(), ["get", "clusters"], { env: { ...process.env, KWOK_WORKDIR: kwokWorkdir }, encoding: "utf8" });
-    expect(clusters.split("\n")).not.toContain(cluster);
+    expect(clusters.split("\n").filter((c) => c === cluster || c.startsWith(`${cluster}-`))).toEqual([]);
     expect(processesOf(cluster)).toEqual([]);
     // Nor a test worker of the run: a worker left mid-wait would retry its watch for ever.
     await new Promise((r) => setTimeout(r, 3000));

@@ -9,22 +9,45 @@ import type { Provider, ProviderName } from "./types.js";
 
 export const providerNames = ["auto", "local", "kind", "existing"] as const;
 
-export function chooseProvider(env: NodeJS.ProcessEnv = process.env): { name: ProviderName; provider: Provider } {
+/** The provider a run takes: KUBEPROOF_PROVIDER, with auto resolved (kind where Docker answers and a node image is there). */
+export function providerName(env: NodeJS.ProcessEnv = process.env): Exclude<ProviderName, "auto"> {
   const asked = env.KUBEPROOF_PROVIDER ?? "auto";
-  const keep = env.KUBEPROOF_KEEP_CLUSTER === "1" || env.KUBEPROOF_KEEP_CLUSTER === "true";
-  const name = (prefix: string) => (keep ? keptClusterName(env) : `${prefix}-${process.pid}`);
   switch (asked) {
     case "auto":
-      if (dockerAnswers() && nodeImageBuilt()) return { name: "kind", provider: new KindProvider(name("kubeproof"), keep) };
-      return { name: "local", provider: new LocalProvider(name("kubeproof"), keep) };
+      return dockerAnswers() && nodeImageBuilt() ? "kind" : "local";
     case "local":
-      return { name: "local", provider: new LocalProvider(keep ? keptClusterName(env) : `kubeproof-${process.pid}`, keep) };
+    case "kind":
+    case "existing":
+      return asked;
+    default:
+      throw new Error(`KUBEPROOF_PROVIDER="${asked}" is not a provider; use one of: ${providerNames.join(", ")}`);
+  }
+}
+
+/**
+ * Whether spec files that change cluster-wide state get a cluster each, beside the run's main one:
+ * where a cluster costs seconds (local). Elsewhere they run after the others, one at a time, on
+ * the run's one cluster (a second kind cluster costs more than the time it would save on 2 cores;
+ * an existing cluster is the only one there is).
+ */
+export function ownClustersForSharedState(env: NodeJS.ProcessEnv = process.env): boolean {
+  return providerName(env) === "local";
+}
+
+/**
+ * The provider, its cluster named after the run (or kept under KUBEPROOF_CLUSTER_NAME); `part`
+ * names a further cluster of the same run ("nodes": kubeproof-1234-nodes).
+ */
+export function chooseProvider(env: NodeJS.ProcessEnv = process.env, part?: string): { name: ProviderName; provider: Provider } {
+  const keep = env.KUBEPROOF_KEEP_CLUSTER === "1" || env.KUBEPROOF_KEEP_CLUSTER === "true";
+  const name = `${keep ? keptClusterName(env) : `kubeproof-${process.pid}`}${part ? `-${part}` : ""}`;
+  switch (providerName(env)) {
+    case "local":
+      return { name: "local", provider: new LocalProvider(name, keep) };
     case "existing":
       return { name: "existing", provider: new ExistingProvider() };
     case "kind":
-      return { name: "kind", provider: new KindProvider(name("kubeproof"), keep) };
-    default:
-      throw new Error(`KUBEPROOF_PROVIDER="${asked}" is not a provider; use one of: ${providerNames.join(", ")}`);
+      return { name: "kind", provider: new KindProvider(name, keep) };
   }
 }
 

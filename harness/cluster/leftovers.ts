@@ -1,5 +1,5 @@
 // What both cluster providers need to reuse or clean up clusters: whether a kept cluster still
-// answers, and which clusters were left by a run whose process is gone (named kubeproof-<pid>).
+// answers, and which clusters were left by a run whose process is gone (named kubeproof-<pid>[-<part>]).
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { Api } from "../api/client.js";
@@ -16,9 +16,9 @@ export async function answers(kubeconfig: string): Promise<boolean> {
   }
 }
 
-/** True for kubeproof-<pid> when no process <pid> exists any more. */
+/** True for kubeproof-<pid> (and a run's further clusters, kubeproof-<pid>-<part>) when no process <pid> exists any more. */
 export function leftByDeadRun(name: string): boolean {
-  const m = /^kubeproof-(\d+)$/.exec(name);
+  const m = /^kubeproof-(\d+)(-[a-z][-a-z]*)?$/.exec(name);
   if (!m) return false;
   try {
     process.kill(Number(m[1]), 0);

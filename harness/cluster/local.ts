@@ -71,6 +71,8 @@ export function kwokctlConfig(bin: string, args: ExtraArg[], runMs: number): str
 
 export class LocalProvider implements Provider {
   private created = false;
+  /** The process group of a creation in progress. */
+  private creating?: number;
   private kwokctlPath = "";
   private stopSupervisor = () => undefined as void;
   constructor(
@@ -121,8 +123,14 @@ export class LocalProvider implements Provider {
       // end up with each other's apiserver. One creation at a time on this machine (flock).
       const lock = path.join(kwokWorkdir, ".create.lock");
       const create = [kwokctl, "create", "cluster", "--name", this.name, "--config", configFile, "--wait", "2m"];
-      const cmd = hasFlock() ? ["flock", lock, ...create] : create;
-      const r = await $({ env: env(), quiet: true, nothrow: true, timeout: "300s" })`${cmd}`;
+      // -o: the lock is the creation's alone; the control-plane processes kwokctl leaves running
+      // must not inherit it, or the next creation waits for this cluster to go.
+      const cmd = hasFlock() ? ["flock", "-o", lock, ...create] : create;
+      // In a process group of its own: a run interrupted mid-creation kills the whole creation
+      // (flock, kwokctl and what it started so far) before deleting the cluster (downSync).
+      const creation = $({ env: env(), quiet: true, nothrow: true, timeout: "300s", detached: true })`${cmd}`;
+      this.creating = creation.pid;
+      const r = await creation.finally(() => (this.creating = undefined));
       if (r.exitCode !== 0) {
         throw new Error(`kwokctl create cluster failed (exit ${r.exitCode}):\n${(r.stderr || r.stdout).split("\n").slice(-25).join("\n")}\nComponent logs: ${path.join(kwokWorkdir, "clusters", this.name, "logs")}`);
       }
@@ -158,6 +166,14 @@ export class LocalProvider implements Provider {
 
   downSync(): void {
     this.stopSupervisor();
+    if (this.creating) {
+      try {
+        process.kill(-this.creating, "SIGKILL");
+      } catch {
+        // ended meanwhile
+      }
+      this.creating = undefined;
+    }
     if (this.keep) return;
     // started also on a reused cluster; never left running without its apiserver
     stopCustomMetrics(this.clusterDir);

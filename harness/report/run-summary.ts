@@ -41,7 +41,14 @@ export interface RunSummary {
   failed: number;
   skipped: number;
   infraEvents: InfraEvent[];
-  cluster?: { provider?: string; kubeVersion?: string; startMs?: number; phases?: Record<string, number> };
+  cluster?: {
+    provider?: string;
+    kubeVersion?: string;
+    startMs?: number;
+    phases?: Record<string, number>;
+    /** Whether the spec files that change cluster-wide state had clusters of their own (harness/run/projects.ts). */
+    ownClustersForSharedState?: boolean;
+  };
   claims?: { verdicts: Partial<Record<Verdict, number>>; rows: { claim: string; verdict: Verdict; detail: string }[] };
   waits: Record<string, RowFigures>;
   topics: Record<string, Topic>;

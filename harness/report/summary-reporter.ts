@@ -10,6 +10,7 @@ import { expectedTests } from "./spec-claims.js";
 import { readInfraEvents } from "./infra-events.js";
 import { byRow, describeRows, type WaitTime } from "./wait-times.js";
 import type { RunSummary, Topic } from "./run-summary.js";
+import { sharedStateProjects } from "../run/projects.js";
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -91,10 +92,12 @@ function summarise(c: Collected, run: { project: string; cluster: RunSummary["cl
   const topics = Object.values(c.topics);
   const sum = (k: "passed" | "failed" | "skipped") => topics.reduce((a, t) => a + t[k], 0);
   const allTests = topics.flatMap((t) => t.tests);
-  // The chain of waits nothing can overlap: the slowest test of the parallel groups, then every
-  // test of the serial group one after another.
-  const parallel = Math.max(0, ...allTests.filter((t) => !t.project.endsWith("-serial")).map((t) => t.ms));
-  const serial = allTests.filter((t) => t.project.endsWith("-serial")).reduce((a, t) => a + t.ms, 0);
+  // The chain of waits nothing can overlap: the slowest test of the parallel projects, and each
+  // project of spec files that change cluster-wide state, whose tests run one after another:
+  // beside the others on a cluster of its own, else after them on the one cluster.
+  const parallel = Math.max(0, ...allTests.filter((t) => !(t.project in sharedStateProjects)).map((t) => t.ms));
+  const chains = Object.keys(sharedStateProjects).map((p) => allTests.filter((t) => t.project === p).reduce((a, t) => a + t.ms, 0));
+  const criticalPathMs = run.cluster?.ownClustersForSharedState ? Math.max(parallel, ...chains) : parallel + chains.reduce((a, b) => a + b, 0);
   const conformance = run.project === "conformance";
   // The ledger of this run alone (npm run report joins runs and providers into reports/ledger.*).
   const ledger = conformance ? buildLedger(c.evidence, [run.cluster?.provider ?? "run"], expectedTests()) : [];
@@ -104,7 +107,7 @@ function summarise(c: Collected, run: { project: string; cluster: RunSummary["cl
     project: run.project,
     finishedAt: new Date().toISOString(),
     wallMs: run.wallMs,
-    criticalPathMs: parallel + serial,
+    criticalPathMs,
     floorMs: Math.max(0, ...allTests.map((t) => t.ms)),
     retries: allTests.reduce((a, t) => a + t.retries, 0),
     passed: sum("passed"),
@@ -140,7 +143,7 @@ function render(s: RunSummary, anyWaits: boolean): string[] {
   }
   if (conformance) {
     const ratio = s.floorMs ? ` = ${(s.wallMs / s.floorMs).toFixed(2)} x the floor (the slowest test, ${secs(s.floorMs)})` : "";
-    out.push(`  wall ${secs(s.wallMs)}${ratio}; critical path ${secs(s.criticalPathMs)} (slowest parallel test + serial tests)${s.retries ? `; ${s.retries} infrastructure retr${s.retries > 1 ? "ies" : "y"}` : ""}`);
+    out.push(`  wall ${secs(s.wallMs)}${ratio}; critical path ${secs(s.criticalPathMs)} (the slowest test, and the tests of files that change cluster-wide state one after another)${s.retries ? `; ${s.retries} infrastructure retr${s.retries > 1 ? "ies" : "y"}` : ""}`);
   }
   for (const e of s.infraEvents) out.push(`  infrastructure: ${e.component} of ${e.cluster} had exited at ${e.at}; ${e.action} (its log: reports/infra-events.jsonl)`);
   out.push(`${s.passed} passed, ${s.failed} failed${s.skipped ? ` (${s.skipped} skipped)` : ""}`);

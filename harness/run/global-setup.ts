@@ -1,27 +1,31 @@
-// One cluster per run: brought up here (or reused when kept), handed to every worker through
-// provide/inject, torn down at the end, also on Ctrl-C and SIGTERM. Both conformance groups
-// (parallel and serial) call this; the first call brings the cluster up, the last teardown
+// The run's clusters: brought up here (or reused when kept), handed to every worker through
+// provide/inject, torn down at the end, also on Ctrl-C and SIGTERM. One main cluster shared by
+// every project; where clusters are cheap (local), each project of spec files that change
+// cluster-wide state (harness/run/projects.ts) gets one of its own, brought up beside the main
+// one. Every project calls this; the first call for a cluster brings it up, its last teardown
 // takes it down.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { Api } from "../api/client.js";
-import { chooseProvider } from "../cluster/index.js";
+import { chooseProvider, ownClustersForSharedState } from "../cluster/index.js";
 import { reportsDir } from "../cluster/paths.js";
 import type { ClusterInfo, Provider } from "../cluster/types.js";
 import { progress } from "../progress.js";
 import { infraEventsFile } from "../report/infra-events.js";
+import { clusterPart } from "./projects.js";
 
 interface Shared {
   cluster: Promise<ClusterInfo>;
   provider: Provider;
   users: number;
 }
-const holder = globalThis as { __kubeproof?: Shared };
+const holder = globalThis as { __kubeproof?: Map<string, Shared>; __kubeproofRun?: string };
 
-async function bringUp(provider: Provider, runId: string): Promise<ClusterInfo> {
+/** Brings a cluster up; the main one (no part) also starts the run's report files afresh. */
+async function bringUp(provider: Provider, runId: string, part?: string): Promise<ClusterInfo> {
   const t = Date.now();
-  rmSync(infraEventsFile(), { force: true });
+  if (!part) rmSync(infraEventsFile(), { force: true });
   let info: ClusterInfo;
   try {
     info = await provider.up();
@@ -31,9 +35,10 @@ async function bringUp(provider: Provider, runId: string): Promise<ClusterInfo> 
   }
   info.runId = runId;
   const total = Date.now() - t;
-  progress(`${info.provider} cluster ${info.name} (Kubernetes ${info.kubeVersion}) ready in ${(total / 1000).toFixed(1)} s: ${Object.entries(info.phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ")}`);
+  progress(`${info.provider} cluster ${info.name}${part ? ` (for the ${part} specs)` : ""} (Kubernetes ${info.kubeVersion}) ready in ${(total / 1000).toFixed(1)} s: ${Object.entries(info.phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ")}`);
+  if (part) return info;
   mkdirSync(reportsDir, { recursive: true });
-  writeFileSync(path.join(reportsDir, "cluster.json"), JSON.stringify({ ...info, startMs: total }, null, 2));
+  writeFileSync(path.join(reportsDir, "cluster.json"), JSON.stringify({ ...info, startMs: total, ownClustersForSharedState: ownClustersForSharedState() }, null, 2));
   forgetOldResults(info.provider);
   rmSync(path.join(reportsDir, "file-costs"), { recursive: true, force: true });
   return info;
@@ -60,20 +65,28 @@ function forgetOldResults(provider: string): void {
 }
 
 export default async function setup(project: TestProject) {
-  if (!holder.__kubeproof) {
-    const runId = `${Date.now().toString(36)}-${process.pid}`;
-    const { provider } = chooseProvider();
-    const onSignal = (sig: NodeJS.Signals) => {
-      progress(`${sig}: tearing the cluster down`);
-      provider.downSync();
-      process.exit(sig === "SIGINT" ? 130 : 143);
-    };
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
-    process.once("exit", () => provider.downSync());
-    holder.__kubeproof = { provider, users: 0, cluster: bringUp(provider, runId) };
+  holder.__kubeproofRun ??= `${Date.now().toString(36)}-${process.pid}`;
+  const clusters = (holder.__kubeproof ??= new Map());
+  const part = ownClustersForSharedState() ? clusterPart(project.name) : undefined;
+  const key = part ?? "main";
+  if (!clusters.has(key)) {
+    const { provider } = chooseProvider(process.env, part);
+    if (clusters.size === 0) {
+      // On a signal every cluster of the run goes, whichever project is running.
+      const onSignal = (sig: NodeJS.Signals) => {
+        progress(`${sig}: tearing the cluster${clusters.size > 1 ? "s" : ""} down`);
+        for (const c of clusters.values()) c.provider.downSync();
+        process.exit(sig === "SIGINT" ? 130 : 143);
+      };
+      process.once("SIGINT", onSignal);
+      process.once("SIGTERM", onSignal);
+      process.once("exit", () => {
+        for (const c of clusters.values()) c.provider.downSync();
+      });
+    }
+    clusters.set(key, { provider, users: 0, cluster: bringUp(provider, holder.__kubeproofRun, part) });
   }
-  const shared = holder.__kubeproof;
+  const shared = clusters.get(key)!;
   shared.users++;
   const info = await shared.cluster;
   project.provide("cluster", info);
