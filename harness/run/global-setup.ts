@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { Api } from "../api/client.js";
-import { chooseProvider, ownClustersForSharedState } from "../cluster/index.js";
+import { chooseProvider, ownClustersForSharedState, providerName } from "../cluster/index.js";
 import { reportsDir } from "../cluster/paths.js";
 import type { ClusterInfo, Provider } from "../cluster/types.js";
 import { progress } from "../progress.js";
@@ -22,10 +22,21 @@ interface Shared {
 }
 const holder = globalThis as { __kubeproof?: Map<string, Shared>; __kubeproofRun?: string };
 
-/** Brings a cluster up; the main one (no part) also starts the run's report files afresh. */
+/** The run's report files start afresh: this run replaces what an earlier one of the provider left. */
+function startRun(provider: string): void {
+  rmSync(infraEventsFile(), { force: true });
+  rmSync(path.join(reportsDir, "cluster.json"), { force: true });
+  rmSync(path.join(reportsDir, "file-costs"), { recursive: true, force: true });
+  forgetOldResults(provider);
+}
+
+/**
+ * Brings a cluster up. The facts of the main one go to reports/cluster.json (the summary's and
+ * the report's); a run of only the files of one part (npm test -- specs/workloads/daemonset.spec.ts)
+ * has no main cluster, and its part's cluster stands in.
+ */
 async function bringUp(provider: Provider, runId: string, part?: string): Promise<ClusterInfo> {
   const t = Date.now();
-  if (!part) rmSync(infraEventsFile(), { force: true });
   let info: ClusterInfo;
   try {
     info = await provider.up();
@@ -36,11 +47,9 @@ async function bringUp(provider: Provider, runId: string, part?: string): Promis
   info.runId = runId;
   const total = Date.now() - t;
   progress(`${info.provider} cluster ${info.name}${part ? ` (for the ${part} specs)` : ""} (Kubernetes ${info.kubeVersion}) ready in ${(total / 1000).toFixed(1)} s: ${Object.entries(info.phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ")}`);
-  if (part) return info;
+  if (part && holder.__kubeproof?.has("main")) return info;
   mkdirSync(reportsDir, { recursive: true });
   writeFileSync(path.join(reportsDir, "cluster.json"), JSON.stringify({ ...info, startMs: total, ownClustersForSharedState: ownClustersForSharedState() }, null, 2));
-  forgetOldResults(info.provider);
-  rmSync(path.join(reportsDir, "file-costs"), { recursive: true, force: true });
   return info;
 }
 
@@ -72,6 +81,7 @@ export default async function setup(project: TestProject) {
   if (!clusters.has(key)) {
     const { provider } = chooseProvider(process.env, part);
     if (clusters.size === 0) {
+      startRun(providerName());
       // On a signal every cluster of the run goes, whichever project is running.
       const onSignal = (sig: NodeJS.Signals) => {
         progress(`${sig}: tearing the cluster${clusters.size > 1 ? "s" : ""} down`);

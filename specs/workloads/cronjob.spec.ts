@@ -17,6 +17,7 @@ import {
 } from "../../harness/wait/index.js";
 import type { CronJob, Job } from "../../harness/api/kinds.js";
 import { maxConcurrent } from "../../harness/record/timeline.js";
+import { createAsVersion, servedVersions } from "../../harness/ops/api-versions.js";
 
 const scheduledAt = "batch.kubernetes.io/cronjob-scheduled-timestamp";
 
@@ -35,6 +36,22 @@ const longRunning = (seconds: number, policy: "Forbid" | "Replace") => (c: CronJ
 // Every test waits for minute boundaries: they run side by side (the suite's default, kept explicit
 // here) so the file takes about as long as its slowest test (two ticks), not the sum.
 describe("CronJob", { concurrent: true }, () => {
+  test(
+    "the tutorial's step as it wrote it: a batch/v1beta1 CronJob is refused with 404 (served until 1.25); as batch/v1 it is created",
+    { meta: { claims: [], upstream: [] } },
+    async ({ k }) => {
+      const served = await servedVersions(k, "batch");
+      await k.observed("batch versions served", served.join(", "));
+      expect(served).toContain("v1");
+      expect(served).not.toContain("v1beta1");
+      const refusal = await k.expectApiError(createAsVersion(k, "workloads/cronjob.yaml", "batch/v1beta1"), { code: 404, reason: "NotFound" }, "the tutorial's batch/v1beta1 CronJob");
+      await k.observed("the apiserver's answer to batch/v1beta1", `${refusal.code} ${refusal.status.message}`);
+      // The same manifest under today's version is taken as it is.
+      const today = await k.applyOne<CronJob>("workloads/cronjob.yaml");
+      expect(today).toMatchObject({ apiVersion: "batch/v1", kind: "CronJob", spec: { schedule: "*/1 * * * *" } });
+    },
+  );
+
   test(
     "creates a Job at each minute boundary, named after its scheduled minute",
     { meta: { claims: ["CRON-1"], upstream: ["[sig-apps] CronJob should schedule multiple jobs concurrently"] } },

@@ -15,12 +15,29 @@ import {
 import { addNode, cordon, labelNode } from "../../harness/ops/nodes.js";
 import { nodeCoverage } from "../../harness/ops/rollout.js";
 import { ownedBy } from "../../harness/record/timeline.js";
+import { createAsVersion, servedVersions } from "../../harness/ops/api-versions.js";
 import type { DaemonSet, Node, Pod } from "../../harness/api/kinds.js";
 
 const names = (nodes: Node[]) => nodes.map((n) => n.metadata.name!);
 const nodesOf = (pods: Pod[]) => pods.map((p) => p.spec?.nodeName).sort();
 
 describe("DaemonSet", { concurrent: false }, () => {
+  test(
+    "the tutorial's step as it wrote it: an extensions/v1beta1 DaemonSet finds no API (404; served until 1.16); as apps/v1 it is created",
+    { meta: { claims: [], upstream: [] } },
+    async ({ k }) => {
+      await k.observed("extensions versions served", (await servedVersions(k, "extensions")).join(", ") || "none (the group is gone)");
+      expect(await servedVersions(k, "extensions")).not.toContain("v1beta1");
+      expect(await servedVersions(k, "apps")).toContain("v1");
+      // The whole group is gone, so no API answers at that path: the apiserver's plain 404 page,
+      // not a Status (batch/v1beta1, whose group lives on, gets a NotFound Status).
+      const refusal = await k.expectApiError(createAsVersion(k, "workloads/daemonset.yaml", "extensions/v1beta1"), { code: 404, message: /404 page not found/ }, "the tutorial's extensions/v1beta1 DaemonSet");
+      await k.observed("the apiserver's answer to extensions/v1beta1", `${refusal.code} ${refusal.status.message}`);
+      const today = await k.applyOne<DaemonSet>("workloads/daemonset.yaml");
+      expect(today).toMatchObject({ apiVersion: "apps/v1", kind: "DaemonSet" });
+    },
+  );
+
   test(
     "runs one pod on every eligible node; desired = current = ready = node count",
     { meta: { claims: ["DS-1"], upstream: ["[sig-apps] Daemon set [Serial] should run and stop simple daemon"] } },
