@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { ownClustersForSharedState } from "./harness/cluster/index.js";
+import { ownClustersForSharedState } from "./harness/cluster/choice.js";
 import { sharedStateProjects } from "./harness/run/projects.js";
 
 // Policy only: which files are unit tests (no cluster) and which are conformance specs (one

@@ -2,37 +2,13 @@
 // means kind when a Docker engine answers and the kind node image is built
 // (npm run kind:image), else local.
 import { ExistingProvider } from "./existing.js";
-import { KindProvider, nodeImageBuilt } from "./kind.js";
-import { dockerAnswers } from "./docker.js";
+import { KindProvider } from "./kind.js";
 import { LocalProvider } from "./local.js";
 import type { Provider, ProviderName } from "./types.js";
+import { providerName } from "./choice.js";
 
-export const providerNames = ["auto", "local", "kind", "existing"] as const;
+export { ownClustersForSharedState, providerName, providerNames } from "./choice.js";
 
-/** The provider a run takes: KUBEPROOF_PROVIDER, with auto resolved (kind where Docker answers and a node image is there). */
-export function providerName(env: NodeJS.ProcessEnv = process.env): Exclude<ProviderName, "auto"> {
-  const asked = env.KUBEPROOF_PROVIDER ?? "auto";
-  switch (asked) {
-    case "auto":
-      return dockerAnswers() && nodeImageBuilt() ? "kind" : "local";
-    case "local":
-    case "kind":
-    case "existing":
-      return asked;
-    default:
-      throw new Error(`KUBEPROOF_PROVIDER="${asked}" is not a provider; use one of: ${providerNames.join(", ")}`);
-  }
-}
-
-/**
- * Whether spec files that change cluster-wide state get a cluster each, beside the run's main one:
- * where a cluster costs seconds (local). Elsewhere they run after the others, one at a time, on
- * the run's one cluster (a second kind cluster costs more than the time it would save on 2 cores;
- * an existing cluster is the only one there is).
- */
-export function ownClustersForSharedState(env: NodeJS.ProcessEnv = process.env): boolean {
-  return providerName(env) === "local";
-}
 
 /**
  * The provider, its cluster named after the run (or kept under KUBEPROOF_CLUSTER_NAME); `part`

@@ -35,15 +35,6 @@ export async function kindBinary(): Promise<string> {
   return step("build-kind.sh");
 }
 
-/** Whether a node image is here: the stock one or one assembled by kubeproof (used by `auto`). */
-export function nodeImageBuilt(): boolean {
-  try {
-    return dockerHasImage(imageList().cluster["kind-node"]!.ref) || execFileSync("docker", ["images", "-q", "kubeproof/node"], { encoding: "utf8", timeout: 10_000 }).trim() !== "";
-  } catch {
-    return false;
-  }
-}
-
 /** Runs a command on a kind node (a container) through `docker exec`; returns its stdout. */
 export async function nodeExec(node: string, command: string[], input?: string): Promise<string> {
   const r = await $({ quiet: true, nothrow: true, input })`docker exec -i ${node} ${command}`;

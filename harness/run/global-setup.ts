@@ -8,7 +8,8 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "nod
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { Api } from "../api/client.js";
-import { chooseProvider, ownClustersForSharedState, providerName } from "../cluster/index.js";
+import { chooseProvider } from "../cluster/index.js";
+import { ownClustersForSharedState, providerName } from "../cluster/choice.js";
 import { reportsDir } from "../cluster/paths.js";
 import type { ClusterInfo, Provider } from "../cluster/types.js";
 import { progress } from "../progress.js";
