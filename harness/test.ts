@@ -36,6 +36,12 @@ declare module "vitest" {
   interface TaskMeta {
     /** Tutorial claims this test checks (docs/claims.md). */
     claims?: ClaimId[];
+    /**
+     * Claims this test stands next to with a behaviour the tutorial never mentions (a concurrency
+     * policy, orphan propagation, a rolling update): reported beside them, never counted for them,
+     * so its failure does not read as the tutorial contradicted.
+     */
+    beyond?: ClaimId[];
     /** Names of upstream e2e tests asserting the same behaviour. */
     upstream?: string[];
   }

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { buildLedger, ledgerHtml, ledgerMarkdown, recordVerdicts, regressions, regressionText, type LedgerRow, type Regression, type ResultLike, type VerdictHistory } from "../harness/report/ledger.js";
+import { beyondMarkdown, beyondTutorial, buildLedger, ledgerHtml, ledgerMarkdown, recordVerdicts, regressions, regressionText, type LedgerRow, type Regression, type ResultLike, type VerdictHistory } from "../harness/report/ledger.js";
 import { reportsDir } from "../harness/cluster/paths.js";
 import { expectedTests } from "../harness/report/spec-claims.js";
 
@@ -30,10 +30,11 @@ function readHistory(): VerdictHistory {
 
 /** Writes the ledger files, records this run's verdicts, and returns the rows and the gate's findings. */
 export function writeLedger(): { rows: LedgerRow[]; regressions: Regression[] } {
-  const rows = buildLedger(readResults(), undefined, expectedTests());
+  const results = readResults();
+  const rows = buildLedger(results, undefined, expectedTests());
   const previous = readHistory();
   const found = regressions(previous, rows);
-  writeFileSync(path.join(reportsDir, "ledger.md"), ledgerMarkdown(rows) + (found.length ? `\n## Quality gate failed\n\n${found.map((g) => `- ${regressionText(g)}`).join("\n")}\n` : ""));
+  writeFileSync(path.join(reportsDir, "ledger.md"), ledgerMarkdown(rows) + beyondMarkdown(beyondTutorial(results)) + (found.length ? `\n## Quality gate failed\n\n${found.map((g) => `- ${regressionText(g)}`).join("\n")}\n` : ""));
   writeFileSync(path.join(reportsDir, "ledger.html"), ledgerHtml(rows, { reportHref: "allure-report/single/index.html", md5, regressions: found }));
   writeFileSync(path.join(reportsDir, "ledger.json"), JSON.stringify({ rows, regressions: found }, null, 2));
   writeFileSync(historyFile, JSON.stringify(recordVerdicts(previous, rows, new Date().toISOString()), null, 1));

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { claims } from "../harness/report/claims.js";
-import { buildLedger, latest, ledgerHtml, ledgerMarkdown, recordVerdicts, regressions, regressionText, type ResultLike } from "../harness/report/ledger.js";
+import { beyondMarkdown, beyondTutorial, buildLedger, latest, ledgerHtml, ledgerMarkdown, recordVerdicts, regressions, regressionText, type ResultLike } from "../harness/report/ledger.js";
 
 const r = (name: string, status: ResultLike["status"], claim: string, provider = "local", stop = 1, message?: string): ResultLike => ({
   name,
@@ -47,6 +47,15 @@ describe("claims ledger", () => {
     const rows = buildLedger([r("reserve", "passed", "QUOTA-5"), skippedWith("burn", "QUOTA-5", "needs a container runtime"), r("ds", "passed", "DS-1")]);
     expect(rows.find((x) => x.claim === "QUOTA-5")).toMatchObject({ verdict: "partly confirmed", detail: "1 passed; not checkable here: burn (needs a container runtime)" });
     expect(rows.find((x) => x.claim === "DS-1")).toMatchObject({ verdict: "confirmed" });
+  });
+
+  it("keeps tests beyond the tutorial out of the claim they stand next to, and lists them apart", () => {
+    const beyond = (name: string, status: ResultLike["status"], claim: string): ResultLike => ({ ...r(name, status, claim), labels: [{ name: "beyond", value: claim }] });
+    const results = [r("minute", "passed", "CRON-1"), beyond("Forbid", "failed", "CRON-1")];
+    expect(buildLedger(results).find((x) => x.claim === "CRON-1")).toMatchObject({ verdict: "tutorial outdated", tests: [{ name: "minute" }] });
+    expect(beyondTutorial(results)).toEqual([{ near: "CRON-1", test: "Forbid", results: [{ provider: "local", status: "failed" }] }]);
+    expect(beyondMarkdown(beyondTutorial(results))).toContain("| CRON-1 | Forbid | local: failed |");
+    expect(beyondMarkdown([])).toBe("");
   });
 
   it("takes no evidence from results without a provider (unit tests)", () => {

@@ -7,7 +7,7 @@ import { claims as claimTable, type ClaimId } from "../report/claims.js";
 
 export interface LabelledTask {
   name: string;
-  meta: { claims?: ClaimId[]; upstream?: string[] };
+  meta: { claims?: ClaimId[]; beyond?: ClaimId[]; upstream?: string[] };
   suite?: { name: string };
   file: { filepath: string };
 }
@@ -20,8 +20,9 @@ export async function labelTest(task: LabelledTask, info: ClusterInfo): Promise<
   const claims = task.meta.claims ?? [];
   await allure.epic(area[0]!.toUpperCase() + area.slice(1));
   await allure.feature(feature);
+  const beyond = task.meta.beyond ?? [];
   // story = the behaviour: the tutorial claim when the test names one, else the test itself
-  await allure.story(claims[0] ? `${claims[0]}: ${claimTable[claims[0]].title}` : task.name);
+  await allure.story(claims[0] ? `${claims[0]}: ${claimTable[claims[0]].title}` : beyond[0] ? `beyond the tutorial, next to ${beyond[0]}` : task.name);
   await allure.parameter("provider", info.provider);
   await allure.parameter("kubernetes", info.kubeVersion);
   // The report's environments (allurerc.mjs) and sections: one per cluster; the tutorial's
@@ -35,7 +36,9 @@ export async function labelTest(task: LabelledTask, info: ClusterInfo): Promise<
     await allure.label("claim", c);
     await allure.tag(c);
   }
+  for (const c of beyond) await allure.label("beyond", c);
   if (claims.length) await allure.description(claims.map((c) => `- **${c}**: ${claimTable[c].title}`).join("\n"));
+  else if (beyond.length) await allure.description(`A behaviour the tutorial does not mention, next to ${beyond.map((c) => `**${c}** (${claimTable[c].title})`).join(", ")}; not counted for the claim.`);
   for (const u of task.meta.upstream ?? []) await allure.label("upstream", u);
   return feature;
 }

@@ -115,6 +115,44 @@ export function buildLedger(all: ResultLike[], providers?: string[], expected?: 
   return rows;
 }
 
+/** A test of a behaviour the tutorial never mentions, next to a claim, with its result per provider. */
+export interface BeyondRow {
+  near: ClaimId;
+  test: string;
+  results: { provider: string; status: string }[];
+}
+
+/** The tests labelled `beyond` a claim: listed beside the claims, never part of a claim's verdict. */
+export function beyondTutorial(all: ResultLike[]): BeyondRow[] {
+  const results = latest(all.filter((r) => r.parameters?.some((p) => p.name === "provider")));
+  const rows = new Map<string, BeyondRow>();
+  for (const r of results) {
+    for (const l of r.labels.filter((x) => x.name === "beyond")) {
+      const key = `${l.value}\u0000${r.name}`;
+      const row = rows.get(key) ?? { near: l.value as ClaimId, test: r.name, results: [] };
+      row.results.push({ provider: providerOf(r), status: r.status });
+      rows.set(key, row);
+    }
+  }
+  const order = Object.keys(claims);
+  return [...rows.values()].sort((a, b) => order.indexOf(a.near) - order.indexOf(b.near) || a.test.localeCompare(b.test));
+}
+
+/** The ledger's section of tests beyond the tutorial (empty when there are none). */
+export function beyondMarkdown(rows: BeyondRow[]): string {
+  if (!rows.length) return "";
+  return [
+    "",
+    "## Beyond the tutorial",
+    "",
+    "Behaviours the tutorial does not mention, tested next to its claims; their results are not part of any claim's verdict.",
+    "",
+    "| next to | test | results |",
+    "|---|---|---|",
+    ...rows.map((r) => `| ${r.near} | ${r.test.replace(/\|/g, "\\|")} | ${r.results.map((x) => `${x.provider}: ${x.status}`).join("; ")} |`),
+  ].join("\n") + "\n";
+}
+
 export function ledgerMarkdown(rows: LedgerRow[]): string {
   const providers = [...new Set(rows.map((r) => r.provider))];
   const counts = providers.map((p) => {

@@ -111,7 +111,7 @@ describe("CronJob", { concurrent: true }, () => {
 
   test(
     "with concurrencyPolicy Forbid a running Job blocks the next tick's Job",
-    { meta: { claims: ["CRON-1"], upstream: ["[sig-apps] CronJob should not schedule new jobs when ForbidConcurrent"] } },
+    { meta: { claims: [], beyond: ["CRON-1"], upstream: ["[sig-apps] CronJob should not schedule new jobs when ForbidConcurrent"] } },
     async ({ k }) => {
       const cj = await k.applyOne<CronJob>("workloads/cronjob.yaml", longRunning(150, "Forbid"));
       const [job] = await k.wait(jobsOwnedBy(cj.ref, 1));
@@ -129,7 +129,7 @@ describe("CronJob", { concurrent: true }, () => {
 
   test(
     "with concurrencyPolicy Replace the running Job is deleted and replaced at the next tick",
-    { meta: { claims: ["CRON-1"], upstream: ["[sig-apps] CronJob should replace jobs when ReplaceConcurrent"] } },
+    { meta: { claims: [], beyond: ["CRON-1"], upstream: ["[sig-apps] CronJob should replace jobs when ReplaceConcurrent"] } },
     async ({ k }) => {
       const cj = await k.applyOne<CronJob>("workloads/cronjob.yaml", longRunning(150, "Replace"));
       const [first] = await k.wait(jobsOwnedBy(cj.ref, 1));
@@ -149,7 +149,7 @@ describe("CronJob", { concurrent: true }, () => {
 
   test(
     "successfulJobsHistoryLimit 1 keeps only the newest finished Job and deletes the older one with its pods",
-    { meta: { claims: ["CRON-1"], upstream: ["[sig-apps] CronJob should delete successful finished jobs with limit of one successful job"] } },
+    { meta: { claims: [], beyond: ["CRON-1"], upstream: ["[sig-apps] CronJob should delete successful finished jobs with limit of one successful job"] } },
     async ({ k }) => {
       const cj = await k.applyOne<CronJob>("workloads/cronjob.yaml", (c) => {
         c.spec!.successfulJobsHistoryLimit = 1;

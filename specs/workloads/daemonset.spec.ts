@@ -183,7 +183,7 @@ describe("DaemonSet", { concurrent: false }, () => {
 
   test(
     "pods leave nodes that no longer match the nodeSelector",
-    { meta: { claims: ["DS-1"], upstream: ["[sig-apps] Daemon set [Serial] should run and stop complex daemon"] } },
+    { meta: { claims: [], beyond: ["DS-1"], upstream: ["[sig-apps] Daemon set [Serial] should run and stop complex daemon"] } },
     async ({ k }) => {
       const nodes = await k.wait(eligibleNodes());
       expect(nodes.length, "needs two eligible nodes").toBeGreaterThanOrEqual(2);
@@ -208,7 +208,7 @@ describe("DaemonSet", { concurrent: false }, () => {
 
   test(
     "a template change replaces the pods one node at a time with maxUnavailable 1",
-    { meta: { claims: ["DS-1"], upstream: ["[sig-apps] Daemon set [Serial] should update pod when spec was updated and update strategy is RollingUpdate"] } },
+    { meta: { claims: [], beyond: ["DS-1"], upstream: ["[sig-apps] Daemon set [Serial] should update pod when spec was updated and update strategy is RollingUpdate"] } },
     async ({ k }) => {
       const nodes = await k.wait(eligibleNodes());
       const ds = await k.applyOne<DaemonSet>("workloads/daemonset.yaml"); // RollingUpdate, maxUnavailable 1
