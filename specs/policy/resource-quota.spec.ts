@@ -210,6 +210,30 @@ describe("ResourceQuota", () => {
   );
 
   test(
+    "the tutorial's refusal, word for word: every resource over quota is named, sorted, with what was requested, used and allowed",
+    { meta: { claims: ["QUOTA-4"], upstream: [] } },
+    async ({ k }) => {
+      const quota = await k.applyOne<ResourceQuota>("policy/quota-tutorial.yaml");
+      await k.wait(quotaUsed(quota.ref, { "requests.cpu": "0", "limits.memory": "0" }));
+      await k.applyOne<Pod>("policy/pod-tutorial-running.yaml");
+      await k.wait(quotaUsed(quota.ref, { "requests.cpu": "100m", "requests.memory": "256Mi", "limits.cpu": "200m", "limits.memory": "512Mi" }));
+
+      // The tutorial prints: pods "pod" is forbidden: exceeded quota: default-quota, requested:
+      // limits.cpu=2,requests.cpu=2,requests.memory=1Gi, used: limits.cpu=200m,requests.cpu=100m,
+      // requests.memory=256Mi, limited: limits.cpu=2,requests.cpu=1,requests.memory=1Gi
+      // (limits.memory is within its quota, so it is not named).
+      const err = await k.expectApiError(
+        k.applyOne("policy/pod-exceeds-quota.yaml"),
+        forbidden(
+          /^pods "pod" is forbidden: exceeded quota: default-quota, requested: limits\.cpu=2,requests\.cpu=2,requests\.memory=1Gi, used: limits\.cpu=200m,requests\.cpu=100m,requests\.memory=256Mi, limited: limits\.cpu=2,requests\.cpu=1,requests\.memory=1Gi$/,
+        ),
+        "the tutorial's pod_exceeds_quota.yaml",
+      );
+      await k.observed("the apiserver's refusal", err.status.message ?? "");
+    },
+  );
+
+  test(
     "under a compute quota a pod that declares no requests or limits is refused",
     { meta: { claims: ["QUOTA-2", "QUOTA-4"], upstream: [] } },
     async ({ k }) => {
