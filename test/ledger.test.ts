@@ -85,7 +85,9 @@ describe("claims ledger", () => {
     expect(all.get("JOB-2")?.map((t) => t.test)).toContain("runs completions one after another when parallelism is not set");
     for (const c of all.keys()) expect(Object.keys(claims)).toContain(c);
     expect(specClaims('test(\n  "a \\"quoted\\" name",\n  { meta: { claims: ["JOB-1", "JOB-2"] } },', "x.ts")).toEqual([{ file: "x.ts", test: 'a "quoted" name', claims: ["JOB-1", "JOB-2"] }]);
-    expect(() => specClaims('test(name, { meta: { claims: ["JOB-1"] } })', "y.ts")).toThrow("y.ts: 1 claims lists but 0 read");
+    expect(() => specClaims('test(name, { meta: { claims: ["JOB-1"] } })', "y.ts")).toThrow("y.ts: 1 claims lists name claims but 0 read");
+    // a test of no claim may be named by a template
+    expect(specClaims("test(`get ${kind}`, { meta: { claims: [] } })", "z.ts")).toEqual([]);
   });
 
   it("gives each provider and Kubernetes version its own column", () => {

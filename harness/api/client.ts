@@ -66,6 +66,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   contentType?: string;
+  /** What to ask the apiserver for (default application/json; a Table: application/json;as=Table;v=v1;g=meta.k8s.io). */
+  accept?: string;
 }
 
 /** How often a request turned away with 429 is sent again (client-go's default is 10). */
@@ -100,7 +102,7 @@ export class Api {
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     const url = new URL(path, this.server);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const reqOpts: https.RequestOptions = { method, headers: { Accept: "application/json" } };
+    const reqOpts: https.RequestOptions = { method, headers: { Accept: opts.accept ?? "application/json" } };
     await this.kc.applyToHTTPSOptions(reqOpts);
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
     if (payload !== undefined) {
