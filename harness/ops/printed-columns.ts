@@ -9,9 +9,7 @@ interface Table {
 
 /** The header `kubectl get <kind>` prints today, e.g. ["NAME", "COMPLETIONS", ...]. */
 export async function printedColumns(k: Kube, apiVersion: string, kind: string): Promise<string[]> {
-  const info = await k.api.resource(apiVersion, kind);
-  const base = info.group ? `/apis/${info.group}/${info.version}` : `/api/${info.version}`;
-  const path = `${base}${info.namespaced ? `/namespaces/${k.ns}` : ""}/${info.plural}`;
+  const path = await k.api.path(apiVersion, kind, k.ns);
   const table = await k.api.request<Table>("GET", path, { accept: "application/json;as=Table;v=v1;g=meta.k8s.io", query: { limit: 1 } });
   if (!table.columnDefinitions) throw new Error(`GET ${path} as a Table returned no columnDefinitions`);
   return table.columnDefinitions.filter((c) => (c.priority ?? 0) === 0).map((c) => c.name.toUpperCase());
