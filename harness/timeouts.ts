@@ -86,8 +86,21 @@ export const clockFloors: Partial<Record<TimeoutKind, number>> = {
   podGarbageCollection: 60_000,
 };
 
+/**
+ * The rows that are windows of a negative ("never"): each must outlast the period of the
+ * controller it watches, so a scale below 1 (the self-test's quick runs) never shortens them.
+ */
+const negativeWindows: ReadonlySet<TimeoutKind> = new Set(["quietPeriod", "binderPeriod", "hpaSyncPeriod"]);
+
+/**
+ * A row's timeout under KUBEPROOF_TIMEOUT_SCALE. The scale stretches or shrinks the slack, never
+ * a clock the wait cannot beat (clockFloors) nor a negative's window below its period.
+ */
 export function timeoutFor(kind: TimeoutKind): number {
-  return scaled(timeouts[kind]);
+  const ms = timeouts[kind];
+  if (negativeWindows.has(kind)) return Math.max(ms, scaled(ms));
+  const clock = clockFloors[kind] ?? 0;
+  return clock + scaled(ms - clock);
 }
 
 function scaled(ms: number): number {

@@ -81,17 +81,10 @@ interface Row {
 const expected = expectedTests();
 const concurrency = Math.max(1, Number(process.env.KUBEPROOF_SELFTEST_CONCURRENCY ?? "2"));
 
-async function runFault(f: Fault): Promise<Row[]> {
-  const dir = path.join(reportsDir, "selftest", f.id);
+/** One vitest run of the fault's tests on a cluster of its own; its output goes to output.log. */
+async function runOnce(f: Fault, dir: string, files: string[], pattern: string): Promise<Map<string, string> | undefined> {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const claimsHere = [...f.breaks, ...f.controls];
-  // The spec files that hold the claims' tests, and only those tests (-t with their names).
-  const tests = claimsHere.flatMap((c) => expected.get(c) ?? []);
-  const files = [...new Set(tests.map((t) => t.file))];
-  const t0 = Date.now();
-  process.stderr.write(`[selftest] ${f.what}: ${f.args} (${files.length} spec files, ${new Set(tests.map((t) => t.test)).size} tests)\n`);
-  const pattern = [...new Set(tests.map((t) => t.test))].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
   // The run's own output (failures are expected here) goes to a file, not the terminal.
   const out = await new Promise<string>((resolve) => {
     const child = spawn("npx", ["vitest", "run", "--project", "conformance*", ...files, "-t", `^(.* )?(${pattern})$`], {
@@ -112,11 +105,35 @@ async function runFault(f: Fault): Promise<Row[]> {
     child.on("close", () => resolve(text));
   });
   writeFileSync(path.join(dir, "output.log"), out);
-  const summaryFile = path.join(dir, "summary-conformance.json");
-  const summary = readRunSummary(summaryFile) ?? { topics: {} };
-  const states = new Map(Object.values(summary.topics).flatMap((t) => t.tests.map((x) => [x.name, x.state] as const)));
+  const summary = readRunSummary(path.join(dir, "summary-conformance.json"));
+  const states = new Map(Object.values(summary?.topics ?? {}).flatMap((t) => t.tests.map((x) => [x.name, x.state] as const)));
+  // No test reached a result: the cluster or the run itself failed, which says nothing about the fault.
+  if (![...states.values()].some((s) => s === "passed" || s === "failed")) {
+    const tail = out.trimEnd().split("\n").slice(-15).map((l) => `  | ${l}`).join("\n");
+    process.stderr.write(`[selftest] ${f.id}: no test reached a result (the run failed, not the tests); the end of its output:\n${tail}\n`);
+    return undefined;
+  }
+  return states;
+}
+
+async function runFault(f: Fault): Promise<Row[]> {
+  const dir = path.join(reportsDir, "selftest", f.id);
+  const claimsHere = [...f.breaks, ...f.controls];
+  // The spec files that hold the claims' tests, and only those tests (-t with their names).
+  const tests = claimsHere.flatMap((c) => expected.get(c) ?? []);
+  const files = [...new Set(tests.map((t) => t.file))];
+  const t0 = Date.now();
+  process.stderr.write(`[selftest] ${f.what}: ${f.args} (${files.length} spec files, ${new Set(tests.map((t) => t.test)).size} tests)\n`);
+  const pattern = [...new Set(tests.map((t) => t.test))].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+  // A run in which no test reached a result (a cluster that did not come up) is run once more: it
+  // is evidence neither way. A run with results is never repeated, whatever they are.
+  let states = await runOnce(f, dir, files, pattern);
+  if (!states) {
+    process.stderr.write(`[selftest] ${f.id}: running it once more\n`);
+    states = await runOnce(f, dir, files, pattern);
+  }
   const rows = claimsHere.map((claim): Row => {
-    const mine = (expected.get(claim) ?? []).map((t) => ({ name: t.test, state: states.get(t.test) }));
+    const mine = (expected.get(claim) ?? []).map((t) => ({ name: t.test, state: states?.get(t.test) }));
     const ran = mine.filter((t) => t.state === "passed" || t.state === "failed");
     const observed = ran.length === 0 ? "missing" : ran.some((t) => t.state === "failed") ? "fail" : "pass";
     return { fault: f.id, claim, expected: f.breaks.includes(claim) ? "fail" : "pass", observed, tests: mine.map((t) => `${t.name}: ${t.state ?? "no result"}`) };

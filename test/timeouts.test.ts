@@ -17,6 +17,18 @@ describe("the timeout table", () => {
     expect(timeoutFor("controller")).toBe(90_000);
   });
 
+  it("shrinks only the slack above a clock, and never a negative's window below its period", () => {
+    process.env.KUBEPROOF_TIMEOUT_SCALE = "0.35";
+    expect(timeoutFor("controller")).toBe(15_750);
+    // the next minute boundary may be 60 s away whatever the scale: 60 s + 0.35 x 35 s
+    expect(timeoutFor("cronMinute")).toBe(72_250);
+    expect(timeoutFor("binderPeriod")).toBe(20_000);
+    expect(timeoutFor("hpaSyncPeriod")).toBe(20_000);
+    process.env.KUBEPROOF_TIMEOUT_SCALE = "2";
+    expect(timeoutFor("binderPeriod")).toBe(40_000);
+    expect(timeoutFor("cronMinute")).toBe(130_000);
+  });
+
   it("refuses a scale that is not a positive number", () => {
     process.env.KUBEPROOF_TIMEOUT_SCALE = "fast";
     expect(() => timeoutFor("api")).toThrow('KUBEPROOF_TIMEOUT_SCALE must be a positive number, got "fast"');
