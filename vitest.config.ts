@@ -1,16 +1,15 @@
 import { defineConfig } from "vitest/config";
-import { ownClustersForSharedState } from "./harness/cluster/choice.js";
+import { sharedStateBesideOthers } from "./harness/cluster/choice.js";
 import { sharedStateProjects } from "./harness/run/projects.js";
 
 // Policy only: which files are unit tests (no cluster) and which are conformance specs (one
 // cluster per run, from harness/run/global-setup.ts), and where reports go.
 /**
- * Spec files that change cluster-wide state (harness/run/projects.ts). Where clusters are cheap
- * (local) each has a cluster of its own and runs beside the others; elsewhere they run after the
- * others on the run's one cluster, one file after the other.
+ * Spec files in projects of their own (harness/run/projects.ts): beside the others (on a cluster
+ * of their own on local, isolated on the one cluster on kind), or after them (existing).
  */
-const serialSpecs = Object.values(sharedStateProjects);
-const ownClusters = ownClustersForSharedState();
+const ownProjectSpecs = Object.values(sharedStateProjects);
+const beside = sharedStateBesideOthers();
 
 const conformance = {
   // One cluster per run, shared by both conformance groups (see harness/run/global-setup.ts).
@@ -71,7 +70,7 @@ export default defineConfig({
           ...conformance,
           name: "conformance",
           include: ["specs/**/*.spec.ts"],
-          exclude: serialSpecs,
+          exclude: ownProjectSpecs,
           sequence: { groupOrder: 0 },
           maxConcurrency: 8,
         },
@@ -81,12 +80,11 @@ export default defineConfig({
         extends: true,
         test: { ...conformance, name: "integration", include: ["test/integration/**/*.itest.ts"], sequence: { groupOrder: 0 } },
       },
-      // Spec files that change state every test on their cluster sees (nodes, the default
-      // StorageClass): one test at a time (their describe blocks say { concurrent: false }; vitest
-      // takes `concurrent` only from the root config), each file in its own group.
+      // Spec files that change nodes: one test at a time (their describe blocks say
+      // { concurrent: false }; vitest takes `concurrent` only from the root config).
       ...Object.entries(sharedStateProjects).map(([name, file], i) => ({
         extends: true as const,
-        test: { ...conformance, name, include: [file], sequence: { groupOrder: ownClusters ? 0 : i + 1 } },
+        test: { ...conformance, name, include: [file], sequence: { groupOrder: beside ? 0 : i + 1 } },
       })),
     ],
   },

@@ -16,6 +16,8 @@ export type PersistentVolumeClaim = K<k8s.V1PersistentVolumeClaim>;
 export type StorageClass = K<k8s.V1StorageClass>;
 export type ConfigMap = K<k8s.V1ConfigMap>;
 export type Service = K<k8s.V1Service>;
+export type EndpointSlice = K<k8s.V1EndpointSlice>;
+export type Toleration = k8s.V1Toleration;
 /** A core/v1 Event (what kubectl get events shows). */
 export type CoreEvent = K<k8s.CoreV1Event>;
 

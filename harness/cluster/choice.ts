@@ -32,12 +32,22 @@ export function providerName(env: NodeJS.ProcessEnv = process.env): Exclude<Prov
 }
 
 /**
- * Whether spec files that change cluster-wide state get a cluster each, beside the run's main one:
- * where a cluster costs seconds (local). Elsewhere they run after the others, one at a time, on
- * the run's one cluster (a second kind cluster costs more than the time it would save on 2 cores;
- * an existing cluster is the only one there is).
+ * Whether the spec files in projects of their own (harness/run/projects.ts) get a cluster each,
+ * beside the run's main one: where a cluster costs seconds (local). Elsewhere they share the run's
+ * one cluster (a second kind cluster costs more than the time it would save on 2 cores; an
+ * existing cluster is the only one there is).
  */
 export function ownClustersForSharedState(env: NodeJS.ProcessEnv = process.env): boolean {
   return providerName(env) === "local";
+}
+
+/**
+ * Whether those spec files run beside the others: on a cluster of their own (local), or on the
+ * one cluster where what they change can be kept from the others (kind: every node a test adds is
+ * tainted for that test's pods, and the node it cordons is one it added). On an existing cluster
+ * nodes may not be addable, so a shared node is cordoned: they run after the others there.
+ */
+export function sharedStateBesideOthers(env: NodeJS.ProcessEnv = process.env): boolean {
+  return providerName(env) !== "existing";
 }
 

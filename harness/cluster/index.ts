@@ -7,7 +7,7 @@ import { LocalProvider } from "./local.js";
 import type { Provider, ProviderName } from "./types.js";
 import { providerName } from "./choice.js";
 
-export { ownClustersForSharedState, providerName, providerNames } from "./choice.js";
+export { ownClustersForSharedState, sharedStateBesideOthers, providerName, providerNames } from "./choice.js";
 
 
 /**

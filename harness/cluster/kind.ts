@@ -8,7 +8,7 @@ import path from "node:path";
 import { $ } from "zx";
 import { Api } from "../api/client.js";
 import { cacheDir, repoRoot } from "./paths.js";
-import type { ClusterInfo, Provider } from "./types.js";
+import type { ClusterInfo, NodeTaint, Provider } from "./types.js";
 import { progress } from "../progress.js";
 import { answers, removeLeftovers } from "./leftovers.js";
 import { detectCapabilities } from "./capabilities.js";
@@ -46,14 +46,14 @@ export async function nodeExec(node: string, command: string[], input?: string):
  * A new worker joins the running cluster for real (another node container, kubeadm join, pod
  * network wired); resolves when it is a member. leaveNode undoes it.
  */
-export async function joinNode(cluster: string, node: string, kubeconfig: string): Promise<void> {
+export async function joinNode(cluster: string, node: string, kubeconfig: string, taint: NodeTaint): Promise<void> {
   const note = prepareTestcontainers();
   if (note) progress(note);
   const image = (await $({ quiet: true })`docker inspect -f {{.Config.Image}} ${cluster}-worker`).stdout.trim();
   const t = Date.now();
   joined.set(node, await startKindNode(image, cluster, node));
   progress(`kind: node container ${node} up in ${((Date.now() - t) / 1000).toFixed(1)} s (testcontainers)`);
-  await step("join-node.sh", cluster, node, kubeconfig);
+  await step("join-node.sh", cluster, node, kubeconfig, `${taint.key}=${taint.value}:${taint.effect}`);
 }
 
 /** The node's container is removed, then its Node object and the routes to its pod CIDR. */

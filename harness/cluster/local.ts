@@ -12,7 +12,7 @@ import { onList, met, notYet, conditionOf } from "../wait/conditions.js";
 import { detectCapabilities } from "./capabilities.js";
 import { mergeExtraArgs, parseExtraArgs, type ExtraArg } from "./extra-args.js";
 import { cacheDir, repoRoot } from "./paths.js";
-import type { ClusterInfo, Provider } from "./types.js";
+import type { ClusterInfo, NodeTaint, Provider } from "./types.js";
 import { progress } from "../progress.js";
 import { answers, removeLeftovers } from "./leftovers.js";
 import { kwokctlStart, supervise } from "./supervisor.js";
@@ -211,7 +211,7 @@ async function ensureNodes(api: Api): Promise<void> {
   );
 }
 
-export function fakeNode(name: string, labels: Record<string, string> = {}) {
+export function fakeNode(name: string, labels: Record<string, string> = {}, taints: NodeTaint[] = []) {
   return {
     apiVersion: "v1",
     kind: "Node",
@@ -235,7 +235,7 @@ export function fakeNode(name: string, labels: Record<string, string> = {}) {
         "metrics.k8s.io/resource-metrics-path": `/metrics/nodes/${name}/metrics/resource`,
       },
     },
-    spec: {},
+    spec: taints.length ? { taints } : {},
   };
 }
 

@@ -7,11 +7,11 @@ import { ApiError } from "../api/client.js";
 import { deleted, waitFor } from "../wait/index.js";
 import { joinNode, leaveNode, nodeExec } from "./kind.js";
 import { fakeNode } from "./local.js";
-import type { ClusterInfo } from "./types.js";
+import type { ClusterInfo, NodeTaint } from "./types.js";
 
 export interface NodeOps {
-  /** The node joins; resolves once it is a member (Ready comes after). */
-  add(name: string): Promise<void>;
+  /** The node joins, registered with the taint; resolves once it is a member (Ready comes after). */
+  add(name: string, taint: NodeTaint): Promise<void>;
   /** The node leaves for good (its machine first, then its Node object); a node already gone is fine. */
   remove(name: string): Promise<void>;
   /** Runs a command on the node and resolves with its stdout. */
@@ -30,7 +30,7 @@ export function nodeOps(cluster: ClusterInfo, api: Api): NodeOps {
     return {
       kind: "join",
       controlPlane: `${kc}-control-plane`,
-      add: (name) => joinNode(kc, name, cluster.kubeconfig),
+      add: (name, taint) => joinNode(kc, name, cluster.kubeconfig, taint),
       remove: (name) => leaveNode(kc, name, cluster.kubeconfig),
       exec: (node, command) => nodeExec(node, command),
     };
@@ -40,7 +40,7 @@ export function nodeOps(cluster: ClusterInfo, api: Api): NodeOps {
     return {
       kind: "fake",
       controlPlane: "",
-      add: async (name) => void (await api.create(fakeNode(name, { "kubeproof.dev/run": cluster.runId }))),
+      add: async (name, taint) => void (await api.create(fakeNode(name, { "kubeproof.dev/run": cluster.runId }, [taint]))),
       async remove(name) {
         await api.delete(ref(name)).catch((e: unknown) => {
           if (!(e instanceof ApiError && e.code === 404)) throw e;

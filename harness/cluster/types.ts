@@ -56,3 +56,10 @@ export interface Provider {
   /** Synchronous best-effort teardown for process exit paths. */
   downSync(): void;
 }
+
+/** A taint a node is registered with (kubelet --register-with-taints, kubeadm's nodeRegistration.taints). */
+export interface NodeTaint {
+  key: string;
+  value: string;
+  effect: "NoSchedule";
+}

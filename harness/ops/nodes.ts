@@ -1,7 +1,9 @@
-// Node changes for serial specs: add and remove a node, cordon, label. Every change registers its
+// Node changes: add and remove a node, cordon, label. Every change registers its
 // own undo with k.defer, so a test leaves the nodes as it found them even when it fails.
 import type { Kube } from "../test.js";
 import type { Node } from "../api/kinds.js";
+import type { Toleration } from "../api/kinds.js";
+import type { NodeTaint } from "../cluster/types.js";
 import { ApiError } from "../api/client.js";
 import { nodeOps } from "../cluster/node-ops.js";
 import { nodeReady, waitFor, type Ref } from "../wait/index.js";
@@ -11,10 +13,26 @@ const nodeRef = (name: string): Ref => ({ apiVersion: "v1", kind: "Node", name }
 export type AddedNode = Node & { ref: Ref; remove(): Promise<void> };
 
 /**
+ * The taint a node added by this test is registered with, so that only pods tolerating it (the
+ * test's own) land there: other spec files run beside this one on the same cluster and must not
+ * find their pods on a node that leaves.
+ */
+export function addedNodeTaint(k: Kube): NodeTaint {
+  return { key: "kubeproof.dev/added-by", value: k.suffix, effect: "NoSchedule" };
+}
+
+/** The toleration of addedNodeTaint, for the fixtures whose pods belong on the added node. */
+export function toleratingAddedNode(k: Kube): Toleration {
+  const { key, value, effect } = addedNodeTaint(k);
+  return { key, operator: "Equal", value, effect };
+}
+
+/**
  * A node joins the cluster and is Ready: a simulated node created through the API (addNodes
  * "fake": kwok plays its kubelet) or a real one (addNodes "join": another kind node container
- * joined with kubeadm). `remove()` makes it leave (a real node's machine goes first, then its Node
- * object); the same removal is registered for the end of the test and ignores a node already gone.
+ * joined with kubeadm), registered with addedNodeTaint. `remove()` makes it leave (a real node's
+ * machine goes first, then its Node object); the same removal is registered for the end of the
+ * test and ignores a node already gone.
  */
 export async function addNode(k: Kube): Promise<AddedNode> {
   const how = k.cluster.capabilities.addNodes;
@@ -24,7 +42,7 @@ export async function addNode(k: Kube): Promise<AddedNode> {
   const remove = () => ops.remove(name);
   return k.step(`add ${ops.kind === "fake" ? "simulated" : "real"} node ${name}`, async () => {
     k.defer(`node ${name}`, remove);
-    await ops.add(name);
+    await ops.add(name, addedNodeTaint(k));
     // A real kubelet reports Ready once the CNI config is in place (after the join).
     const node = await waitFor(k.api, nodeReady(name, ops.kind === "fake" ? "controller" : "podStart"));
     return Object.assign(node, { ref: nodeRef(name), remove: () => k.step(`remove node ${name}`, remove) });

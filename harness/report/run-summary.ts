@@ -48,6 +48,8 @@ export interface RunSummary {
     phases?: Record<string, number>;
     /** Whether the spec files that change cluster-wide state had clusters of their own (harness/run/projects.ts). */
     ownClustersForSharedState?: boolean;
+    /** Whether those files ran beside the others (false: after them, on the one cluster). */
+    sharedStateBeside?: boolean;
   };
   claims?: { verdicts: Partial<Record<Verdict, number>>; rows: { claim: string; verdict: Verdict; detail: string }[] };
   waits: Record<string, RowFigures>;

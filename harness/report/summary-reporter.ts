@@ -10,7 +10,7 @@ import { expectedTests } from "./spec-claims.js";
 import { readInfraEvents } from "./infra-events.js";
 import { byRow, describeRows, type WaitTime } from "./wait-times.js";
 import type { RunSummary, Topic } from "./run-summary.js";
-import { sharedStateProjects } from "../run/projects.js";
+import { sharedStateFiles, sharedStateProjects } from "../run/projects.js";
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
@@ -92,12 +92,19 @@ function summarise(c: Collected, run: { project: string; cluster: RunSummary["cl
   const topics = Object.values(c.topics);
   const sum = (k: "passed" | "failed" | "skipped") => topics.reduce((a, t) => a + t[k], 0);
   const allTests = topics.flatMap((t) => t.tests);
-  // The chain of waits nothing can overlap: the slowest test of the parallel projects, and each
-  // project of spec files that change cluster-wide state, whose tests run one after another:
-  // beside the others on a cluster of its own, else after them on the one cluster.
-  const parallel = Math.max(0, ...allTests.filter((t) => !(t.project in sharedStateProjects)).map((t) => t.ms));
-  const chains = Object.keys(sharedStateProjects).map((p) => allTests.filter((t) => t.project === p).reduce((a, t) => a + t.ms, 0));
-  const criticalPathMs = run.cluster?.ownClustersForSharedState ? Math.max(parallel, ...chains) : parallel + chains.reduce((a, b) => a + b, 0);
+  // The chain of waits nothing can overlap: the slowest test of the files whose tests run at once,
+  // and each file whose tests run one after another (harness/run/projects.ts): beside the others,
+  // or after them where its project runs after them.
+  const topicOf = (file: string) => file.replace(/^specs\//, "").replace(/\.spec\.ts$/, "");
+  const oneAtATime = new Set(Object.keys(sharedStateFiles).map(topicOf));
+  const after = new Set(run.cluster?.sharedStateBeside === false ? Object.values(sharedStateProjects).map(topicOf) : []);
+  const chain = (topic: string) => (c.topics[topic]?.tests ?? []).reduce((a, t) => a + t.ms, 0);
+  const parallel = Math.max(
+    0,
+    ...Object.entries(c.topics).flatMap(([name, t]) => (oneAtATime.has(name) ? [] : t.tests.map((x) => x.ms))),
+    ...[...oneAtATime].filter((f) => !after.has(f)).map(chain),
+  );
+  const criticalPathMs = parallel + [...after].map(chain).reduce((a, b) => a + b, 0);
   const conformance = run.project === "conformance";
   // The ledger of this run alone (npm run report joins runs and providers into reports/ledger.*).
   const ledger = conformance ? buildLedger(c.evidence, [run.cluster?.provider ?? "run"], expectedTests()) : [];

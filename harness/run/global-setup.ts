@@ -9,7 +9,7 @@ import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { Api } from "../api/client.js";
 import { chooseProvider } from "../cluster/index.js";
-import { ownClustersForSharedState, providerName } from "../cluster/choice.js";
+import { ownClustersForSharedState, providerName, sharedStateBesideOthers } from "../cluster/choice.js";
 import { reportsDir } from "../cluster/paths.js";
 import type { ClusterInfo, Provider } from "../cluster/types.js";
 import { progress } from "../progress.js";
@@ -50,7 +50,7 @@ async function bringUp(provider: Provider, runId: string, part?: string): Promis
   progress(`${info.provider} cluster ${info.name}${part ? ` (for the ${part} specs)` : ""} (Kubernetes ${info.kubeVersion}) ready in ${(total / 1000).toFixed(1)} s: ${Object.entries(info.phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ")}`);
   if (part && holder.__kubeproof?.has("main")) return info;
   mkdirSync(reportsDir, { recursive: true });
-  writeFileSync(path.join(reportsDir, "cluster.json"), JSON.stringify({ ...info, startMs: total, ownClustersForSharedState: ownClustersForSharedState() }, null, 2));
+  writeFileSync(path.join(reportsDir, "cluster.json"), JSON.stringify({ ...info, startMs: total, ownClustersForSharedState: ownClustersForSharedState(), sharedStateBeside: sharedStateBesideOthers() }, null, 2));
   return info;
 }
 

@@ -3,14 +3,17 @@
 // - any cluster-scoped object labelled with this run and this file (PVs, StorageClasses, nodes,
 //   cluster roles, priority classes) still there once its deletion had time to finish;
 // - any PV still bound to one of this file's test namespaces (dynamically provisioned ones);
-// - the set of nodes, their labels, taints and schedulability, and which StorageClass is default,
-//   different from before the file.
+// - for the files that change shared state (harness/run/projects.ts), that state different from
+//   before the file: the set of nodes, their labels, taints and schedulability; or which
+//   StorageClass is default. Only that file's own: the other files run at the same time, and no
+//   other file touches it (test/shared-state.test.ts).
 import { afterAll, beforeAll, inject } from "vitest";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Api, KubeObject } from "../api/client.js";
 import { clusterApi } from "../api/cluster-api.js";
-import { reportsDir } from "../cluster/paths.js";
+import { reportsDir, repoRoot } from "../cluster/paths.js";
+import { sharedStateFiles, type SharedState } from "./projects.js";
 import { fileId, fileLabel, namespacesOf, runLabel } from "../api/ownership.js";
 import { waitFor } from "../wait/wait.js";
 import { met, notYet, onList } from "../wait/conditions.js";
@@ -25,7 +28,13 @@ const owned: [string, string][] = [
   ["scheduling.k8s.io/v1", "PriorityClass"],
 ];
 
-async function sharedState(api: Api): Promise<string[]> {
+async function sharedState(api: Api, what: SharedState | undefined): Promise<string[]> {
+  if (what === "nodes") return nodeState(api);
+  if (what === "defaultStorageClass") return defaultClasses(api);
+  return [];
+}
+
+async function nodeState(api: Api): Promise<string[]> {
   const nodes = (await api.list<Node>("v1", "Node")).items.map((n) => {
     // beta.kubernetes.io/* labels are mirrors the node lifecycle controller maintains, not test state.
     const labels = Object.entries(n.metadata.labels ?? {})
@@ -42,20 +51,27 @@ async function sharedState(api: Api): Promise<string[]> {
       .join(",");
     return `node ${n.metadata.name} labels[${labels}] taints[${taints}]${n.spec?.unschedulable ? " unschedulable" : ""}`;
   });
-  const defaults = (await api.list<StorageClass>("storage.k8s.io/v1", "StorageClass")).items
+  return nodes.sort();
+}
+
+async function defaultClasses(api: Api): Promise<string[]> {
+  return (await api.list<StorageClass>("storage.k8s.io/v1", "StorageClass")).items
     .filter((s) => s.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true")
-    .map((s) => `default StorageClass ${s.metadata.name}`);
-  return [...nodes, ...defaults].sort();
+    .map((s) => `default StorageClass ${s.metadata.name}`)
+    .sort();
 }
 
 let before: string[] = [];
+let changes: SharedState | undefined;
 let startedRequests = 0;
 let startedThrottled = 0;
 let api: Api;
 
-beforeAll(async () => {
+// eslint-disable-next-line no-empty-pattern -- vitest wants the context destructured; only the suite is used
+beforeAll(async ({}, suite) => {
   api = clusterApi();
-  before = await sharedState(api);
+  changes = sharedStateFiles[path.relative(repoRoot, suite.file.filepath)];
+  before = await sharedState(api, changes);
   startedRequests = api.requests;
   startedThrottled = api.throttled;
 });
@@ -87,7 +103,7 @@ afterAll(async ({}, suite) => {
       problems.push(...left.map((o) => `${kind} ${o.metadata.name} (${JSON.stringify((o as { status?: unknown }).status ?? {})})`));
     }
   }
-  const after = await sharedState(api);
+  const after = await sharedState(api, changes);
   const gone = before.filter((x) => !after.includes(x));
   const added = after.filter((x) => !before.includes(x));
   if (gone.length || added.length) problems.push(...gone.map((g) => `changed or removed: ${g}`), ...added.map((a) => `appeared: ${a}`));

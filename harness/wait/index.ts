@@ -6,6 +6,7 @@ export * from "./storage.js";
 export * from "./autoscaling.js";
 export * from "./nodes.js";
 export * from "./quota.js";
+export * from "./services.js";
 export * from "./events.js";
 export { waitFor, never, WaitError, type Condition } from "./wait.js";
 export * from "./metrics.js";

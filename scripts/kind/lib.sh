@@ -132,12 +132,17 @@ provide_images() {  # <kind binary> <cluster> [node]
     roles="workload local"
   fi
   [ -n "$node" ] && roles=${roles% local}  # a joining node runs test pods only
+  # Side by side: each load is mostly waiting on a node's containerd unpacking, one image at a time.
+  local pids=() failed=0 p
   for role in $roles; do
     while read -r _ ref tar; do
       [ -n "$tar" ] || continue
-      timed "kind load $ref" "$kind" load image-archive "$tar" --name "$cluster" "${nodes_arg[@]}"
+      timed "kind load $ref" "$kind" load image-archive "$tar" --name "$cluster" "${nodes_arg[@]}" &
+      pids+=($!)
     done < <(built_images "$role")
   done
+  for p in "${pids[@]}"; do wait "$p" || failed=1; done
+  (( failed == 0 )) || die "loading images into $cluster failed (log above)"
 }
 
 # Keeps all traffic of kind nodes inside the machine where it must stay: a connection to a

@@ -1,5 +1,5 @@
 import { describe, expect } from "vitest";
-import { test } from "../../harness/test.js";
+import { test, type Kube } from "../../harness/test.js";
 import {
   conditionOf,
   deploymentReady,
@@ -9,12 +9,20 @@ import {
   scaledAbove,
   matches,
   metricsApiAvailable,
+  clusterDnsServing,
 } from "../../harness/wait/index.js";
 import type { Deployment, HPA, Service } from "../../harness/api/kinds.js";
 import { maxConcurrent } from "../../harness/record/timeline.js";
 import { replicasHistory, simulateUsage, withTemplateUsage } from "../../harness/ops/load.js";
 
-const noMetrics = "the HPA reads pods' CPU and memory from metrics.k8s.io";
+/**
+ * The HPA reads pods' CPU and memory from metrics.k8s.io: a cluster without it skips, and on a new
+ * cluster the test's clock starts once metrics-server answers (the cluster does not wait for it).
+ */
+async function resourceMetricsServed(k: Kube): Promise<void> {
+  k.requires("resourceMetrics", "the HPA reads pods' CPU and memory from metrics.k8s.io");
+  await k.wait(metricsApiAvailable());
+}
 
 describe("HorizontalPodAutoscaler", () => {
   test(
@@ -52,8 +60,7 @@ describe("HorizontalPodAutoscaler", () => {
     "with the metrics API served, an HPA reads its target's CPU and reports ScalingActive",
     { meta: { claims: ["HPA-4"], upstream: [] } },
     async ({ k }) => {
-      k.requires("resourceMetrics", noMetrics);
-      await k.wait(metricsApiAvailable());
+      await resourceMetricsServed(k);
       await k.applyOne<Deployment>("autoscaling/deployment.yaml");
       const hpa = await k.applyOne<HPA>("autoscaling/hpa-cpu.yaml");
 
@@ -84,7 +91,7 @@ describe("HorizontalPodAutoscaler", () => {
     "an HPA on CPU utilisation cannot scale a target whose pods request no CPU",
     { meta: { claims: ["HPA-1"], upstream: [] } },
     async ({ k }) => {
-      k.requires("resourceMetrics", noMetrics);
+      await resourceMetricsServed(k);
       await k.applyOne<Deployment>("autoscaling/deployment.yaml", (d) => {
         delete d.spec!.template.spec!.containers[0]!.resources;
       });
@@ -109,7 +116,7 @@ describe("HorizontalPodAutoscaler", () => {
     "under CPU load above target, replicas grow to max and never beyond",
     { meta: { claims: ["HPA-1", "HPA-5"], upstream: ["[sig-autoscaling] [Feature:HPA] Horizontal pod autoscaling (scale resource: CPU) Deployment (Pod Resource) Should scale from 1 pod to 3 pods and then from 3 pods to 5 pods using Average Utilization for aggregation"] } },
     async ({ k }) => {
-      k.requires("resourceMetrics", noMetrics);
+      await resourceMetricsServed(k);
       // 200m used of 100m requested: 200% against a 50% target asks for 4 replicas; max is 3.
       const dep = await k.applyOne<Deployment>("autoscaling/deployment.yaml", (d) => withTemplateUsage(d, { cpu: "200m" }));
       const hpa = await k.applyOne<HPA>("autoscaling/hpa-cpu.yaml");
@@ -135,7 +142,7 @@ describe("HorizontalPodAutoscaler", () => {
     "when the load stops, replicas fall back to min",
     { meta: { claims: ["HPA-6", "HPA-2"], upstream: ["[sig-autoscaling] [Feature:HPA] Horizontal pod autoscaling (scale resource: CPU) Deployment (Pod Resource) Should scale from 5 pods to 3 pods and then from 3 pods to 1 pod using Average Utilization for aggregation"] } },
     async ({ k }) => {
-      k.requires("resourceMetrics", noMetrics);
+      await resourceMetricsServed(k);
       // Start at max under load (the scale-up itself is the previous test), the HPA holding it there.
       const dep = await k.applyOne<Deployment>("autoscaling/deployment.yaml", (d) => {
         d.spec!.replicas = 3;
@@ -170,7 +177,7 @@ describe("HorizontalPodAutoscaler", () => {
     "the HPA acts on a load change within one metrics resolution plus one sync period",
     { meta: { claims: ["HPA-2"], upstream: [] } },
     async ({ k }) => {
-      k.requires("resourceMetrics", noMetrics);
+      await resourceMetricsServed(k);
       const dep = await k.applyOne<Deployment>("autoscaling/deployment.yaml");
       const hpa = await k.applyOne<HPA>("autoscaling/hpa-cpu.yaml");
       // Steady: idle (at most 20% of the request), the HPA reading metrics and keeping 1 replica.
@@ -192,7 +199,7 @@ describe("HorizontalPodAutoscaler", () => {
     "an HPA on memory scales out on memory use while CPU is idle",
     { meta: { claims: ["HPA-7", "EX-1"], upstream: ["[sig-autoscaling] [Feature:HPA] Horizontal pod autoscaling (scale resource: Memory) Deployment (Pod Resource) Should scale from 1 pod to 3 pods and then from 3 pods to 5 pods using Average Value for aggregation"] } },
     async ({ k }) => {
-      k.requires("resourceMetrics", noMetrics);
+      await resourceMetricsServed(k);
       // 90Mi per pod against an average of 50Mi asks for 2 replicas; CPU (20%) asks for 1.
       const dep = await k.applyOne<Deployment>("autoscaling/deployment.yaml", (d) => withTemplateUsage(d, { memory: "90Mi" }));
       const hpa = await k.applyOne<HPA>("autoscaling/hpa-memory.yaml");
@@ -221,14 +228,15 @@ describe("HorizontalPodAutoscaler", () => {
       },
     },
     async ({ k }) => {
-      k.requires("resourceMetrics", noMetrics);
       k.requires("containerRuntime", "real CPU load needs containers that really run");
-      await k.wait(metricsApiAvailable());
+      await resourceMetricsServed(k);
       const fx = await k.apply("autoscaling/php-apache.yaml");
       const [dep, hpa] = [fx.get("Deployment").ref, fx.get("HorizontalPodAutoscaler").ref];
       await k.wait(deploymentReady(dep, 1));
       await k.wait(hpaCondition(hpa, "ScalingActive", "True", "ValidMetricFound"));
 
+      // The load generator reaches php-apache by name.
+      await k.wait(clusterDnsServing());
       const load = await k.applyOne<Deployment>("autoscaling/load-generator.yaml");
       await k.wait(deploymentReplicas(dep, 3));
       await k.wait(hpaCondition(hpa, "ScalingLimited", "True", "TooManyReplicas"));

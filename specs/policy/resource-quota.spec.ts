@@ -304,6 +304,7 @@ describe("Requests and limits", () => {
     { meta: { claims: ["QUOTA-5"], upstream: [] } },
     async ({ k }) => {
       k.requires("containerRuntime", "CPU use needs a process that really runs");
+      k.requires("resourceMetrics", "the use is read from metrics.k8s.io");
       await k.wait(metricsApiAvailable());
       const pod = await k.applyOne<Pod>("policy/pod-burning-cpu.yaml");
       const { requests, limits } = pod.spec!.containers[0]!.resources!;
@@ -325,6 +326,7 @@ describe("Requests and limits", () => {
     { meta: { claims: ["QUOTA-5"], upstream: [] } },
     async ({ k }) => {
       k.requires("containerRuntime", "memory use needs a process that really runs");
+      k.requires("resourceMetrics", "the use is read from metrics.k8s.io");
       await k.wait(metricsApiAvailable());
       const pods = await k.apply<Pod>("policy/pods-holding-memory.yaml");
       const [within, over] = pods.map(refTo);

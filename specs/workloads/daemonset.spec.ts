@@ -1,4 +1,5 @@
-// Serial group: these tests add, cordon and label nodes. Each change undoes itself (harness/ops/nodes.ts).
+// These tests add, cordon and label nodes, one at a time; each change undoes itself
+// (harness/ops/nodes.ts). Nodes a test adds carry a taint only its pods tolerate.
 import { describe, expect } from "vitest";
 import { test } from "../../harness/test.js";
 import {
@@ -12,13 +13,18 @@ import {
   podsOwnedBy,
   readyPodOn,
 } from "../../harness/wait/index.js";
-import { addNode, cordon, labelNode } from "../../harness/ops/nodes.js";
+import { addNode, cordon, labelNode, toleratingAddedNode } from "../../harness/ops/nodes.js";
 import { nodeCoverage } from "../../harness/ops/rollout.js";
 import { ownedBy } from "../../harness/record/timeline.js";
 import { createAsVersion, servedVersions } from "../../harness/ops/api-versions.js";
-import type { DaemonSet, Node, Pod } from "../../harness/api/kinds.js";
+import type { DaemonSet, Node, Pod, Toleration } from "../../harness/api/kinds.js";
 
 const names = (nodes: Node[]) => nodes.map((n) => n.metadata.name!);
+/** The DaemonSet's pods also tolerate this (the taint of a node the test added). */
+const tolerating = (t: Toleration) => (d: DaemonSet) => {
+  const spec = d.spec!.template.spec!;
+  spec.tolerations = [...(spec.tolerations ?? []), t];
+};
 const nodesOf = (pods: Pod[]) => pods.map((p) => p.spec?.nodeName).sort();
 
 describe("DaemonSet", { concurrent: false }, () => {
@@ -68,7 +74,8 @@ describe("DaemonSet", { concurrent: false }, () => {
     async ({ k }) => {
       k.requires("addNodes", "adds a node to the cluster and removes it");
       const nodes = await k.wait(eligibleNodes());
-      const ds = await k.applyOne<DaemonSet>("workloads/daemonset.yaml");
+      // The added node carries a taint of this test's own, which the DaemonSet tolerates.
+      const ds = await k.applyOne<DaemonSet>("workloads/daemonset.yaml", tolerating(toleratingAddedNode(k)));
       await k.wait(daemonSetReady(ds.ref, nodes.length));
 
       const node = await addNode(k);
@@ -140,9 +147,14 @@ describe("DaemonSet", { concurrent: false }, () => {
     "a cordoned node keeps its pod, and a new DaemonSet still places a pod there",
     { meta: { claims: ["DS-5"], upstream: [] } },
     async ({ k }) => {
-      const nodes = await k.wait(eligibleNodes());
-      const target = nodes[0]!.metadata.name!;
-      const before = await k.applyOne<DaemonSet>("workloads/daemonset.yaml");
+      // Where nodes can be added the cordoned node is one of this test's own (the other spec files
+      // run beside it and schedule on the shared nodes); elsewhere it is the first eligible node,
+      // and this file runs alone (harness/run/projects.ts).
+      const own = k.cluster.capabilities.addNodes !== "none" ? await addNode(k) : undefined;
+      const nodes = [...(await k.wait(eligibleNodes())), ...(own ? [own] : [])];
+      const target = own?.metadata.name ?? nodes[0]!.metadata.name!;
+      const tolerateOwn = tolerating(toleratingAddedNode(k));
+      const before = await k.applyOne<DaemonSet>("workloads/daemonset.yaml", tolerateOwn);
       await k.wait(daemonSetReady(before.ref, nodes.length));
 
       await cordon(k, target);
@@ -154,6 +166,7 @@ describe("DaemonSet", { concurrent: false }, () => {
       await k.never(noPodOn(before.ref, target));
 
       const after = await k.applyOne<DaemonSet>("workloads/daemonset.yaml", (d) => {
+        tolerateOwn(d);
         d.metadata.name = "agent-after-cordon";
         d.spec!.selector.matchLabels = { app: "agent-after-cordon" };
         d.spec!.template.metadata!.labels = { app: "agent-after-cordon" };
