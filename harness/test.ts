@@ -22,6 +22,7 @@ import { Cleanup } from "./k/cleanup.js";
 import { fixtureApplier } from "./k/apply.js";
 import { openNamespace } from "./k/namespace.js";
 import { timelineOf } from "./k/timeline.js";
+import { podStarts, recordPodStarts } from "./record/pod-starts.js";
 import { objectsOf } from "./k/objects.js";
 import { waitsOf } from "./k/waits.js";
 import { step } from "./k/step.js";
@@ -116,6 +117,7 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
     await use(k);
 
     rec.stop();
+    recordPodStarts(podStarts(rec.entries));
     // vitest runs fixture teardown before onTestFailed hooks, but the test's failure is already
     // in its result: diagnostics are taken here, while the namespace and its pods still exist.
     const failed = task.result?.state === "fail";

@@ -4,6 +4,7 @@ import { existsSync, readFileSync } from "node:fs";
 import type { InfraEvent } from "./infra-events.js";
 import type { Verdict } from "./ledger.js";
 import type { RowFigures } from "./wait-times.js";
+import type { PodStartFigures } from "../record/pod-starts.js";
 
 export interface TestTime {
   name: string;
@@ -53,6 +54,8 @@ export interface RunSummary {
   };
   claims?: { verdicts: Partial<Record<Verdict, number>>; rows: { claim: string; verdict: Verdict; detail: string }[] };
   waits: Record<string, RowFigures>;
+  /** Where pods' starts went, phase by phase (pods a real kubelet started). */
+  podStarts?: PodStartFigures;
   topics: Record<string, Topic>;
 }
 

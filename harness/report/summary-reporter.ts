@@ -9,6 +9,7 @@ import { buildLedger, verdictOrder, type ResultLike, type Verdict } from "./ledg
 import { expectedTests } from "./spec-claims.js";
 import { readInfraEvents } from "./infra-events.js";
 import { byRow, describeRows, type WaitTime } from "./wait-times.js";
+import { podStartFigures, podStartPhases, type PodStart } from "../record/pod-starts.js";
 import type { RunSummary, Topic } from "./run-summary.js";
 import { sharedStateFiles, sharedStateProjects } from "../run/projects.js";
 
@@ -39,15 +40,17 @@ interface Collected {
   /** Results of tests that name claims, for this run's ledger. */
   evidence: ResultLike[];
   waits: WaitTime[];
+  podStarts: PodStart[];
 }
 
 /** Every test's result, per spec file (topic), with the file's API costs and named waits. */
 function collect(modules: ReadonlyArray<TestModule>, provider: string): Collected {
-  const out: Collected = { topics: {}, evidence: [], waits: [] };
+  const out: Collected = { topics: {}, evidence: [], waits: [], podStarts: [] };
   for (const m of modules) {
     const name = path.relative(process.cwd(), m.moduleId).replace(/^specs\//, "").replace(/\.(spec|test|itest)\.ts$/, "");
-    const costs = readJson(path.join(reportsDir, "file-costs", `${name.replace(/[^A-Za-z0-9]+/g, ".")}.json`)) as { requests?: number; throttled?: number; waits?: WaitTime[] } | undefined;
+    const costs = readJson(path.join(reportsDir, "file-costs", `${name.replace(/[^A-Za-z0-9]+/g, ".")}.json`)) as { requests?: number; throttled?: number; waits?: WaitTime[]; podStarts?: PodStart[] } | undefined;
     out.waits.push(...(costs?.waits ?? []));
+    out.podStarts.push(...(costs?.podStarts ?? []));
     const t: Topic = (out.topics[name] = { tests: [], requests: costs?.requests, throttled: costs?.throttled, passed: 0, failed: 0, skipped: 0, unselected: 0, durationMs: m.diagnostic().duration, skips: [], failures: [] });
     for (const tc of m.children.allTests()) {
       const r = tc.result();
@@ -124,6 +127,7 @@ function summarise(c: Collected, run: { project: string; cluster: RunSummary["cl
     cluster: conformance ? run.cluster : undefined,
     claims: conformance ? { verdicts, rows: ledger.map((r) => ({ claim: r.claim, verdict: r.verdict, detail: r.detail })) } : undefined,
     waits: byRow(c.waits),
+    podStarts: podStartFigures(c.podStarts),
     topics: c.topics,
   };
 }
@@ -148,9 +152,16 @@ function render(s: RunSummary, anyWaits: boolean): string[] {
     out.push("  named waits by timeout row (met waits; the slowest against the row's timeout):");
     out.push(...describeRows(s.waits));
   }
+  if (s.podStarts) {
+    const p = s.podStarts;
+    const line = (f: typeof p.median) => `${secs(f.total)} = ${podStartPhases.map((ph) => `${ph} ${secs(f[ph])}`).join(" + ")}`;
+    out.push(`  pod starts (${p.pods} pods a real kubelet started; creation to Running seen, by phase): median ${line(p.median)}; 90th percentile ${line(p.p90)}`);
+  }
   if (conformance) {
     const ratio = s.floorMs ? ` = ${(s.wallMs / s.floorMs).toFixed(2)} x the floor (the slowest test, ${secs(s.floorMs)})` : "";
-    out.push(`  wall ${secs(s.wallMs)}${ratio}; critical path ${secs(s.criticalPathMs)} (the slowest test, and the tests of files that change cluster-wide state one after another)${s.retries ? `; ${s.retries} infrastructure retr${s.retries > 1 ? "ies" : "y"}` : ""}`);
+    const ready = s.cluster?.startMs;
+    const afterReady = s.floorMs && ready ? `; after the cluster was ready ${secs(s.wallMs - ready)} = ${((s.wallMs - ready) / s.floorMs).toFixed(2)} x` : "";
+    out.push(`  wall ${secs(s.wallMs)}${ratio}${afterReady}; critical path ${secs(s.criticalPathMs)} (the slowest test, and the tests of files that change cluster-wide state one after another)${s.retries ? `; ${s.retries} infrastructure retr${s.retries > 1 ? "ies" : "y"}` : ""}`);
   }
   for (const e of s.infraEvents) out.push(`  infrastructure: ${e.component} of ${e.cluster} had exited at ${e.at}; ${e.action} (its log: reports/infra-events.jsonl)`);
   out.push(`${s.passed} passed, ${s.failed} failed${s.skipped ? ` (${s.skipped} skipped)` : ""}`);

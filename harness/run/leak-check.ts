@@ -19,6 +19,7 @@ import { waitFor } from "../wait/wait.js";
 import { met, notYet, onList } from "../wait/conditions.js";
 import type { Node, PersistentVolume, StorageClass } from "../api/kinds.js";
 import { waitTimes } from "../report/wait-times.js";
+import { podStartsOfFile } from "../record/pod-starts.js";
 
 const owned: [string, string][] = [
   ["v1", "PersistentVolume"],
@@ -85,7 +86,7 @@ afterAll(async ({}, suite) => {
   const requests = api.requests - startedRequests;
   const throttled = api.throttled - startedThrottled;
   mkdirSync(path.join(reportsDir, "file-costs"), { recursive: true });
-  writeFileSync(path.join(reportsDir, "file-costs", `${file}.json`), JSON.stringify({ file, requests, throttled, waits: waitTimes() }));
+  writeFileSync(path.join(reportsDir, "file-costs", `${file}.json`), JSON.stringify({ file, requests, throttled, waits: waitTimes(), podStarts: podStartsOfFile() }));
   if (process.env.KUBEPROOF_KEEP_ON_FAILURE === "1") return;
   const namespaces = namespacesOf(file);
   const problems: string[] = [];
