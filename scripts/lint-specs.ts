@@ -9,6 +9,7 @@ const rules: [RegExp, string][] = [
   [/@kubernetes\/client-node/, "no raw client in specs (types come from harness/api/kinds)"],
   [/\bk\.api\b|\bnew Api\b|\.request\(/, "no raw API calls in specs (use k.apply, k.patch, k.delete, named waits)"],
   [/from\s+["']zx["']|child_process/, "no shell in specs (provider plumbing lives in harness/cluster)"],
+  [/const \[[^\]]*\]\s*=\s*(await )?k\.apply\(|\.map\(refTo\)/, "no fixture objects picked by position (use fx.get(kind, name) and its .ref)"],
 ];
 
 export function lintSpec(text: string, file: string): string[] {

@@ -1,5 +1,6 @@
 // npm run selftest: tests of the tests, per claim. Brings up deliberately broken local clusters,
-// one fault each (a controller or an admission plugin off), runs the tests of the claims the
+// one fault each (a controller or an admission plugin off, a period changed, or an admission
+// policy of scripts/faults/ where no flag breaks a claim), runs the tests of the claims the
 // fault breaks plus the tests of control claims, and checks that each broken claim has a test
 // that turned red and every control stayed green. Prints per claim: fault, expected, observed;
 // and claims caught / claims with a fault, with the reason for each claim no fault breaks here.
@@ -15,7 +16,6 @@ import { readRunSummary } from "../harness/report/run-summary.js";
 
 /** Why no fault of a local cluster breaks these claims (yet). */
 const noFault: Record<string, string> = {
-  "QUOTA-1": "the absence of a limit: no component to switch off; an admission webhook refusing creations would break it",
   "QUOTA-5": "the scheduler's resource fit has no flag; containers really using more than requested needs a runtime",
   "VOL-1": "emptyDir, ConfigMap and Secret volumes are the kubelet's, simulated by kwok on a local cluster",
   "VOL-2": "needs a container runtime (kind)",
@@ -24,7 +24,6 @@ const noFault: Record<string, string> = {
   "PV-5": "needs a container runtime (kind)",
   "PV-6": "needs a container runtime (kind)",
   "PV-9": "a deleter acting on a PV deleted by hand would be a new behaviour, not a component to switch off",
-  "SC-4": "what breaks it is a provisioner running for a class that names none: no flag adds one",
   "EX-2": "no NFS client in this machine's kernel",
 };
 
@@ -36,6 +35,8 @@ interface Fault {
   breaks: ClaimId[];
   /** Claims whose tests must all stay green (controls: the fault must not break everything). */
   controls: ClaimId[];
+  /** Admission policies created on the cluster before the tests (scripts/faults/), for faults no flag makes. */
+  policies?: string[];
 }
 
 const kcm = (c: string) => `kube-controller-manager=controllers=*,-${c}`;
@@ -61,6 +62,17 @@ export const faults: Fault[] = [
   { id: "hpa-sync-30s", what: "HPA sync period 30 s instead of 15 s", args: "kube-controller-manager=horizontal-pod-autoscaler-sync-period=30s", breaks: ["HPA-2"], controls: ["JOB-2"] },
   { id: "hostpath-provisioner-off", what: "hostPath provisioner off", args: "kube-controller-manager=enable-hostpath-provisioner=false", breaks: ["SC-1", "SC-2"], controls: ["JOB-2"] },
   { id: "pv-binder-off", what: "PV binder off", args: kcm("persistentvolume-binder-controller"), breaks: ["PV-2", "PV-3", "PV-4", "PV-7", "PV-8"], controls: ["JOB-2"] },
+  // No component keeps a namespace from holding objects without a quota: an admission policy does.
+  { id: "configmaps-refused", what: "an admission policy refusing ConfigMaps in test namespaces", args: "", policies: ["configmaps-refused.yaml"], breaks: ["QUOTA-1"], controls: ["JOB-2"] },
+  // No flag makes a provisioner run for a class that names none: a mutating policy points the class at one that runs.
+  {
+    id: "provisioner-rewritten",
+    what: "a mutating admission policy pointing classes of example.com/ provisioners at the hostPath provisioner",
+    args: "kube-apiserver=feature-gates=MutatingAdmissionPolicy=true kube-apiserver=runtime-config=admissionregistration.k8s.io/v1beta1=true",
+    policies: ["provisioner-rewritten.yaml"],
+    breaks: ["SC-4"],
+    controls: ["SC-1"],
+  },
 ];
 
 const only = process.argv.slice(2);
@@ -94,6 +106,7 @@ async function runOnce(f: Fault, dir: string, files: string[], pattern: string):
         KUBEPROOF_PROVIDER: "local",
         KUBEPROOF_KEEP_CLUSTER: "",
         KUBEPROOF_EXTRA_ARGS: f.args,
+        KUBEPROOF_ADMISSION_POLICIES: (f.policies ?? []).map((p) => path.join(repoRoot, "scripts", "faults", p)).join(" "),
         KUBEPROOF_TIMEOUT_SCALE: process.env.KUBEPROOF_TIMEOUT_SCALE ?? "0.35",
         KUBEPROOF_REPORTS_DIR: dir,
         KUBEPROOF_QUIET: "1",
@@ -123,7 +136,7 @@ async function runFault(f: Fault): Promise<Row[]> {
   const tests = claimsHere.flatMap((c) => expected.get(c) ?? []);
   const files = [...new Set(tests.map((t) => t.file))];
   const t0 = Date.now();
-  process.stderr.write(`[selftest] ${f.what}: ${f.args} (${files.length} spec files, ${new Set(tests.map((t) => t.test)).size} tests)\n`);
+  process.stderr.write(`[selftest] ${f.what}: ${[f.args, ...(f.policies ?? []).map((p) => `scripts/faults/${p}`)].filter(Boolean).join(" ")} (${files.length} spec files, ${new Set(tests.map((t) => t.test)).size} tests)\n`);
   const pattern = [...new Set(tests.map((t) => t.test))].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
   // A run in which no test reached a result (a cluster that did not come up) is run once more: it
   // is evidence neither way. A run with results is never repeated, whatever they are.

@@ -4,6 +4,7 @@
 // cluster-wide state (harness/run/projects.ts) gets one of its own, brought up beside the main
 // one. Every project calls this; the first call for a cluster brings it up, its last teardown
 // takes it down.
+import { applyAdmissionPolicies } from "../cluster/admission-policies.js";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
@@ -46,6 +47,12 @@ async function bringUp(provider: Provider, runId: string, part?: string): Promis
     throw e;
   }
   info.runId = runId;
+  try {
+    await applyAdmissionPolicies(info.kubeconfig);
+  } catch (e) {
+    provider.downSync();
+    throw e;
+  }
   const total = Date.now() - t;
   progress(`${info.provider} cluster ${info.name}${part ? ` (for the ${part} specs)` : ""} (Kubernetes ${info.kubeVersion}) ready in ${(total / 1000).toFixed(1)} s: ${Object.entries(info.phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ")}`);
   if (part && holder.__kubeproof?.has("main")) return info;

@@ -14,7 +14,6 @@ import {
   podsOwnedBy,
   quotaUsed,
   quotaUsedChangedFrom,
-  refTo,
   replicaFailure,
   schedulableNodes,
   type Ref,
@@ -329,22 +328,22 @@ describe("Requests and limits", () => {
       k.requires("resourceMetrics", "the use is read from metrics.k8s.io");
       await k.wait(metricsApiAvailable());
       const pods = await k.apply<Pod>("policy/pods-holding-memory.yaml");
-      const [within, over] = pods.map(refTo);
-      const { requests, limits } = pods[0]!.spec!.containers[0]!.resources!;
+      const [within, over] = [pods.get("Pod", "within-limit").ref, pods.get("Pod", "over-limit").ref];
+      const { requests, limits } = pods.get("Pod", "within-limit").spec!.containers[0]!.resources!;
       const [request, limit] = [parseQuantity(requests!.memory!), parseQuantity(limits!.memory!)];
 
-      const killed = await k.wait(containerKilled(over!, "main"));
+      const killed = await k.wait(containerKilled(over, "main"));
       expect(await oomKillEvidence(k, killed, "main")).toMatch(/reported reason OOMKilled|has the memory cgroup OOM kill/);
 
-      await k.wait(podReady(within!));
+      await k.wait(podReady(within));
       const used = await k.wait(
-        containerUsage(within!, "main", `to hold more memory than its ${requests!.memory} request`, (u) =>
+        containerUsage(within, "main", `to hold more memory than its ${requests!.memory} request`, (u) =>
           u.memory > limit ? `it holds ${mebibytes(u.memory)}, above its limit` : u.memory > request * 2,
         ),
       );
       expect(used.memory).toBeLessThan(limit);
       // Still the first container: holding more than the request cost it nothing.
-      const p = await k.get<Pod>(within!);
+      const p = await k.get<Pod>(within);
       expect(p.status).toMatchObject({ phase: "Running", containerStatuses: [expect.objectContaining({ name: "main", restartCount: 0 })] });
     },
   );

@@ -1,6 +1,6 @@
 import { describe, expect } from "vitest";
 import { test } from "../../harness/test.js";
-import { deleted, eventAbout, matches, podPhase, podReady, pvcBound, pvcPhase, pvPhase } from "../../harness/wait/index.js";
+import { deleted, eventAbout, matches, podPhase, podReady, pvcBound, pvcPhase, pvPhase, schedulableNodes } from "../../harness/wait/index.js";
 import type { KubeObject } from "../../harness/api/kinds.js";
 import type { PersistentVolume, PersistentVolumeClaim, Pod } from "../../harness/api/kinds.js";
 import { controllerManagerFiles, nodeFiles } from "../../harness/ops/node-files.js";
@@ -180,6 +180,35 @@ describe("PersistentVolumes and claims", () => {
         cl.spec!.storageClassName = fx.get("StorageClass").metadata.name;
       });
       expect(await k.wait(pvcBound(again.ref))).toMatchObject({ spec: { volumeName: p.name } });
+    },
+  );
+
+  test(
+    "the recycler pod scrubs the volume: the files in its directory are gone, the directory stays",
+    { meta: { claims: ["PV-7"], upstream: ["[sig-storage] PersistentVolumes NFS when invoking the Recycle reclaim policy should test that a PV becomes Available and is clean after the PVC is deleted."] } },
+    async ({ k }) => {
+      k.requires("containerRuntime", "the recycler is a pod that really runs rm on the node (the local provider simulates it)");
+      k.requires("nodeFilesystem", "the test writes into the volume's directory on the nodes and looks again afterwards");
+      // The recycler pod may land on any node that takes plain pods: the volume's directory, with
+      // a file in it, on each of them.
+      const dir = `/tmp/kubeproof-recycle-${k.suffix}`;
+      const nodes = (await k.wait(schedulableNodes())).map((n) => nodeFiles(k, n.metadata.name!));
+      for (const node of nodes) {
+        k.defer(`node directory ${dir}`, () => node.remove(dir));
+        await node.write(`${dir}/data.txt`, "kubeproof");
+      }
+
+      const fx = await k.apply("storage/pv-and-claim.yaml", reclaim("Recycle", dir));
+      const [p, c] = [fx.get("PersistentVolume").ref, fx.get("PersistentVolumeClaim").ref];
+      await k.wait(pvcBound(c));
+      await k.delete(c);
+      await k.wait(matches<PersistentVolume>(p, "to be Available with no claim", (v) => v.status?.phase === "Available" && !v.spec?.claimRef, "volume"));
+
+      const after = await Promise.all(nodes.map(async (n) => ({ dir: await n.exists(dir), file: await n.exists(`${dir}/data.txt`) })));
+      await k.observed("directory and file per node after recycling", JSON.stringify(after));
+      // Where the recycler ran the directory is there and empty; nowhere is the directory gone.
+      expect(after).toContainEqual({ dir: true, file: false });
+      expect(after.every((a) => a.dir)).toBe(true);
     },
   );
 

@@ -10,7 +10,6 @@ import {
   pvcBound,
   pvcClassAssigned,
   pvcPhase,
-  refTo,
 } from "../../harness/wait/index.js";
 import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from "../../harness/api/kinds.js";
 import { controllerManagerFiles } from "../../harness/ops/node-files.js";
@@ -157,14 +156,14 @@ describe("StorageClass", { concurrent: false }, () => {
     { meta: { claims: ["SC-1"], upstream: [] } },
     async ({ k }) => {
       k.requires("hostPathProvisioner", noHostPath);
-      const objs = await k.apply("storage/binding-modes.yaml");
-      const [, , early, late] = objs.map(refTo);
+      const fx = await k.apply("storage/binding-modes.yaml");
+      const [early, late] = [fx.get("PersistentVolumeClaim", "early").ref, fx.get("PersistentVolumeClaim", "data").ref];
 
-      await k.wait(pvcBound(early!));
-      await Promise.all([k.never(pvcPhase(late!, "Bound"), "binderPeriod"), k.wait(eventAbout(late!, "WaitForFirstConsumer", { timeout: "volume" }))]);
+      await k.wait(pvcBound(early));
+      await Promise.all([k.never(pvcPhase(late, "Bound"), "binderPeriod"), k.wait(eventAbout(late, "WaitForFirstConsumer", { timeout: "volume" }))]);
 
       const pod = await k.applyOne("storage/pod-using-claim.yaml");
-      const bound = await k.wait(pvcBound(late!));
+      const bound = await k.wait(pvcBound(late));
       const running = await k.wait(podPhase(pod.ref, "Running"));
       expect(bound.metadata.annotations).toMatchObject({ "volume.kubernetes.io/selected-node": running.spec!.nodeName });
     },

@@ -14,15 +14,16 @@ describe("Volumes", () => {
     "a pod declaring emptyDir, configMap and secret volumes side by side is accepted and runs",
     { meta: { claims: ["VOL-1", "VOL-4"], upstream: ["[sig-storage] EmptyDir volumes pod should support shared volumes between containers"] } },
     async ({ k }) => {
-      const [settings, credentials, applied] = await k.apply("storage/pod-volumes.yaml");
-      const pod = await k.wait(podReady({ apiVersion: "v1", kind: "Pod", namespace: k.ns, name: applied!.metadata.name! }));
+      const fx = await k.apply("storage/pod-volumes.yaml");
+      const [settings, credentials] = [fx.get("ConfigMap"), fx.get("Secret")];
+      const pod = await k.wait(podReady(fx.get("Pod").ref));
 
       // One list of volumes, one entry per source; the mounts refer to them by name alike.
       expect(pod.spec).toMatchObject({
         volumes: [
           { name: "cache", emptyDir: {} },
-          { name: "settings", configMap: { name: settings!.metadata.name } },
-          { name: "credentials", secret: { secretName: credentials!.metadata.name } },
+          { name: "settings", configMap: { name: settings.metadata.name } },
+          { name: "credentials", secret: { secretName: credentials.metadata.name } },
         ],
         containers: [
           {
@@ -47,9 +48,9 @@ describe("Volumes", () => {
     async ({ k }) => {
       k.requires("containerRuntime", noRuntime);
       k.requires("nodeFilesystem", "the test looks at the node's filesystem");
-      const [, , applied] = await k.apply("storage/pod-volumes.yaml");
+      const applied = (await k.apply("storage/pod-volumes.yaml")).get("Pod");
       // Ready means the readiness probe read /cache/hello.txt inside the container.
-      const pod = await k.wait(podReady({ apiVersion: "v1", kind: "Pod", namespace: k.ns, name: applied!.metadata.name! }));
+      const pod = await k.wait(podReady(applied.ref));
 
       const node = nodeFiles(k, pod.spec!.nodeName);
       expect(await node.exists(`${emptyDirOnNode(pod, "cache")}/hello.txt`)).toBe(true);
@@ -62,8 +63,7 @@ describe("Volumes", () => {
     async ({ k }) => {
       k.requires("containerRuntime", noRuntime);
       k.requires("nodeFilesystem", "the test looks at the node's filesystem");
-      const [, , applied] = await k.apply("storage/pod-volumes.yaml");
-      const ref = { apiVersion: "v1", kind: "Pod", namespace: k.ns, name: applied!.metadata.name! };
+      const ref = (await k.apply("storage/pod-volumes.yaml")).get("Pod").ref;
       const pod = await k.wait(podReady(ref));
       const node = nodeFiles(k, pod.spec!.nodeName);
       const dir = emptyDirOnNode(pod, "cache");
