@@ -41,9 +41,9 @@ export function scaledAbove(dep: Ref, n: number) {
   return onObject<Deployment>(dep, `to be scaled above ${n} replica${n === 1 ? "" : "s"}`, "autoscale", (d) => ((d?.spec?.replicas ?? 0) > n ? met(d!) : notYet()));
 }
 
-/** The Deployment has n ready replicas and no more. */
+/** The Deployment has n ready replicas and no more (pods starting: the podStart row). */
 export function deploymentReady(dep: Ref, n: number) {
-  return onObject<Deployment>(dep, `to have ${n} ready replicas`, "controller", (d) =>
+  return onObject<Deployment>(dep, `to have ${n} ready replicas`, "podStart", (d) =>
     d?.status?.readyReplicas === n && d.status.replicas === n && (d.status.observedGeneration ?? 0) >= (d.metadata?.generation ?? 0) ? met(d) : notYet(),
   );
 }

@@ -89,9 +89,12 @@ export function podReady(pod: Ref) {
   });
 }
 
-/** DaemonSet status: desired = current = ready = n (and the controller has seen the latest spec). */
+/**
+ * DaemonSet status: desired = current = ready = n (and the controller has seen the latest spec).
+ * Ready takes a pod start on each node: the podStart row.
+ */
 export function daemonSetReady(ds: Ref, n: number) {
-  return onObject<DaemonSet>(ds, `to have ${n} pods desired, current and ready`, "controller", (d) => {
+  return onObject<DaemonSet>(ds, `to have ${n} pods desired, current and ready`, "podStart", (d) => {
     const s = d?.status;
     if (!s || (d.metadata?.generation ?? 0) > (s.observedGeneration ?? 0)) return notYet();
     return s.desiredNumberScheduled === n && s.currentNumberScheduled === n && s.numberReady === n && (s.updatedNumberScheduled ?? n) === n ? met(d) : notYet();
@@ -121,9 +124,9 @@ export function anotherJobOwnedBy(owner: Ref, than: string[]) {
   });
 }
 
-/** A Running and Ready pod owned by the object is bound to the node; returns it. */
+/** A Running and Ready pod owned by the object is bound to the node (a pod start: the podStart row); returns it. */
 export function readyPodOn(owner: Ref, node: string) {
-  return onList<Pod, Pod>({ apiVersion: "v1", kind: "Pod", namespace: owner.namespace }, `a ready pod of ${owner.kind} ${owner.name} on node ${node}`, "controller", (pods) => {
+  return onList<Pod, Pod>({ apiVersion: "v1", kind: "Pod", namespace: owner.namespace }, `a ready pod of ${owner.kind} ${owner.name} on node ${node}`, "podStart", (pods) => {
     const hit = ownedPods(pods, owner).find(
       (p) => p.spec?.nodeName === node && !p.metadata?.deletionTimestamp && p.status?.phase === "Running" && conditionOf(p, "Ready")?.status === "True",
     );
