@@ -8,7 +8,7 @@
 set -u
 SA=/var/run/secrets/kubernetes.io/serviceaccount
 CONF=/etc/cni/net.d/10-kubeproof.conflist
-PERIOD=${PERIOD:-2}
+PERIOD=${PERIOD:-10}
 : "${NODE_NAME:?NODE_NAME (spec.nodeName from the downward API) is required}"
 : "${CONTROL_PLANE_ENDPOINT:?CONTROL_PLANE_ENDPOINT (set by kind) is required}"
 FIELDS='{range .items[*]}{.metadata.name} {.spec.podCIDR} {.status.addresses[?(@.type=="InternalIP")].address}{"\n"}{end}'
