@@ -151,66 +151,71 @@ describe("PersistentVolumes and claims", () => {
     },
   );
 
-  test(
-    "with reclaim policy Recycle the PV is scrubbed and becomes Available again by itself after its claim is deleted",
-    {
-      meta: {
-        claims: ["PV-7", "PV-2"],
-        upstream: ["[sig-storage] PersistentVolumes NFS when invoking the Recycle reclaim policy should test that a PV becomes Available and is clean after the PVC is deleted."],
+  // One at a time: the in-tree hostPath recycler builds every recycler pod from one shared pod
+  // template, so two recycles at once can race (kubernetes/kubernetes#97827: a PV left Released,
+  // its recycler never started; seen here when these two ran side by side).
+  describe("reclaim policy Recycle", { concurrent: false }, () => {
+    test(
+      "with reclaim policy Recycle the PV is scrubbed and becomes Available again by itself after its claim is deleted",
+      {
+        meta: {
+          claims: ["PV-7", "PV-2"],
+          upstream: ["[sig-storage] PersistentVolumes NFS when invoking the Recycle reclaim policy should test that a PV becomes Available and is clean after the PVC is deleted."],
+        },
       },
-    },
-    async ({ k }) => {
-      const fx = await k.apply("storage/pv-and-claim.yaml", reclaim("Recycle"));
-      const [p, c] = [fx.get("PersistentVolume").ref, fx.get("PersistentVolumeClaim").ref];
-      await k.wait(pvcBound(c));
+      async ({ k }) => {
+        const fx = await k.apply("storage/pv-and-claim.yaml", reclaim("Recycle"));
+        const [p, c] = [fx.get("PersistentVolume").ref, fx.get("PersistentVolumeClaim").ref];
+        await k.wait(pvcBound(c));
 
-      await k.delete(c);
-      // No administrator acts here: the controller runs a recycler pod, then frees the PV.
-      const pv = await k.wait(matches<PersistentVolume>(p, "to be Available with no claim", (v) => v.status?.phase === "Available" && !v.spec?.claimRef, "volume"));
-      expect(pv.spec!.claimRef).toBeUndefined();
-      // Released came first (the recycler pod runs in between), as the flight recorder saw it.
-      await k.timeline.caughtUp(pv);
-      const [life] = k.timeline.of("PersistentVolume", (e) => e.name === p.name);
-      const phases = phasesOf(life!.states);
-      expect(phases.slice(phases.indexOf("Bound"), phases.indexOf("Bound") + 2)).toEqual(["Bound", "Released"]);
+        await k.delete(c);
+        // No administrator acts here: the controller runs a recycler pod, then frees the PV.
+        const pv = await k.wait(matches<PersistentVolume>(p, "to be Available with no claim", (v) => v.status?.phase === "Available" && !v.spec?.claimRef, "volume"));
+        expect(pv.spec!.claimRef).toBeUndefined();
+        // Released came first (the recycler pod runs in between), as the flight recorder saw it.
+        await k.timeline.caughtUp(pv);
+        const [life] = k.timeline.of("PersistentVolume", (e) => e.name === p.name);
+        const phases = phasesOf(life!.states);
+        expect(phases.slice(phases.indexOf("Bound"), phases.indexOf("Bound") + 2)).toEqual(["Bound", "Released"]);
 
-      // And it is bindable again.
-      const again = await k.applyOne<PersistentVolumeClaim>("storage/claim.yaml", (cl) => {
-        cl.metadata.name = "again";
-        cl.spec!.storageClassName = fx.get("StorageClass").metadata.name;
-      });
-      expect(await k.wait(pvcBound(again.ref))).toMatchObject({ spec: { volumeName: p.name } });
-    },
-  );
+        // And it is bindable again.
+        const again = await k.applyOne<PersistentVolumeClaim>("storage/claim.yaml", (cl) => {
+          cl.metadata.name = "again";
+          cl.spec!.storageClassName = fx.get("StorageClass").metadata.name;
+        });
+        expect(await k.wait(pvcBound(again.ref))).toMatchObject({ spec: { volumeName: p.name } });
+      },
+    );
 
-  test(
-    "the recycler pod scrubs the volume: the files in its directory are gone, the directory stays",
-    { meta: { claims: ["PV-7"], upstream: ["[sig-storage] PersistentVolumes NFS when invoking the Recycle reclaim policy should test that a PV becomes Available and is clean after the PVC is deleted."] } },
-    async ({ k }) => {
-      k.requires("containerRuntime", "the recycler is a pod that really runs rm on the node (the local provider simulates it)");
-      k.requires("nodeFilesystem", "the test writes into the volume's directory on the nodes and looks again afterwards");
-      // The recycler pod may land on any node that takes plain pods: the volume's directory, with
-      // a file in it, on each of them.
-      const dir = `/tmp/kubeproof-recycle-${k.suffix}`;
-      const nodes = (await k.wait(schedulableNodes())).map((n) => nodeFiles(k, n.metadata.name!));
-      for (const node of nodes) {
-        k.defer(`node directory ${dir}`, () => node.remove(dir));
-        await node.write(`${dir}/data.txt`, "kubeproof");
-      }
+    test(
+      "the recycler pod scrubs the volume: the files in its directory are gone, the directory stays",
+      { meta: { claims: ["PV-7"], upstream: ["[sig-storage] PersistentVolumes NFS when invoking the Recycle reclaim policy should test that a PV becomes Available and is clean after the PVC is deleted."] } },
+      async ({ k }) => {
+        k.requires("containerRuntime", "the recycler is a pod that really runs rm on the node (the local provider simulates it)");
+        k.requires("nodeFilesystem", "the test writes into the volume's directory on the nodes and looks again afterwards");
+        // The recycler pod may land on any node that takes plain pods: the volume's directory, with
+        // a file in it, on each of them.
+        const dir = `/tmp/kubeproof-recycle-${k.suffix}`;
+        const nodes = (await k.wait(schedulableNodes())).map((n) => nodeFiles(k, n.metadata.name!));
+        for (const node of nodes) {
+          k.defer(`node directory ${dir}`, () => node.remove(dir));
+          await node.write(`${dir}/data.txt`, "kubeproof");
+        }
 
-      const fx = await k.apply("storage/pv-and-claim.yaml", reclaim("Recycle", dir));
-      const [p, c] = [fx.get("PersistentVolume").ref, fx.get("PersistentVolumeClaim").ref];
-      await k.wait(pvcBound(c));
-      await k.delete(c);
-      await k.wait(matches<PersistentVolume>(p, "to be Available with no claim", (v) => v.status?.phase === "Available" && !v.spec?.claimRef, "volume"));
+        const fx = await k.apply("storage/pv-and-claim.yaml", reclaim("Recycle", dir));
+        const [p, c] = [fx.get("PersistentVolume").ref, fx.get("PersistentVolumeClaim").ref];
+        await k.wait(pvcBound(c));
+        await k.delete(c);
+        await k.wait(matches<PersistentVolume>(p, "to be Available with no claim", (v) => v.status?.phase === "Available" && !v.spec?.claimRef, "volume"));
 
-      const after = await Promise.all(nodes.map(async (n) => ({ dir: await n.exists(dir), file: await n.exists(`${dir}/data.txt`) })));
-      await k.observed("directory and file per node after recycling", JSON.stringify(after));
-      // Where the recycler ran the directory is there and empty; nowhere is the directory gone.
-      expect(after).toContainEqual({ dir: true, file: false });
-      expect(after.every((a) => a.dir)).toBe(true);
-    },
-  );
+        const after = await Promise.all(nodes.map(async (n) => ({ dir: await n.exists(dir), file: await n.exists(`${dir}/data.txt`) })));
+        await k.observed("directory and file per node after recycling", JSON.stringify(after));
+        // Where the recycler ran the directory is there and empty; nowhere is the directory gone.
+        expect(after).toContainEqual({ dir: true, file: false });
+        expect(after.every((a) => a.dir)).toBe(true);
+      },
+    );
+  });
 
   test(
     "with reclaim policy Retain the PV stays Released, still naming its claim, until an administrator clears the claimRef",
