@@ -42,11 +42,11 @@ export async function addNode(k: Kube): Promise<AddedNode> {
   const remove = () => ops.remove(name);
   return k.step(`add ${ops.kind === "fake" ? "simulated" : "real"} node ${name}`, async () => {
     k.defer(`node ${name}`, remove);
-    await ops.add(name, addedNodeTaint(k));
+    const taint = addedNodeTaint(k);
+    await ops.add(name, taint);
     // A real kubelet reports Ready once the CNI config is in place (after the join).
     const node = await waitFor(k.api, nodeReady(name, ops.kind === "fake" ? "controller" : "podStart"));
     // Isolation rests on it: a node registered without its taint would take other files' pods.
-    const taint = addedNodeTaint(k);
     if (!node.spec?.taints?.some((t) => t.key === taint.key && t.value === taint.value && t.effect === taint.effect)) {
       throw new Error(`node ${name} registered without its taint ${taint.key}=${taint.value}:${taint.effect} (taints: ${JSON.stringify(node.spec?.taints ?? [])})`);
     }

@@ -14,6 +14,8 @@ import type { RunSummary, Topic } from "./run-summary.js";
 import { sharedStateFiles, sharedStateProjects } from "../run/projects.js";
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+/** A test file's topic: its path under specs/ (or from the repository root) without the suffix. */
+const topicOf = (file: string) => file.replace(/^specs\//, "").replace(/\.(spec|test|itest)\.ts$/, "");
 
 export default class SummaryReporter implements Reporter {
   private started = Date.now();
@@ -47,7 +49,7 @@ interface Collected {
 function collect(modules: ReadonlyArray<TestModule>, provider: string): Collected {
   const out: Collected = { topics: {}, evidence: [], waits: [], podStarts: [] };
   for (const m of modules) {
-    const name = path.relative(process.cwd(), m.moduleId).replace(/^specs\//, "").replace(/\.(spec|test|itest)\.ts$/, "");
+    const name = topicOf(path.relative(process.cwd(), m.moduleId));
     const costs = readJson(path.join(reportsDir, "file-costs", `${name.replace(/[^A-Za-z0-9]+/g, ".")}.json`)) as { requests?: number; throttled?: number; waits?: WaitTime[]; podStarts?: PodStart[] } | undefined;
     out.waits.push(...(costs?.waits ?? []));
     out.podStarts.push(...(costs?.podStarts ?? []));
@@ -98,7 +100,6 @@ function summarise(c: Collected, run: { project: string; cluster: RunSummary["cl
   // The chain of waits nothing can overlap: the slowest test of the files whose tests run at once,
   // and each file whose tests run one after another (harness/run/projects.ts): beside the others,
   // or after them where its project runs after them.
-  const topicOf = (file: string) => file.replace(/^specs\//, "").replace(/\.spec\.ts$/, "");
   const oneAtATime = new Set(Object.keys(sharedStateFiles).map(topicOf));
   const after = new Set(run.cluster?.sharedStateBeside === false ? Object.values(sharedStateProjects).map(topicOf) : []);
   const chain = (topic: string) => (c.topics[topic]?.tests ?? []).reduce((a, t) => a + t.ms, 0);
