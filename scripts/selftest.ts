@@ -16,11 +16,8 @@ import { readRunSummary } from "../harness/report/run-summary.js";
 
 /** Why no fault of a local cluster breaks these claims (yet). */
 const noFault: Record<string, string> = {
-  "QUOTA-5": "the scheduler's resource fit has no flag; containers really using more than requested needs a runtime",
-  "VOL-1": "emptyDir, ConfigMap and Secret volumes are the kubelet's, simulated by kwok on a local cluster",
   "VOL-2": "needs a container runtime (kind)",
   "VOL-3": "needs a container runtime (kind)",
-  "VOL-4": "ConfigMap and Secret volumes are the kubelet's, simulated on a local cluster",
   "PV-5": "needs a container runtime (kind)",
   "PV-6": "needs a container runtime (kind)",
   "PV-9": "a deleter acting on a PV deleted by hand would be a new behaviour, not a component to switch off",
@@ -37,6 +34,8 @@ interface Fault {
   controls: ClaimId[];
   /** Admission policies created on the cluster before the tests (scripts/faults/), for faults no flag makes. */
   policies?: string[];
+  /** A KubeSchedulerConfiguration for the cluster's scheduler (scripts/faults/), for what no scheduler flag makes. */
+  schedulerConfig?: string;
 }
 
 const kcm = (c: string) => `kube-controller-manager=controllers=*,-${c}`;
@@ -73,6 +72,10 @@ export const faults: Fault[] = [
     breaks: ["SC-4"],
     controls: ["SC-1"],
   },
+  // The scheduler has no flag to stop fitting requests to nodes: a profile without the plugin.
+  { id: "no-resource-fit", what: "a scheduler profile without NodeResourcesFit", args: "", schedulerConfig: "no-resource-fit.scheduler.yaml", breaks: ["QUOTA-5"], controls: ["JOB-2"] },
+  // A cluster that does not offer a volume type refuses the pods that declare it.
+  { id: "emptydir-refused", what: "an admission policy refusing pods with emptyDir volumes in test namespaces", args: "", policies: ["emptydir-refused.yaml"], breaks: ["VOL-1", "VOL-4"], controls: ["JOB-2"] },
 ];
 
 const only = process.argv.slice(2);
@@ -107,6 +110,7 @@ async function runOnce(f: Fault, dir: string, files: string[], pattern: string):
         KUBEPROOF_KEEP_CLUSTER: "",
         KUBEPROOF_EXTRA_ARGS: f.args,
         KUBEPROOF_ADMISSION_POLICIES: (f.policies ?? []).map((p) => path.join(repoRoot, "scripts", "faults", p)).join(" "),
+        KUBEPROOF_SCHEDULER_CONFIG: f.schedulerConfig ? path.join(repoRoot, "scripts", "faults", f.schedulerConfig) : "",
         KUBEPROOF_TIMEOUT_SCALE: process.env.KUBEPROOF_TIMEOUT_SCALE ?? "0.35",
         KUBEPROOF_REPORTS_DIR: dir,
         KUBEPROOF_QUIET: "1",
@@ -136,7 +140,7 @@ async function runFault(f: Fault): Promise<Row[]> {
   const tests = claimsHere.flatMap((c) => expected.get(c) ?? []);
   const files = [...new Set(tests.map((t) => t.file))];
   const t0 = Date.now();
-  process.stderr.write(`[selftest] ${f.what}: ${[f.args, ...(f.policies ?? []).map((p) => `scripts/faults/${p}`)].filter(Boolean).join(" ")} (${files.length} spec files, ${new Set(tests.map((t) => t.test)).size} tests)\n`);
+  process.stderr.write(`[selftest] ${f.what}: ${[f.args, ...[...(f.policies ?? []), f.schedulerConfig ?? ""].filter(Boolean).map((p) => `scripts/faults/${p}`)].filter(Boolean).join(" ")} (${files.length} spec files, ${new Set(tests.map((t) => t.test)).size} tests)\n`);
   const pattern = [...new Set(tests.map((t) => t.test))].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
   // A run in which no test reached a result (a cluster that did not come up) is run once more: it
   // is evidence neither way. A run with results is never repeated, whatever they are.

@@ -83,6 +83,9 @@ export class KindProvider implements Provider {
       // Silently ignoring it would make a "broken cluster" run pass on a healthy one.
       throw new Error("KUBEPROOF_EXTRA_ARGS is applied by the local provider only; the kind provider would ignore it. Unset it or use KUBEPROOF_PROVIDER=local");
     }
+    if (process.env.KUBEPROOF_SCHEDULER_CONFIG) {
+      throw new Error("KUBEPROOF_SCHEDULER_CONFIG is applied by the local provider only; the kind provider would ignore it. Unset it or use KUBEPROOF_PROVIDER=local");
+    }
     const phases: Record<string, number> = {};
     let t = Date.now();
     progress("kind: checking the Docker engine, the kind CLI and the node image");

@@ -11,6 +11,7 @@ import { waitFor } from "../wait/wait.js";
 import { onList, met, notYet, conditionOf } from "../wait/conditions.js";
 import { detectCapabilities } from "./capabilities.js";
 import { mergeExtraArgs, parseExtraArgs, type ExtraArg } from "./extra-args.js";
+import { schedulerConfig } from "./scheduler-config.js";
 import { cacheDir, repoRoot } from "./paths.js";
 import type { ClusterInfo, NodeTaint, Provider } from "./types.js";
 import { progress } from "../progress.js";
@@ -42,7 +43,7 @@ export function ensureBinaries(): string {
   return dir;
 }
 
-export function kwokctlConfig(bin: string, args: ExtraArg[], runMs: number): string {
+export function kwokctlConfig(bin: string, args: ExtraArg[], runMs: number, scheduler?: string): string {
   const byComponent = new Map<string, { key: string; value: string; override?: boolean }[]>();
   for (const a of args) {
     const list = byComponent.get(a.component) ?? [];
@@ -62,6 +63,7 @@ export function kwokctlConfig(bin: string, args: ExtraArg[], runMs: number): str
       metricsServerBinary: path.join(bin, "metrics-server"),
       metricsServerManifests: [path.join(here, "metrics-server")],
       enable: ["metrics-server"],
+      ...(scheduler ? { kubeSchedulerConfig: scheduler } : {}),
     },
     componentsPatches: [...byComponent].map(([name, extraArgs]) => ({ name, extraArgs })),
   };
@@ -89,6 +91,7 @@ export class LocalProvider implements Provider {
     const runMs = Number(process.env.KUBEPROOF_POD_RUN_MS ?? "1500");
     if (!Number.isInteger(runMs) || runMs < 0) throw new Error(`KUBEPROOF_POD_RUN_MS must be a whole number of milliseconds, got "${process.env.KUBEPROOF_POD_RUN_MS}"`);
     const args = mergeExtraArgs(defaultArgs, parseExtraArgs(process.env.KUBEPROOF_EXTRA_ARGS));
+    const scheduler = schedulerConfig();
     const phases: Record<string, number> = {};
     let t = Date.now();
     const bin = ensureBinaries();
@@ -115,7 +118,7 @@ export class LocalProvider implements Provider {
     }
     if (!reused) {
       const configFile = path.join(kwokWorkdir, `${this.name}.config.yaml`);
-      writeFileSync(configFile, kwokctlConfig(bin, args, runMs));
+      writeFileSync(configFile, kwokctlConfig(bin, args, runMs, scheduler));
       t = Date.now();
       progress(`local: starting control plane ${this.name} (etcd, apiserver, controller-manager, scheduler, kwok, metrics-server)`);
       this.created = true;
