@@ -1,9 +1,19 @@
+import { enableCompileCache } from "node:module";
+import path from "node:path";
 import { defineConfig } from "vitest/config";
+import { repoRoot } from "./harness/cluster/paths.js";
 import { sharedStateBesideOthers } from "./harness/cluster/choice.js";
 import { sharedStateProjects } from "./harness/run/projects.js";
 
 // Policy only: which files are unit tests (no cluster) and which are conformance specs (one
 // cluster per run, from harness/run/global-setup.ts), and where reports go.
+
+// Every worker is a new process that imports @kubernetes/client-node and vitest's runtime afresh;
+// V8's code cache on disk spares them the compiling on every run after the first. Workers inherit
+// it through the environment, this process from here on.
+process.env.NODE_COMPILE_CACHE ??= path.join(repoRoot, "node_modules", ".cache", "node-compile");
+enableCompileCache(process.env.NODE_COMPILE_CACHE);
+
 /**
  * Spec files in projects of their own (harness/run/projects.ts): beside the others (on a cluster
  * of their own on local, isolated on the one cluster on kind), or after them (existing).
@@ -30,6 +40,7 @@ export default defineConfig({
   test: {
     // Tests of a file run concurrently (each has its own namespace); see the serial group below.
     sequence: { concurrent: true },
+    deps: { optimizer: { ssr: { enabled: true, include: ["@kubernetes/client-node"] } } },
     // Spec files spend their time waiting on controllers, not on CPU: run them all at once
     // (vitest's default is one worker per spare core, i.e. one file at a time on 2 cores).
     maxWorkers: 10,

@@ -26,7 +26,7 @@ describe("KUBEPROOF_EXTRA_ARGS", () => {
 });
 
 describe("KUBEPROOF_PROVIDER", () => {
-  it("names the valid choices for an unknown provider", () => {
-    expect(() => chooseProvider({ KUBEPROOF_PROVIDER: "minikube" })).toThrow('KUBEPROOF_PROVIDER="minikube" is not a provider; use one of: auto, local, kind, existing');
+  it("names the valid choices for an unknown provider", async () => {
+    await expect(chooseProvider({ KUBEPROOF_PROVIDER: "minikube" })).rejects.toThrow('KUBEPROOF_PROVIDER="minikube" is not a provider; use one of: auto, local, kind, existing');
   });
 });

@@ -1,9 +1,6 @@
 // Provider choice: KUBEPROOF_PROVIDER = local | kind | existing | auto (default auto). auto
 // means kind when a Docker engine answers and the kind node image is built
 // (npm run kind:image), else local.
-import { ExistingProvider } from "./existing.js";
-import { KindProvider } from "./kind.js";
-import { LocalProvider } from "./local.js";
 import type { Provider, ProviderName } from "./types.js";
 import { providerName } from "./choice.js";
 
@@ -14,16 +11,18 @@ export { ownClustersForSharedState, sharedStateBesideOthers, providerName, provi
  * The provider, its cluster named after the run (or kept under KUBEPROOF_CLUSTER_NAME); `part`
  * names a further cluster of the same run ("nodes": kubeproof-1234-nodes).
  */
-export function chooseProvider(env: NodeJS.ProcessEnv = process.env, part?: string): { name: ProviderName; provider: Provider } {
+export async function chooseProvider(env: NodeJS.ProcessEnv = process.env, part?: string): Promise<{ name: ProviderName; provider: Provider }> {
   const keep = env.KUBEPROOF_KEEP_CLUSTER === "1" || env.KUBEPROOF_KEEP_CLUSTER === "true";
   const name = `${keep ? keptClusterName(env) : `kubeproof-${process.pid}`}${part ? `-${part}` : ""}`;
+  // Only the chosen provider's module is loaded: kind's brings testcontainers and a Docker client,
+  // a quarter of a second that a run on a kept local cluster would pay for nothing.
   switch (providerName(env)) {
     case "local":
-      return { name: "local", provider: new LocalProvider(name, keep) };
+      return { name: "local", provider: new (await import("./local.js")).LocalProvider(name, keep) };
     case "existing":
-      return { name: "existing", provider: new ExistingProvider() };
+      return { name: "existing", provider: new (await import("./existing.js")).ExistingProvider() };
     case "kind":
-      return { name: "kind", provider: new KindProvider(name, keep) };
+      return { name: "kind", provider: new (await import("./kind.js")).KindProvider(name, keep) };
   }
 }
 

@@ -31,13 +31,14 @@ export function leftByDeadRun(name: string): boolean {
 /**
  * Deletes the clusters a killed run left behind. `list` and `remove` are the provider's CLI
  * (kwokctl or kind) argument vectors; failures are ignored (best effort, before bring-up).
+ * Returns the clusters that remain (undefined when the list itself failed).
  */
-export function removeLeftovers(what: string, cli: string, list: string[], remove: (name: string) => string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs: number; before?: (name: string) => void }): void {
+export function removeLeftovers(what: string, cli: string, list: string[], remove: (name: string) => string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs: number; before?: (name: string) => void }): string[] | undefined {
   let names: string[];
   try {
-    names = execFileSync(cli, list, { env: opts.env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).split("\n").map((s) => s.trim());
+    names = execFileSync(cli, list, { env: opts.env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).split("\n").map((s) => s.trim()).filter(Boolean);
   } catch {
-    return;
+    return undefined;
   }
   for (const n of names.filter(leftByDeadRun)) {
     progress(`${what}: removing cluster ${n} left by a run that no longer exists`);
@@ -48,4 +49,5 @@ export function removeLeftovers(what: string, cli: string, list: string[], remov
       /* best effort */
     }
   }
+  return names.filter((n) => !leftByDeadRun(n));
 }

@@ -5,8 +5,6 @@
 import type { Api } from "../api/client.js";
 import { ApiError } from "../api/client.js";
 import { deleted, waitFor } from "../wait/index.js";
-import { joinNode, leaveNode, nodeExec } from "./kind.js";
-import { fakeNode } from "./local.js";
 import type { ClusterInfo, NodeTaint } from "./types.js";
 
 export interface NodeOps {
@@ -22,6 +20,11 @@ export interface NodeOps {
   kind: "fake" | "join";
 }
 
+// The providers' modules load when a node operation runs, not with every spec file that could
+// use one: kind's brings testcontainers and a Docker client along.
+const kind = () => import("./kind.js");
+const local = () => import("./local.js");
+
 /** The node operations of the cluster; throws where the provider has none. */
 export function nodeOps(cluster: ClusterInfo, api: Api): NodeOps {
   const how = cluster.capabilities.addNodes;
@@ -30,9 +33,9 @@ export function nodeOps(cluster: ClusterInfo, api: Api): NodeOps {
     return {
       kind: "join",
       controlPlane: `${kc}-control-plane`,
-      add: (name, taint) => joinNode(kc, name, cluster.kubeconfig, taint),
-      remove: (name) => leaveNode(kc, name, cluster.kubeconfig),
-      exec: (node, command) => nodeExec(node, command),
+      add: async (name, taint) => (await kind()).joinNode(kc, name, cluster.kubeconfig, taint),
+      remove: async (name) => (await kind()).leaveNode(kc, name, cluster.kubeconfig),
+      exec: async (node, command) => (await kind()).nodeExec(node, command),
     };
   }
   if (how === "fake") {
@@ -40,7 +43,7 @@ export function nodeOps(cluster: ClusterInfo, api: Api): NodeOps {
     return {
       kind: "fake",
       controlPlane: "",
-      add: async (name, taint) => void (await api.create(fakeNode(name, { "kubeproof.dev/run": cluster.runId }, [taint]))),
+      add: async (name, taint) => void (await api.create((await local()).fakeNode(name, { "kubeproof.dev/run": cluster.runId }, [taint]))),
       async remove(name) {
         await api.delete(ref(name)).catch((e: unknown) => {
           if (!(e instanceof ApiError && e.code === 404)) throw e;

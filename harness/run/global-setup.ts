@@ -19,7 +19,8 @@ import { clusterPart } from "./projects.js";
 
 interface Shared {
   cluster: Promise<ClusterInfo>;
-  provider: Provider;
+  /** Set once the provider's module is loaded (chooseProvider loads only the chosen one). */
+  provider?: Provider;
   users: number;
 }
 const holder = globalThis as { __kubeproof?: Map<string, Shared>; __kubeproofRun?: string };
@@ -54,7 +55,7 @@ async function bringUp(provider: Provider, runId: string, part?: string): Promis
     throw e;
   }
   const total = Date.now() - t;
-  progress(`${info.provider} cluster ${info.name}${part ? ` (for the ${part} specs)` : ""} (Kubernetes ${info.kubeVersion}) ready in ${(total / 1000).toFixed(1)} s: ${Object.entries(info.phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} s`).join(", ")}`);
+  progress(`${info.provider} cluster ${info.name}${part ? ` (for the ${part} specs)` : ""} (Kubernetes ${info.kubeVersion}) ready in ${(total / 1000).toFixed(1)} s: ${Object.entries(info.phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(v < 1000 ? 2 : 1)} s`).join(", ")}`);
   if (part && holder.__kubeproof?.has("main")) return info;
   mkdirSync(reportsDir, { recursive: true });
   writeFileSync(path.join(reportsDir, "cluster.json"), JSON.stringify({ ...info, startMs: total, ownClustersForSharedState: ownClustersForSharedState(), sharedStateBeside: sharedStateBesideOthers() }, null, 2));
@@ -87,22 +88,24 @@ export default async function setup(project: TestProject) {
   const part = ownClustersForSharedState() ? clusterPart(project.name) : undefined;
   const key = part ?? "main";
   if (!clusters.has(key)) {
-    const { provider } = chooseProvider(process.env, part);
     if (clusters.size === 0) {
       startRun(providerName());
       // On a signal every cluster of the run goes, whichever project is running.
       const onSignal = (sig: NodeJS.Signals) => {
         progress(`${sig}: tearing the cluster${clusters.size > 1 ? "s" : ""} down`);
-        for (const c of clusters.values()) c.provider.downSync();
+        for (const c of clusters.values()) c.provider?.downSync();
         process.exit(sig === "SIGINT" ? 130 : 143);
       };
       process.once("SIGINT", onSignal);
       process.once("SIGTERM", onSignal);
       process.once("exit", () => {
-        for (const c of clusters.values()) c.provider.downSync();
+        for (const c of clusters.values()) c.provider?.downSync();
       });
     }
-    clusters.set(key, { provider, users: 0, cluster: bringUp(provider, holder.__kubeproofRun, part) });
+    // In the map before the first await: every project of the run finds the same cluster.
+    const runId = holder.__kubeproofRun;
+    const shared: Shared = { users: 0, cluster: chooseProvider(process.env, part).then(({ provider }) => bringUp((shared.provider = provider), runId, part)) };
+    clusters.set(key, shared);
   }
   const shared = clusters.get(key)!;
   shared.users++;
@@ -121,6 +124,6 @@ export default async function setup(project: TestProject) {
         // the cluster may be gone already
       }
     }
-    await shared.provider.down();
+    await shared.provider?.down();
   };
 }

@@ -89,21 +89,25 @@ afterAll(async ({}, suite) => {
   writeFileSync(path.join(reportsDir, "file-costs", `${file}.json`), JSON.stringify({ file, requests, throttled, waits: waitTimes(), podStarts: podStartsOfFile() }));
   if (process.env.KUBEPROOF_KEEP_ON_FAILURE === "1") return;
   const namespaces = namespacesOf(file);
-  const problems: string[] = [];
-  for (const [apiVersion, kind] of owned) {
-    const mine = (o: KubeObject) => {
-      if (o.metadata.labels?.[runLabel] === info.runId && o.metadata.labels?.[fileLabel] === file) return true;
-      const claimNs = (o as PersistentVolume).spec?.claimRef?.namespace;
-      return kind === "PersistentVolume" && !!claimNs && namespaces.has(claimNs);
-    };
-    try {
-      // Deletions already issued (namespace teardown, reclaim) get the volume row to finish.
-      await waitFor(api, onList({ apiVersion, kind }, `no ${kind} left by ${file}`, "volume", (objs) => (objs.some(mine) ? notYet() : met(undefined))));
-    } catch {
-      const left = (await api.list(apiVersion, kind)).items.filter(mine);
-      problems.push(...left.map((o) => `${kind} ${o.metadata.name} (${JSON.stringify((o as { status?: unknown }).status ?? {})})`));
-    }
-  }
+  // The kinds side by side: this check is part of the run's tail.
+  const leftovers = await Promise.all(
+    owned.map(async ([apiVersion, kind]) => {
+      const mine = (o: KubeObject) => {
+        if (o.metadata.labels?.[runLabel] === info.runId && o.metadata.labels?.[fileLabel] === file) return true;
+        const claimNs = (o as PersistentVolume).spec?.claimRef?.namespace;
+        return kind === "PersistentVolume" && !!claimNs && namespaces.has(claimNs);
+      };
+      try {
+        // Deletions already issued (namespace teardown, reclaim) get the volume row to finish.
+        await waitFor(api, onList({ apiVersion, kind }, `no ${kind} left by ${file}`, "volume", (objs) => (objs.some(mine) ? notYet() : met(undefined))));
+        return [];
+      } catch {
+        const left = (await api.list(apiVersion, kind)).items.filter(mine);
+        return left.map((o) => `${kind} ${o.metadata.name} (${JSON.stringify((o as { status?: unknown }).status ?? {})})`);
+      }
+    }),
+  );
+  const problems = leftovers.flat();
   const after = await sharedState(api, changes);
   const gone = before.filter((x) => !after.includes(x));
   const added = after.filter((x) => !before.includes(x));
