@@ -40,6 +40,8 @@ export default defineConfig({
   test: {
     // Tests of a file run concurrently (each has its own namespace); see the serial group below.
     sequence: { concurrent: true },
+    // @kubernetes/client-node is about a thousand modules; every worker (and the main process)
+    // loading them one by one cost 0.3 s a process. Bundled once into node_modules/.vite, 0.1 s.
     deps: { optimizer: { ssr: { enabled: true, include: ["@kubernetes/client-node"] } } },
     // Spec files spend their time waiting on controllers, not on CPU: run them all at once
     // (vitest's default is one worker per spare core, i.e. one file at a time on 2 cores).
