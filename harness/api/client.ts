@@ -168,6 +168,16 @@ export class Api {
     return p;
   }
 
+  /** Whether the cluster serves the kind in that version (discovery; other errors are thrown). */
+  async serves(apiVersion: string, kind: string): Promise<boolean> {
+    try {
+      return (await this.resources(apiVersion)).has(kind);
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 404) return false;
+      throw e;
+    }
+  }
+
   async resource(apiVersion: string, kind: string): Promise<ResourceInfo> {
     let m: Map<string, ResourceInfo>;
     try {

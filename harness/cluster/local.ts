@@ -110,8 +110,14 @@ export class LocalProvider implements Provider {
       }) ?? (await $({ env: env(), quiet: true })`${kwokctl} get clusters`).stdout.split("\n").map((s) => s.trim());
     let reused = false;
     phases.clusters = Date.now() - t;
+    const configFile = path.join(kwokWorkdir, `${this.name}.config.yaml`);
+    const config = kwokctlConfig(bin, args, runMs, scheduler);
     if (existing.includes(this.name)) {
-      if (this.keep && (await answers(kubeconfig))) {
+      // A kept cluster made with other component flags, scheduler configuration, pod run time or
+      // binaries is not the cluster this run asks for (a "broken cluster" run would pass on a healthy one).
+      const sameSettings = existsSync(configFile) && readFileSync(configFile, "utf8") === config;
+      if (this.keep && !sameSettings) progress(`local: kept cluster ${this.name} was made with other settings (KUBEPROOF_EXTRA_ARGS, KUBEPROOF_SCHEDULER_CONFIG, KUBEPROOF_POD_RUN_MS or the toolchain): making it afresh`);
+      if (this.keep && sameSettings && (await answers(kubeconfig))) {
         reused = true;
         progress(`local: reusing kept cluster ${this.name}`);
       } else {
@@ -119,8 +125,7 @@ export class LocalProvider implements Provider {
       }
     }
     if (!reused) {
-      const configFile = path.join(kwokWorkdir, `${this.name}.config.yaml`);
-      writeFileSync(configFile, kwokctlConfig(bin, args, runMs, scheduler));
+      writeFileSync(configFile, config);
       t = Date.now();
       progress(`local: starting control plane ${this.name} (etcd, apiserver, controller-manager, scheduler, kwok, metrics-server)`);
       this.created = true;

@@ -4,7 +4,7 @@
 // cluster-wide state (harness/run/projects.ts) gets one of its own, brought up beside the main
 // one. Every project calls this; the first call for a cluster brings it up, its last teardown
 // takes it down.
-import { applyAdmissionPolicies } from "../cluster/admission-policies.js";
+import { applyAdmissionPolicies, removeAdmissionPolicies, thisRunsPolicies } from "../cluster/admission-policies.js";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
@@ -49,7 +49,7 @@ async function bringUp(provider: Provider, runId: string, part?: string): Promis
   }
   info.runId = runId;
   try {
-    await applyAdmissionPolicies(info.kubeconfig);
+    await applyAdmissionPolicies(info.kubeconfig, runId);
   } catch (e) {
     provider.downSync();
     throw e;
@@ -124,6 +124,8 @@ export default async function setup(project: TestProject) {
         // the cluster may be gone already
       }
     }
+    // A cluster that outlives the run (kept, existing) keeps none of this run's policies.
+    if (!info.owned && process.env.KUBEPROOF_ADMISSION_POLICIES) await removeAdmissionPolicies(Api.fromFile(info.kubeconfig), thisRunsPolicies(info.runId)).catch((e: unknown) => progress(`this run's admission policies could not be removed from ${info.name}: ${(e as Error).message}`));
     await shared.provider?.down();
   };
 }
