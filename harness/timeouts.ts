@@ -15,8 +15,11 @@ export const timeouts = {
   cronMinute: 95_000,
   /** PV binder and reclaim (the binder resyncs every 15 s by default). */
   volume: 90_000,
-  /** HPA reacts to a metrics change: metrics resolution 15 s + sync period 15 s, twice. */
-  autoscale: 150_000,
+  /**
+   * HPA reacts to a metrics change: above hpaReactionBound on a real kubelet (145 s), so that a
+   * slow reaction fails that bound (the cluster's doing) before the wait gives up (inconclusive).
+   */
+  autoscale: 180_000,
   /** Pods become Ready on a real kubelet (image present locally). */
   podStart: 120_000,
   /**
@@ -52,10 +55,16 @@ export const periods = {
   /** The kubelet's stats housekeeping (cAdvisor samples every 10-15 s). */
   kubeletHousekeeping: 15_000,
   /**
-   * The kubelet's --sync-frequency: at the latest then it rewrites a pod's downward API files
-   * (measured on kind: 60.0 s once in ~10 runs).
+   * The kubelet's --sync-frequency: its pod workers resync each pod that often, and a pod's
+   * downward API files are rewritten at a resync (measured on kind: 60.0 s once in ~10 runs).
    */
   kubeletSync: 60_000,
+  /**
+   * Each pod resync is jittered by up to this part of kubeletSync more (pod_workers.go,
+   * workerResyncIntervalJitterFactor): the latest resync is 90 s away (a CI run saw a whole
+   * scale-in take 120 s, beyond 60 s plus the rest).
+   */
+  kubeletSyncJitter: 0.5,
 } as const;
 
 /**
@@ -67,11 +76,12 @@ export const periods = {
 export function hpaReactionBound(realKubelet: boolean): { ms: number; why: string } {
   const p = periods;
   const s = (ms: number) => `${ms / 1000} s`;
-  const kubelet = realKubelet ? p.kubeletSync + p.kubeletHousekeeping : 0;
+  const latestResync = p.kubeletSync * (1 + p.kubeletSyncJitter);
+  const kubelet = realKubelet ? latestResync + p.kubeletHousekeeping : 0;
   const slack = scaled(10_000);
   return {
     ms: p.metricResolution + p.hpaSync + kubelet + slack,
-    why: `resolution ${s(p.metricResolution)} + sync ${s(p.hpaSync)}${kubelet ? ` + kubelet pod sync ${s(p.kubeletSync)} and stats ${s(p.kubeletHousekeeping)}` : ""} + ${s(slack)}`,
+    why: `resolution ${s(p.metricResolution)} + sync ${s(p.hpaSync)}${kubelet ? ` + kubelet pod sync ${s(p.kubeletSync)} + up to ${s(latestResync - p.kubeletSync)} jitter and stats ${s(p.kubeletHousekeeping)}` : ""} + ${s(slack)}`,
   };
 }
 

@@ -8,7 +8,11 @@ describe("the timeout table", () => {
 
   it("builds the HPA's reaction bound from the periods, the kubelet's only where containers run", () => {
     expect(hpaReactionBound(false)).toEqual({ ms: 40_000, why: "resolution 15 s + sync 15 s + 10 s" });
-    expect(hpaReactionBound(true)).toEqual({ ms: 115_000, why: "resolution 15 s + sync 15 s + kubelet pod sync 60 s and stats 15 s + 10 s" });
+    expect(hpaReactionBound(true)).toEqual({ ms: 145_000, why: "resolution 15 s + sync 15 s + kubelet pod sync 60 s + up to 30 s jitter and stats 15 s + 10 s" });
+  });
+
+  it("gives an HPA wait longer than the reaction bound, so a slow reaction fails the bound, not the wait", () => {
+    expect(timeoutFor("autoscale")).toBeGreaterThan(hpaReactionBound(true).ms);
   });
 
   it("stretches the slack, not the periods, by KUBEPROOF_TIMEOUT_SCALE, like every row", () => {
