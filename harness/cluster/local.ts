@@ -121,6 +121,8 @@ export class LocalProvider implements Provider {
         reused = true;
         progress(`local: reusing kept cluster ${this.name}`);
       } else {
+        // The custom metrics server is ours, not kwokctl's: it goes first, or it outlives the cluster.
+        stopCustomMetrics(this.clusterDir);
         await $({ env: env(), quiet: true, nothrow: true })`${kwokctl} delete cluster --name ${this.name}`;
       }
     }
