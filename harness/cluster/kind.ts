@@ -79,12 +79,9 @@ export class KindProvider implements Provider {
   }
 
   async up(): Promise<ClusterInfo> {
-    if (process.env.KUBEPROOF_EXTRA_ARGS) {
+    for (const setting of ["KUBEPROOF_EXTRA_ARGS", "KUBEPROOF_SCHEDULER_CONFIG"]) {
       // Silently ignoring it would make a "broken cluster" run pass on a healthy one.
-      throw new Error("KUBEPROOF_EXTRA_ARGS is applied by the local provider only; the kind provider would ignore it. Unset it or use KUBEPROOF_PROVIDER=local");
-    }
-    if (process.env.KUBEPROOF_SCHEDULER_CONFIG) {
-      throw new Error("KUBEPROOF_SCHEDULER_CONFIG is applied by the local provider only; the kind provider would ignore it. Unset it or use KUBEPROOF_PROVIDER=local");
+      if (process.env[setting]) throw new Error(`${setting} is applied by the local provider only; the kind provider would ignore it. Unset it or use KUBEPROOF_PROVIDER=local`);
     }
     const phases: Record<string, number> = {};
     let t = Date.now();

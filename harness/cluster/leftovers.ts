@@ -40,7 +40,8 @@ export function removeLeftovers(what: string, cli: string, list: string[], remov
   } catch {
     return undefined;
   }
-  for (const n of names.filter(leftByDeadRun)) {
+  const dead = names.filter(leftByDeadRun);
+  for (const n of dead) {
     progress(`${what}: removing cluster ${n} left by a run that no longer exists`);
     try {
       opts.before?.(n);
@@ -49,5 +50,5 @@ export function removeLeftovers(what: string, cli: string, list: string[], remov
       /* best effort */
     }
   }
-  return names.filter((n) => !leftByDeadRun(n));
+  return names.filter((n) => !dead.includes(n));
 }
