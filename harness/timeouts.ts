@@ -44,6 +44,27 @@ export const timeouts = {
 export type TimeoutKind = keyof typeof timeouts;
 
 /**
+ * Why each row's timeout is a deadline the cluster must meet: what the component it waits on
+ * does and how soon. A wait that runs out while the suite could observe (harness/wait/observability.ts)
+ * fails as the cluster's doing with this reason; the negatives' rows are windows, not deadlines.
+ */
+export const deadlineReasons: Record<TimeoutKind, string> = {
+  api: "the apiserver itself makes this change as it stores the object",
+  controller: "a controller acts within seconds of the watch event that concerns it",
+  jobCompletion: "the Job controller starts each pod within seconds of the last one's end",
+  garbageCollection: "the garbage collector deletes dependents within seconds of their owner's deletion",
+  podGarbageCollection: "the pod garbage collector removes pods of a deleted node after its 40 s quarantine and within its 20 s period",
+  cronMinute: "the CronJob controller creates a Job within seconds of its schedule's minute",
+  volume: "the PV binder and reclaimer act on a watch event, and at the latest at their 15 s resync",
+  autoscale: "the HPA controller re-evaluates every 15 s and metrics-server scrapes every 15 s",
+  podStart: "a kubelet starts a pod whose image is on the node within seconds",
+  podTermination: "a kubelet stops a deleted pod's containers within its grace period and then removes it",
+  quietPeriod: "a window, not a deadline",
+  binderPeriod: "a window, not a deadline",
+  hpaSyncPeriod: "a window, not a deadline",
+};
+
+/**
  * The control loops' periods that bounds in the specs are built from: the defaults of the
  * components, which kind and the local cluster keep.
  */

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { claims } from "../harness/report/claims.js";
+import { clusterFailed, suiteBlind } from "../harness/failures.js";
 import { beyondMarkdown, beyondTutorial, buildLedger, latest, ledgerHtml, ledgerMarkdown, recordVerdicts, regressions, regressionText, type ResultLike } from "../harness/report/ledger.js";
 
 const r = (name: string, status: ResultLike["status"], claim: string, provider = "local", stop = 1, message?: string): ResultLike => ({
@@ -114,10 +115,41 @@ describe("claims ledger", () => {
     // the history keeps JOB-3's last verdict, which this run said nothing about
     const after = recordVerdicts(before, now, "2026-11-26T10:00:00Z");
     expect(after.local?.["JOB-3"]?.verdict).toBe("confirmed");
-    expect(after.local?.["JOB-2"]?.verdict).toBe("contradicted");
+    // neither a contradiction nor a run that could not tell replaces the verdict that held
+    expect(after.local?.["JOB-2"]).toEqual({ verdict: "confirmed", at: "2026-11-25T10:00:00Z" });
+    expect(after.local?.["JOB-4"]).toEqual({ verdict: "confirmed", at: "2026-11-25T10:00:00Z" });
     // passing again is no regression; nor is a run on another provider
     expect(regressions(before, buildLedger([r("seq", "passed", "JOB-2", "local", 3)]))).toEqual([]);
     expect(regressions(before, buildLedger([r("seq", "failed", "JOB-2", "kind", 3, "expected 2 to be 1")]))).toEqual([]);
+  });
+
+  it("quality gate: held, then inconclusive, then contradicted is still a regression; held again is the new baseline", () => {
+    const held = recordVerdicts({}, buildLedger([r("gc", "passed", "JOB-4", "local", 1)]), "day 1");
+    const blind = buildLedger([r("gc", "failed", "JOB-4", "local", 2, "Timed out after 60.0 s waiting for x, and the suite could not tell whether the cluster acted: node n not Ready")]);
+    expect(blind.find((x) => x.claim === "JOB-4")?.verdict).toBe("inconclusive");
+    const afterBlind = recordVerdicts(held, blind, "day 2");
+    expect(afterBlind.local?.["JOB-4"]).toEqual({ verdict: "confirmed", at: "day 1" });
+    // a partial or incomplete run does not replace it either
+    const partial = buildLedger([r("gc", "passed", "JOB-4", "local", 3), r("other", "skipped", "JOB-4", "local", 3)]);
+    expect(partial.find((x) => x.claim === "JOB-4")?.verdict).toBe("partly confirmed");
+    const afterPartial = recordVerdicts(afterBlind, partial, "day 3");
+    expect(afterPartial.local?.["JOB-4"]?.at).toBe("day 1");
+    const contradicted = buildLedger([r("gc", "failed", "JOB-4", "local", 4, "Deadline passed: waited 60.0 s for the 2 pods of Job pi to be deleted")]);
+    expect(regressions(afterPartial, contradicted).map((g) => [g.claim, g.was, g.since, g.now])).toEqual([["JOB-4", "confirmed", "day 1", "contradicted"]]);
+    // and it stays a regression on the next run too, until the claim holds again
+    const afterContradicted = recordVerdicts(afterPartial, contradicted, "day 4");
+    expect(regressions(afterContradicted, contradicted)).toHaveLength(1);
+    const again = recordVerdicts(afterContradicted, buildLedger([r("gc", "passed", "JOB-4", "local", 5)]), "day 5");
+    expect(again.local?.["JOB-4"]).toEqual({ verdict: "confirmed", at: "day 5" });
+  });
+
+  it("reads who failed from how the message begins: the emitters' own beginnings (harness/failures.ts)", () => {
+    const verdictOf = (message: string) => buildLedger([r("t", "failed", "JOB-1", "local", 1, message)]).find((x) => x.claim === "JOB-1")!.verdict;
+    for (const [name, prefix] of Object.entries(suiteBlind)) expect(verdictOf(`${prefix} something`), name).toBe("inconclusive");
+    for (const [name, prefix] of Object.entries(clusterFailed)) expect(verdictOf(`${prefix} something`), name).toBe("contradicted");
+    // the flight recorder's hole, as it is worded (it used to read as the cluster's fault)
+    expect(verdictOf("Lost the watch: the flight recorder's timeline has a hole")).toBe("inconclusive");
+    expect(verdictOf("expected 2 to be 1")).toBe("contradicted");
   });
 
   it("draws the ledger as a matrix: a row per claim, a column per cluster, the gate's findings first", () => {

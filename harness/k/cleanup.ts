@@ -2,6 +2,7 @@
 // claims and pods go with it), then the cluster-scoped fixture objects, each awaited until gone.
 // A bound PV deleted before its claim would wait on pv-protection for nothing.
 import { ApiError } from "../api/client.js";
+import { suiteBlind } from "../failures.js";
 
 interface Step {
   what: string;
@@ -39,7 +40,7 @@ export class Cleanup {
         errors.push(`${s.what}: ${String(e)}`);
       }
     }
-    if (errors.length) throw new Error(`cleanup failed:\n${errors.join("\n")}`);
+    if (errors.length) throw new Error(`${suiteBlind.cleanup}\n${errors.join("\n")}`);
   }
 }
 

@@ -2,6 +2,7 @@
 import type { Recorder } from "../record/recorder.js";
 import { lifetimes } from "../record/timeline.js";
 import type { Kube } from "./kube.js";
+import { suiteBlind } from "../failures.js";
 
 export function timelineOf(rec: Recorder): Kube["timeline"] {
   return {
@@ -16,10 +17,10 @@ export function timelineOf(rec: Recorder): Kube["timeline"] {
           const ls = seen();
           return ls.length >= atLeast && ls.every((l) => l.ended !== undefined) ? ls : undefined;
         },
-        () => `the flight recorder did not see ${atLeast} matching pods all ended within 30 s: ${seen().map((l) => `${l.name} ${l.states.at(-1)?.state}`).join(", ") || "none seen"}`,
+        () => `${suiteBlind.recorder}${atLeast} matching pods all ended within 30 s: ${seen().map((l) => `${l.name} ${l.states.at(-1)?.state}`).join(", ") || "none seen"}`,
       );
     },
-    until: (what, fn) => rec.until(fn, () => `the flight recorder did not see ${what} within 30 s`),
+    until: (what, fn) => rec.until(fn, () => `${suiteBlind.recorder}${what} within 30 s`),
     now: () => Date.now() - rec.started,
   };
 }

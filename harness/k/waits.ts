@@ -7,10 +7,41 @@ import type { Transcript } from "../record/repro.js";
 import { recordWait } from "../report/wait-times.js";
 import { timeoutFor } from "../timeouts.js";
 import { never, waitFor, WaitError } from "../wait/wait.js";
+import type { Evidence } from "../wait/observability.js";
+import type { Node } from "../api/kinds.js";
+import { readInfraEvents } from "../report/infra-events.js";
 import type { Kube } from "./kube.js";
 import { step } from "./step.js";
 
-export function waitsOf(c: { api: Api; rec: Recorder; transcript: Transcript; test: string }): Pick<Kube, "wait" | "never"> {
+/**
+ * What the suite could see of the cluster while a wait ran (since `since`): the flight recorder's
+ * gaps, the supervisor's infrastructure events, and a node list asked now (the apiserver answers,
+ * how fast, nodes Ready). Nodes a test made for itself (their names end with its suffix) are its
+ * subject, not the suite's eyes, and are left out.
+ */
+export function evidenceOf(api: Api, rec: Recorder, suffix: string): (since: number) => Promise<Omit<Evidence, "suiteNeeds">> {
+  return async (since) => {
+    const gaps = rec.gaps.filter((g) => rec.started + g.t >= since).map((g) => `the flight recorder at ${(g.t / 1000).toFixed(1)} s: ${g.message}`);
+    const infrastructure = readInfraEvents()
+      .filter((e) => Date.parse(e.at) >= since)
+      .map((e) => `${e.component} ${e.action} at ${e.at}`);
+    const t0 = Date.now();
+    let nodes: Evidence["nodes"];
+    try {
+      const list = await api.list<Node>("v1", "Node");
+      const ms = Date.now() - t0;
+      const theirs = list.items.filter((n) => !n.metadata.name?.endsWith(suffix));
+      const ready = (n: Node) => n.status?.conditions?.find((x) => x.type === "Ready")?.status === "True";
+      nodes = { ms, count: theirs.length, notReady: theirs.filter((n) => !ready(n)).map((n) => n.metadata.name!) };
+    } catch (e) {
+      nodes = { error: (e as Error).message.split("\n")[0]!.slice(0, 200) };
+    }
+    return { gaps, nodes, infrastructure };
+  };
+}
+
+export function waitsOf(c: { api: Api; rec: Recorder; transcript: Transcript; test: string; suffix: string }): Pick<Kube, "wait" | "never"> {
+  const evidence = evidenceOf(c.api, c.rec, c.suffix);
   /** Runs a wait that ends at once, as an infrastructure problem, if a pod of the test cannot get its image. */
   const whileImagesArrive = async <T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> => {
     const ac = new AbortController();
@@ -34,13 +65,13 @@ export function waitsOf(c: { api: Api; rec: Recorder; transcript: Transcript; te
         const started = Date.now();
         let met = false;
         try {
-          const r = await whileImagesArrive((signal) => waitFor(c.api, cond, { signal }));
+          const r = await whileImagesArrive((signal) => waitFor(c.api, cond, { signal, evidence }));
           met = true;
           return r;
         } catch (e) {
           // A wait that ran out says what the cluster complained about meanwhile, when it did.
           const warnings = c.rec.warnings();
-          if (e instanceof WaitError && e.category === "timeout" && warnings.length) e.message += `\nWarning events: ${warnings.join("; ")}`;
+          if (e instanceof WaitError && (e.category === "timeout" || e.category === "deadline") && warnings.length) e.message += `\nWarning events: ${warnings.join("; ")}`;
           throw e;
         } finally {
           recordWait({ row: cond.timeout, what: cond.description, test: c.test, ms: Date.now() - started, timeoutMs, met });

@@ -3,12 +3,13 @@
 // cluster could not run the test), not as the cluster contradicting the tutorial.
 import type { KubeObject } from "../api/client.js";
 import type { CoreEvent, Pod } from "../api/kinds.js";
+import { suiteBlind } from "../failures.js";
 
 /** The kubelet's waiting reasons that mean the image cannot be had (retrying will not help soon). */
 const imageReasons = new Set(["ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName"]);
 
 /** Messages of failures the suite could not help: the ledger reads them as inconclusive. */
-export const infrastructurePrefix = "Infrastructure problem:";
+export const infrastructurePrefix = suiteBlind.infrastructure;
 
 export class InfrastructureError extends Error {
   constructor(message: string) {

@@ -6,6 +6,7 @@ import type { KubeObject } from "../api/client.js";
 import type { CoreEvent } from "../api/kinds.js";
 import type { Feed } from "./feed.js";
 import { render, type Facts, type TimelineEntry } from "./timeline.js";
+import { suiteBlind } from "../failures.js";
 
 type Obj = KubeObject & { status?: Record<string, unknown>; spec?: Record<string, unknown> };
 
@@ -158,7 +159,7 @@ export class Recorder {
     const want = Number(obj.metadata.resourceVersion);
     return this.until(
       () => Number(this.last.get(key)?.metadata.resourceVersion ?? -1) >= want || undefined,
-      () => `the flight recorder did not see ${key} at resourceVersion ${want} within ${timeoutMs / 1000} s (last seen ${this.last.get(key)?.metadata.resourceVersion ?? "never"})`,
+      () => `${suiteBlind.recorder}${key} at resourceVersion ${want} within ${timeoutMs / 1000} s (last seen ${this.last.get(key)?.metadata.resourceVersion ?? "never"})`,
       timeoutMs,
     ).then(() => undefined);
   }
@@ -200,7 +201,7 @@ export class Recorder {
   /** The entries, for a spec to reason about; throws where the feed missed events. */
   trusted(): TimelineEntry[] {
     if (this.gaps.length) {
-      throw new Error(`Lost the watch: the flight recorder's timeline has a hole, so it cannot show what happened: ${this.gaps.map((g) => `at ${(g.t / 1000).toFixed(1)} s ${g.message}`).join("; ")}`);
+      throw new Error(`${suiteBlind.lostWatch}: the flight recorder's timeline has a hole, so it cannot show what happened: ${this.gaps.map((g) => `at ${(g.t / 1000).toFixed(1)} s ${g.message}`).join("; ")}`);
     }
     return this.entries;
   }

@@ -1,7 +1,7 @@
 // The claims ledger: for every claim of the tutorial and every provider that ran, a verdict
 // drawn from the test results (Allure result files), never typed by hand.
 import { claims, type ClaimId } from "./claims.js";
-import { infrastructurePrefix } from "../record/image-trouble.js";
+import { suiteFailure } from "../failures.js";
 
 export interface ResultLike {
   /** The result file's uuid; the Allure report addresses the test as md5(uuid). */
@@ -18,17 +18,12 @@ export interface ResultLike {
 /**
  * confirmed: every test passed. tutorial outdated: they passed, asserting what Kubernetes does
  * now where the tutorial says otherwise. contradicted: the cluster did something else (an
- * assertion, a terminal wrong state). inconclusive: the suite could not tell (a timeout with no
- * terminal state, an infrastructure problem, a failed cleanup or recorder).
+ * assertion, a terminal wrong state, a deadline it let pass while the suite watched).
+ * inconclusive: the suite could not tell (a wait that ran out while it could not observe, an
+ * infrastructure problem, a lost watch, a failed cleanup or recorder: harness/failures.ts).
  */
 export type Verdict = "confirmed" | "tutorial outdated" | "partly confirmed" | "contradicted" | "inconclusive" | "incomplete" | "not checkable here" | "not covered yet";
 export const verdictOrder: Verdict[] = ["confirmed", "tutorial outdated", "partly confirmed", "contradicted", "inconclusive", "incomplete", "not checkable here", "not covered yet"];
-
-/** Failures that say the suite, not the cluster, could not finish: a wait that ran out, infrastructure, cleanup. */
-export function suiteFailure(message: string | undefined): boolean {
-  const m = (message ?? "").trimStart();
-  return m.startsWith(infrastructurePrefix) || /^Timed out after /.test(m) || /^cleanup failed:/.test(m) || /^the flight recorder did not see /.test(m) || /^Test timed out in /.test(m) || /^Lost the watch /.test(m);
-}
 
 export interface LedgerRow {
   claim: ClaimId;
@@ -202,10 +197,22 @@ export function regressions(previous: VerdictHistory, rows: LedgerRow[]): Regres
   });
 }
 
-/** The history with this run's verdicts laid over it (only claims this run has results for). */
+/**
+ * The history with this run's verdicts laid over it (only claims this run has results for). A
+ * held baseline (confirmed, tutorial outdated) is replaced only by another held verdict: a run
+ * that could not tell, was cut short or partial, or contradicted the claim leaves it in place, so
+ * the gate keeps failing against the last verdict that held until the claim holds again (or the
+ * record is deleted to accept a new baseline).
+ */
 export function recordVerdicts(previous: VerdictHistory, rows: LedgerRow[], at: string): VerdictHistory {
   const next: VerdictHistory = structuredClone(previous);
-  for (const r of rows) if (r.tests.length) (next[r.provider] ??= {})[r.claim] = { verdict: r.verdict, at };
+  for (const r of rows) {
+    if (!r.tests.length) continue;
+    const column = (next[r.provider] ??= {});
+    const before = column[r.claim];
+    if (before && held.has(before.verdict) && !held.has(r.verdict)) continue;
+    column[r.claim] = { verdict: r.verdict, at };
+  }
   return next;
 }
 

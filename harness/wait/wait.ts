@@ -4,7 +4,9 @@
 // resource the apiserver cannot watch (metrics.k8s.io is served by metrics-server through the
 // aggregator, list and get only): such a condition carries `poll`, says why, and is sampled.
 import type { Api, KubeObject } from "../api/client.js";
-import { timeoutFor, type TimeoutKind } from "../timeouts.js";
+import { suiteBlind, clusterFailed } from "../failures.js";
+import { deadlineReasons, timeoutFor, type TimeoutKind } from "../timeouts.js";
+import { blindSpots, sight, type Evidence } from "./observability.js";
 import { observe, type Selection } from "./watch.js";
 
 export type Judgement<R> = { met: true; value: R } | { met: false; failFast?: string };
@@ -17,13 +19,21 @@ export interface Condition<R = KubeObject[]> {
   check(objects: KubeObject[]): Judgement<R>;
   /** Only for resources that cannot be watched: how to sample them, how often, and why. */
   poll?: { everyMs: number; why: string; sample(api: Api): Promise<KubeObject[]> };
+  /**
+   * Set where what is awaited is the suite's to bring (the metrics API it installs, cluster DNS a
+   * test needs): running out is then the suite's blindness, never the cluster failing a claim.
+   */
+  suiteNeeds?: string;
+  /** Overrides the timeout row's reason (deadlineReasons) with this condition's own. */
+  deadline?: string;
 }
 
 export class WaitError extends Error {
   constructor(
     message: string,
     readonly lastObserved: KubeObject[],
-    readonly category: "timeout" | "terminal-state" | "unexpected-change" | "lost-watch",
+    /** timeout: the suite could not tell; deadline: the cluster did not act in time while the suite watched. */
+    readonly category: "timeout" | "deadline" | "terminal-state" | "unexpected-change" | "lost-watch",
   ) {
     super(message);
     this.name = "WaitError";
@@ -95,6 +105,11 @@ function track(api: Api, sel: Selection, onChange: (objs: KubeObject[]) => void,
 
 export interface WaitOptions {
   timeoutMs?: number;
+  /**
+   * Asked when the wait runs out: what the suite could see of the cluster since `since` (ms
+   * epoch). Without it a wait that ran out cannot tell who failed and reads as the suite's.
+   */
+  evidence?: (since: number) => Promise<Omit<Evidence, "suiteNeeds">>;
   /** Ends the wait at once with the signal's reason (a pod that cannot get its image, say). */
   signal?: AbortSignal;
 }
@@ -115,8 +130,10 @@ function watchUntil<T>(
   signal: AbortSignal | undefined,
   on: {
     judge(objs: KubeObject[]): Outcome<T> | undefined;
-    expire(objs: KubeObject[]): Outcome<T>;
+    expire(objs: KubeObject[]): Outcome<T> | Promise<Outcome<T>>;
+    /** Ends the wait on a gap in its watch; without it a gap is only noted (`gaps`). */
     gap?(why: string, objs: KubeObject[]): Error;
+    gaps?: string[];
   },
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -149,13 +166,17 @@ function watchUntil<T>(
       (e) => {
         if (!listed) finish({ error: e as Error });
       },
-      on.gap && ((why) => finish({ error: on.gap!(why, t.objects()) })),
+      (why) => {
+        on.gaps?.push(why);
+        if (on.gap) finish({ error: on.gap(why, t.objects()) });
+      },
     );
     void t.ready.then(() => {
       listed = true;
       judge(t.objects());
     }, () => undefined);
-    const timer = setTimeout(() => finish(on.expire(t.objects())), windowMs);
+    // The expiry may ask the cluster questions (is it observable?); an event meanwhile may still meet the wait.
+    const timer = setTimeout(() => void Promise.resolve(on.expire(t.objects())).then(finish, (e: unknown) => finish({ error: e as Error })), windowMs);
     if (signal?.aborted) onAbort();
     else signal?.addEventListener("abort", onAbort);
   });
@@ -164,18 +185,21 @@ function watchUntil<T>(
 /** Waits until the condition is met; fails fast on a terminal wrong state; times out per the table. */
 export function waitFor<R>(api: Api, cond: Condition<R>, opts: WaitOptions = {}): Promise<R> {
   const timeoutMs = opts.timeoutMs ?? timeoutFor(cond.timeout);
-  if (cond.poll) return pollFor(api, cond, cond.poll, timeoutMs, opts.signal);
+  if (cond.poll) return pollFor(api, cond, cond.poll, timeoutMs, opts.signal, opts.evidence);
   const started = Date.now();
+  const gaps: string[] = [];
   const seen = (objs: KubeObject[]) => `Last observed (${describeSelection(cond.selection)}):\n${dump(objs)}`;
   return watchUntil<R>(api, cond.selection, timeoutMs, opts.signal, {
     judge(objs) {
       const v = cond.check(objs);
       if (v.met) return { value: v.value };
-      if (v.failFast) return { error: new WaitError(`Gave up waiting for ${cond.description} after ${secs(Date.now() - started)}: ${v.failFast}.\n${seen(objs)}`, objs, "terminal-state") };
+      if (v.failFast) return { error: new WaitError(`${clusterFailed.gaveUp}${cond.description} after ${secs(Date.now() - started)}: ${v.failFast}.\n${seen(objs)}`, objs, "terminal-state") };
       return undefined;
     },
-    expire: (objs) => ({ error: new WaitError(`Timed out after ${secs(timeoutMs)} waiting for ${cond.description} (timeout row "${cond.timeout}").\n${seen(objs)}`, objs, "timeout") }),
-    // A positive wait judges the state a re-list after a gap rebuilds: a gap loses nothing it needs.
+    expire: async (objs) => ({ error: await ranOut(cond, opts, started, timeoutMs, gaps, seen(objs), objs, "") }),
+    // A positive wait judges the state a re-list after a gap rebuilds, so a gap does not end it;
+    // but had it run out, events in the gap were unseen, and the suite could not tell.
+    gaps,
   });
 }
 
@@ -195,7 +219,7 @@ export function never<R>(api: Api, cond: Condition<R>, windowMs: number = timeou
     // A gap in the watch may hide the very thing that must not happen: the window proves nothing.
     gap: (why, objs) =>
       new WaitError(
-        `Lost the watch while making sure ${cond.description} does not happen (${secs(Date.now() - started)} of ${secs(windowMs)}): ${why}; events in the gap are unknown, so the window proves nothing.\nLast observed ${seen(objs)}`,
+        `${suiteBlind.lostWatch} while making sure ${cond.description} does not happen (${secs(Date.now() - started)} of ${secs(windowMs)}): ${why}; events in the gap are unknown, so the window proves nothing.\nLast observed ${seen(objs)}`,
         objs,
         "lost-watch",
       ),
@@ -203,7 +227,7 @@ export function never<R>(api: Api, cond: Condition<R>, windowMs: number = timeou
 }
 
 /** waitFor for unwatchable resources: samples every `everyMs`; same verdicts, messages and table. */
-async function pollFor<R>(api: Api, cond: Condition<R>, poll: NonNullable<Condition["poll"]>, timeoutMs: number, signal?: AbortSignal): Promise<R> {
+async function pollFor<R>(api: Api, cond: Condition<R>, poll: NonNullable<Condition["poll"]>, timeoutMs: number, signal?: AbortSignal, evidence?: WaitOptions["evidence"]): Promise<R> {
   const started = Date.now();
   let last: KubeObject[];
   let samples = 0;
@@ -215,17 +239,36 @@ async function pollFor<R>(api: Api, cond: Condition<R>, poll: NonNullable<Condit
     if (v.met) return v.value;
     const elapsed = Date.now() - started;
     if (v.failFast) {
-      throw new WaitError(`Gave up waiting for ${cond.description} after ${secs(elapsed)}: ${v.failFast}.\nLast sample (${describeSelection(cond.selection)}):\n${dump(last)}`, last, "terminal-state");
+      throw new WaitError(`${clusterFailed.gaveUp}${cond.description} after ${secs(elapsed)}: ${v.failFast}.\nLast sample (${describeSelection(cond.selection)}):\n${dump(last)}`, last, "terminal-state");
     }
     if (elapsed + poll.everyMs > timeoutMs) {
-      throw new WaitError(
-        `Timed out after ${secs(timeoutMs)} waiting for ${cond.description} (timeout row "${cond.timeout}"; sampled ${samples} times every ${secs(poll.everyMs)}: ${poll.why}).\nLast sample (${describeSelection(cond.selection)}):\n${dump(last)}`,
-        last,
-        "timeout",
-      );
+      const how = `; sampled ${samples} times every ${secs(poll.everyMs)}: ${poll.why}`;
+      throw await ranOut(cond, { evidence }, started, timeoutMs, [], `Last sample (${describeSelection(cond.selection)}):\n${dump(last)}`, last, how);
     }
     await new Promise((r) => setTimeout(r, poll.everyMs));
   }
+}
+
+/**
+ * A wait that ran out, judged: the deadline passed while the suite could observe (the cluster's
+ * failure, "Deadline passed:"), or the suite could not see it through ("Timed out after", saying why).
+ */
+async function ranOut(cond: Condition<unknown>, opts: WaitOptions, started: number, timeoutMs: number, gaps: string[], seen: string, objs: KubeObject[], how: string): Promise<WaitError> {
+  const row = `timeout row "${cond.timeout}"${how}`;
+  let evidence: Evidence | undefined;
+  try {
+    evidence = opts.evidence && { ...(await opts.evidence(started)), suiteNeeds: cond.suiteNeeds };
+    if (evidence) evidence.gaps = [...gaps, ...evidence.gaps];
+  } catch (e) {
+    evidence = undefined;
+    gaps.push(`the check of what the suite could see failed: ${(e as Error).message}`);
+  }
+  const blind = evidence ? blindSpots(evidence) : [gaps.length ? gaps.join("; ") : "nothing checked what the suite could see of the cluster"];
+  if (evidence && blind.length === 0) {
+    const reason = cond.deadline ?? deadlineReasons[cond.timeout];
+    return new WaitError(`${clusterFailed.deadline} waited ${secs(timeoutMs)} for ${cond.description}, the time the cluster has (${row}: ${reason}); it had not happened, and the suite could see the cluster throughout (${sight(evidence)}).\n${seen}`, objs, "deadline");
+  }
+  return new WaitError(`${suiteBlind.timedOut}${secs(timeoutMs)} waiting for ${cond.description} (${row}), and the suite could not tell whether the cluster acted: ${blind.join("; ")}.\n${seen}`, objs, "timeout");
 }
 
 function secs(ms: number): string {
