@@ -81,7 +81,7 @@ async function failedTest(p: Page, file: string): Promise<boolean> {
 let evidence = (await failedTest(page, report)) ? report : undefined;
 if (!evidence) {
   const cells = path.join(reportsDir, "selftest");
-  const cell = existsSync(cells) ? readdirSync(cells).find((c) => existsSync(path.join(cells, c, "allure-results"))) : undefined;
+  const cell = existsSync(cells) ? readdirSync(cells).find((c) => !c.startsWith("healthy") && existsSync(path.join(cells, c, "allure-results"))) : undefined;
   if (cell) {
     const dir = path.join(cells, cell);
     await generateAllure(path.join(dir, "allure-results"), dir, true);

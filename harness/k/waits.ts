@@ -6,7 +6,7 @@ import type { Recorder } from "../record/recorder.js";
 import type { Transcript } from "../record/repro.js";
 import { recordWait } from "../report/wait-times.js";
 import { timeoutFor } from "../timeouts.js";
-import { never, waitFor, WaitError } from "../wait/wait.js";
+import { never, timeoutOf, waitFor, WaitError } from "../wait/wait.js";
 import type { Evidence } from "../wait/observability.js";
 import type { Node } from "../api/kinds.js";
 import { readInfraEvents } from "../report/infra-events.js";
@@ -59,7 +59,7 @@ export function waitsOf(c: { api: Api; rec: Recorder; transcript: Transcript; te
   };
   return {
     wait: (cond) => {
-      const timeoutMs = timeoutFor(cond.timeout);
+      const timeoutMs = timeoutOf(cond);
       c.transcript.waited(cond.description, timeoutMs);
       return step(`wait for ${cond.description}`, async () => {
         const started = Date.now();

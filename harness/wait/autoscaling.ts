@@ -1,7 +1,9 @@
 // Waits on HorizontalPodAutoscalers and their scale targets, and on the metrics API.
-import type { Deployment, HPA } from "../api/kinds.js";
+import type { CoreEvent, Deployment, HPA } from "../api/kinds.js";
 import type { KubeObject } from "../api/client.js";
-import { conditionOf, met, notYet, onObject, type Ref } from "./conditions.js";
+import { periods } from "../timeouts.js";
+import { conditionOf, met, notYet, onList, onObject, type Ref } from "./conditions.js";
+import type { Judgement } from "./wait.js";
 
 // The periods HPA bounds are built from live in the timeout table; specs read them here.
 export { hpaReactionBound, periods } from "../timeouts.js";
@@ -14,21 +16,80 @@ export function hpaCondition(hpa: Ref, type: "AbleToScale" | "ScalingActive" | "
   });
 }
 
+/** How far a measured period may stray from the default before it reads as another period. */
+export const periodToleranceMs = 2_000;
+
+/**
+ * Judges the times of n evaluations against the sync period: met with the times once there are n;
+ * given up on, as the cluster's doing, as soon as three intervals or more have a median beyond the
+ * period and its tolerance (a doubled period shows in its third interval, not after n of them).
+ */
+function everySyncPeriod(times: number[], n: number, periodMs: number): Judgement<number[]> {
+  if (times.length >= n) return met(times.slice(0, n));
+  const intervals = times.slice(1).map((t, i) => (t - times[i]!) / 1000);
+  if (intervals.length >= 3) {
+    const median = [...intervals].sort((a, b) => a - b)[intervals.length >> 1]!;
+    if (median > (periodMs + periodToleranceMs) / 1000) return notYet(measured(times, periodMs));
+  }
+  return notYet();
+}
+
+/** The intervals between the evaluations seen, against the default period. */
+function measured(times: number[], periodMs: number): string {
+  const intervals = times.slice(1).map((t, i) => (t - times[i]!) / 1000);
+  if (intervals.length === 0) return `${times.length} evaluation${times.length === 1 ? "" : "s"} seen, no interval yet (the default period is ${periodMs / 1000} s)`;
+  const median = [...intervals].sort((a, b) => a - b)[intervals.length >> 1]!;
+  return `measured ${median.toFixed(1)} s between evaluations (${intervals.map((x) => x.toFixed(1)).join(", ")} s), the default is ${periodMs / 1000} s`;
+}
+
+/**
+ * n evaluations take n sync periods after the first, which may itself be a period away: the
+ * wait's deadline, unscaled (it is a clock), plus 15 s for event delivery and a loaded machine.
+ */
+function evaluationsDeadline(n: number, periodMs: number): { ms: number; why: string } {
+  return { ms: n * periodMs + 15_000, why: `the HPA controller evaluates every ${periodMs / 1000} s by default: ${n} evaluations within ${n} periods and 15 s` };
+}
+
 /**
  * The HPA writes a new status.currentMetrics n times; resolves with the times (ms, as seen by this
  * watch) of each write. With a metric that changes faster than the sync period, every sync writes.
  */
-export function hpaMetricWrites(hpa: Ref, n: number) {
+export function hpaMetricWrites(hpa: Ref, n: number, periodMs: number = periods.hpaSync) {
   const times: number[] = [];
   let last: string | undefined;
-  return onObject<HPA, number[]>(hpa, `to write new metrics ${n} times`, "autoscale", (h) => {
+  const cond = onObject<HPA, number[]>(hpa, `to write new metrics ${n} times`, "autoscale", (h) => {
     const now = JSON.stringify(h?.status?.currentMetrics ?? null);
     if (h?.status?.currentMetrics?.length && now !== last) {
       if (last !== undefined) times.push(Date.now());
       last = now;
     }
-    return times.length >= n ? met(times.slice(0, n)) : notYet();
+    return everySyncPeriod(times, n, periodMs);
   });
+  return { ...cond, deadline: evaluationsDeadline(n, periodMs), progress: () => measured(times, periodMs) };
+}
+
+/**
+ * n evaluations of the HPA, from the Warning it records at each: an HPA whose metric cannot be
+ * had records the same Warning (`reason`) every sync, which the event recorder folds into one
+ * Event whose count goes up by one each time (client-go's event correlator). Resolves with the
+ * times (ms, as this watch saw them) of each new count after the first look; the first look is no
+ * evaluation seen happen. Needs no metrics at all: only the HPA controller.
+ */
+export function hpaEvaluations(hpa: Ref, reason: string, n: number, periodMs: number = periods.hpaSync) {
+  const times: number[] = [];
+  let count: number | undefined;
+  const cond = onList<CoreEvent, number[]>(
+    { apiVersion: "v1", kind: "Event", namespace: hpa.namespace, fieldSelector: `involvedObject.kind=HorizontalPodAutoscaler,involvedObject.name=${hpa.name},reason=${reason}` },
+    `HorizontalPodAutoscaler ${hpa.namespace}/${hpa.name} to evaluate ${n} times (each a Warning ${reason})`,
+    "autoscale",
+    (events) => {
+      const now = events.reduce((sum, e) => sum + (e.count ?? 1), 0);
+      if (count !== undefined && now > count) times.push(Date.now());
+      count = now;
+      return everySyncPeriod(times, n, periodMs);
+    },
+  );
+  return { ...cond, deadline: evaluationsDeadline(n, periodMs), progress: () => measured(times, periodMs) };
 }
 
 /** The Deployment's spec.replicas equals n (the scale subresource the HPA writes). */

@@ -24,8 +24,19 @@ export interface Condition<R = KubeObject[]> {
    * test needs): running out is then the suite's blindness, never the cluster failing a claim.
    */
   suiteNeeds?: string;
-  /** Overrides the timeout row's reason (deadlineReasons) with this condition's own. */
-  deadline?: string;
+  /**
+   * A deadline of the condition's own, in place of its row's timeout and reason: for a wait whose
+   * length is a count of a controller's periods (n evaluations of an HPA take n sync periods), so
+   * that no KUBEPROOF_TIMEOUT_SCALE shortens it below the clock it measures.
+   */
+  deadline?: { ms: number; why: string };
+  /** What the wait has measured so far, for the message when it runs out (the intervals seen, say). */
+  progress?: () => string;
+}
+
+/** The time a wait on the condition has: its own deadline, else its row's timeout. */
+export function timeoutOf(cond: Pick<Condition<unknown>, "timeout" | "deadline">): number {
+  return cond.deadline?.ms ?? timeoutFor(cond.timeout);
 }
 
 export class WaitError extends Error {
@@ -184,7 +195,7 @@ function watchUntil<T>(
 
 /** Waits until the condition is met; fails fast on a terminal wrong state; times out per the table. */
 export function waitFor<R>(api: Api, cond: Condition<R>, opts: WaitOptions = {}): Promise<R> {
-  const timeoutMs = opts.timeoutMs ?? timeoutFor(cond.timeout);
+  const timeoutMs = opts.timeoutMs ?? timeoutOf(cond);
   if (cond.poll) return pollFor(api, cond, cond.poll, timeoutMs, opts.signal, opts.evidence);
   const started = Date.now();
   const gaps: string[] = [];
@@ -254,7 +265,8 @@ async function pollFor<R>(api: Api, cond: Condition<R>, poll: NonNullable<Condit
  * failure, "Deadline passed:"), or the suite could not see it through ("Timed out after", saying why).
  */
 async function ranOut(cond: Condition<unknown>, opts: WaitOptions, started: number, timeoutMs: number, gaps: string[], seen: string, objs: KubeObject[], how: string): Promise<WaitError> {
-  const row = `timeout row "${cond.timeout}"${how}`;
+  const row = cond.deadline ? `its own deadline${how}` : `timeout row "${cond.timeout}"${how}`;
+  const sofar = cond.progress ? `; so far: ${cond.progress()}` : "";
   let evidence: Evidence | undefined;
   try {
     evidence = opts.evidence && { ...(await opts.evidence(started)), suiteNeeds: cond.suiteNeeds };
@@ -265,10 +277,10 @@ async function ranOut(cond: Condition<unknown>, opts: WaitOptions, started: numb
   }
   const blind = evidence ? blindSpots(evidence) : [gaps.length ? gaps.join("; ") : "nothing checked what the suite could see of the cluster"];
   if (evidence && blind.length === 0) {
-    const reason = cond.deadline ?? deadlineReasons[cond.timeout];
-    return new WaitError(`${clusterFailed.deadline} waited ${secs(timeoutMs)} for ${cond.description}, the time the cluster has (${row}: ${reason}); it had not happened, and the suite could see the cluster throughout (${sight(evidence)}).\n${seen}`, objs, "deadline");
+    const reason = cond.deadline?.why ?? deadlineReasons[cond.timeout];
+    return new WaitError(`${clusterFailed.deadline} waited ${secs(timeoutMs)} for ${cond.description}, the time the cluster has (${row}: ${reason}); it had not happened${sofar}, and the suite could see the cluster throughout (${sight(evidence)}).\n${seen}`, objs, "deadline");
   }
-  return new WaitError(`${suiteBlind.timedOut}${secs(timeoutMs)} waiting for ${cond.description} (${row}), and the suite could not tell whether the cluster acted: ${blind.join("; ")}.\n${seen}`, objs, "timeout");
+  return new WaitError(`${suiteBlind.timedOut}${secs(timeoutMs)} waiting for ${cond.description} (${row}), and the suite could not tell whether the cluster acted: ${blind.join("; ")}${sofar}.\n${seen}`, objs, "timeout");
 }
 
 function secs(ms: number): string {

@@ -1,6 +1,6 @@
 import { describe, expect } from "vitest";
 import { test, type Kube } from "../../harness/test.js";
-import { customMetricsApiAvailable, deploymentReady, deploymentReplicas, hpaCondition, hpaMetricWrites, matches, periods, scaledAbove, type Ref } from "../../harness/wait/index.js";
+import { customMetricsApiAvailable, deploymentReady, deploymentReplicas, hpaCondition, hpaMetricWrites, matches, periods, periodToleranceMs, scaledAbove, type Ref } from "../../harness/wait/index.js";
 import type { ConfigMap, Deployment, HPA } from "../../harness/api/kinds.js";
 import { customMetricAnnotation, intervalsOf, replicasHistory, reportObjectMetric, reportPodMetric, tickObjectMetric, withTemplateMetric } from "../../harness/ops/load.js";
 
@@ -141,7 +141,7 @@ describe("HorizontalPodAutoscaler on custom metrics", () => {
       await tickObjectMetric(k, queue.ref, queueLength, 1000);
       const { intervals, median } = intervalsOf(await k.wait(hpaMetricWrites(hpa.ref, 6)));
       await k.observed("seconds between the HPA's evaluations", intervals.join(", "));
-      expect(Math.abs(median - periods.hpaSync / 1000), `median ${median} s of ${intervals.join(", ")} s`).toBeLessThanOrEqual(2);
+      expect(Math.abs(median - periods.hpaSync / 1000), `median ${median} s of ${intervals.join(", ")} s`).toBeLessThanOrEqual(periodToleranceMs / 1000);
     },
   );
 });
