@@ -79,6 +79,8 @@ export const faults: Fault[] = [
   },
   // The scheduler has no flag to stop fitting requests to nodes: a profile without the plugin.
   { id: "no-resource-fit", what: "a scheduler profile without NodeResourcesFit", args: "", schedulerConfig: "no-resource-fit.scheduler.yaml", breaks: ["QUOTA-5"], controls: ["JOB-2"], catches: /Insufficient|scheduled|Pending|node/ },
+  // Nor to stop preempting: a profile without the plugin that does it.
+  { id: "no-preemption", what: "a scheduler profile without DefaultPreemption", args: "", schedulerConfig: "no-preemption.scheduler.yaml", breaks: ["DS-6"], controls: ["DS-1"], catches: /Preempted/ },
   // A cluster that does not offer a volume type refuses the pods that declare it.
   { id: "emptydir-refused", what: "an admission policy refusing pods with emptyDir volumes in test namespaces", args: "", policies: ["emptydir-refused.yaml"], breaks: ["VOL-1", "VOL-4"], controls: ["JOB-2"], catches: /emptyDir|empty-dir|denied|refused/ },
   // Breaks nothing the selected tests need (the TTL controller annotates nodes only): must read as a mismatch.

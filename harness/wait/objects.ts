@@ -23,6 +23,11 @@ export function count<T extends KubeObject = KubeObject>(
   return onList<T>(sel, `${n} ${what}`, timeout, (objs) => (objs.length === n ? met(objs) : notYet()));
 }
 
+/** Nothing matches any more: `what` (e.g. "the Jobs of CronJob ns/hello") reads as the subject of "to be deleted". */
+export function allDeleted<T extends KubeObject = KubeObject>(sel: { apiVersion: string; kind: string; namespace?: string; labelSelector?: string }, what: string, timeout: TimeoutKind = "garbageCollection") {
+  return onList<T>(sel, `${what} to be deleted`, timeout, (objs) => (objs.length === 0 ? met(objs) : notYet()));
+}
+
 /** At least n objects match (used as the negative's trigger: "a Job appears"). */
 export function atLeast<T extends KubeObject = KubeObject>(
   sel: { apiVersion: string; kind: string; namespace?: string; labelSelector?: string },

@@ -278,7 +278,7 @@ async function ranOut(cond: Condition<unknown>, opts: WaitOptions, started: numb
   const blind = evidence ? blindSpots(evidence) : [gaps.length ? gaps.join("; ") : "nothing checked what the suite could see of the cluster"];
   if (evidence && blind.length === 0) {
     const reason = cond.deadline?.why ?? deadlineReasons[cond.timeout];
-    return new WaitError(`${clusterFailed.deadline} waited ${secs(timeoutMs)} for ${cond.description}, the time the cluster has (${row}: ${reason}); it had not happened${sofar}, and the suite could see the cluster throughout (${sight(evidence)}).\n${seen}`, objs, "deadline");
+    return new WaitError(`${clusterFailed.deadline} waited ${secs(timeoutMs)} for ${cond.description}; it had not happened${sofar} (${row}: ${reason}), and the suite could see the cluster throughout (${sight(evidence)}).\n${seen}`, objs, "deadline");
   }
   return new WaitError(`${suiteBlind.timedOut}${secs(timeoutMs)} waiting for ${cond.description} (${row}), and the suite could not tell whether the cluster acted: ${blind.join("; ")}${sofar}.\n${seen}`, objs, "timeout");
 }

@@ -3,6 +3,7 @@ import { test } from "../../harness/test.js";
 import {
   anotherJobOwnedBy,
   atLeast,
+  allDeleted,
   count,
   deleted,
   eventAbout,
@@ -103,8 +104,8 @@ describe("CronJob", { concurrent: true }, () => {
       await k.delete(cj);
       await k.wait(deleted(cj.ref));
 
-      await k.wait(count({ apiVersion: "batch/v1", kind: "Job", namespace: k.ns }, 0, "garbageCollection"));
-      await k.wait(count({ apiVersion: "v1", kind: "Pod", namespace: k.ns }, 0, "garbageCollection"));
+      await k.wait(allDeleted({ apiVersion: "batch/v1", kind: "Job", namespace: k.ns }, `the Jobs of CronJob ${cj.metadata.name}`));
+      await k.wait(allDeleted({ apiVersion: "v1", kind: "Pod", namespace: k.ns }, `the pods of CronJob ${cj.metadata.name}'s Jobs`));
       await k.never(atLeast({ apiVersion: "batch/v1", kind: "Job", namespace: k.ns }, 1), pastNextMinute());
     },
   );

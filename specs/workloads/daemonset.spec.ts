@@ -11,8 +11,11 @@ import {
   noPodOn,
   ownedPodsDeleted,
   podsOwnedBy,
+  podScheduledOn,
   readyPodOn,
 } from "../../harness/wait/index.js";
+import { unreserved } from "../../harness/ops/capacity.js";
+import { mebibytes } from "../../harness/api/quantity.js";
 import { addNode, cordon, labelNode, toleratingAddedNode } from "../../harness/ops/nodes.js";
 import { nodeCoverage } from "../../harness/ops/rollout.js";
 import { ownedBy } from "../../harness/record/timeline.js";
@@ -189,8 +192,38 @@ describe("DaemonSet", { concurrent: false }, () => {
       await k.wait(daemonSetReady(ref, nodes.length));
       const pods = await k.wait(podsOwnedBy(ref, nodes.length));
       for (const pod of pods) expect(pod.spec).toMatchObject({ priorityClassName: pc.metadata.name, priority: 1_000_000 });
-      // Only that the priority is applied; preemption by DaemonSet pods is not exercised here.
+      // Only that the priority is applied; the preemption is the next test's.
       await k.observed("observed", `every pod has priority ${pods[0]!.spec!.priority} from ${pc.metadata.name} and was scheduled by ${pods[0]!.spec!.schedulerName}`);
+    },
+  );
+
+  test(
+    "a DaemonSet pod of higher priority preempts a lower-priority pod from a node too full for both",
+    { meta: { claims: ["DS-6"], upstream: ["[sig-scheduling] SchedulerPreemption [Serial] validates basic preemption works [Conformance]"] } },
+    async ({ k }) => {
+      k.requires("addNodes", "fills a node of its own, so that no other test's pod is preempted");
+      const node = await addNode(k);
+      const name = node.metadata.name!;
+      const onTheNode = (spec: NonNullable<Pod["spec"]>, memory: number) => {
+        spec.affinity = { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchFields: [{ key: "metadata.name", operator: "In", values: [name] }] }] } } };
+        spec.tolerations = [...(spec.tolerations ?? []), toleratingAddedNode(k)];
+        spec.containers[0]!.resources = { requests: { memory: mebibytes(memory) } };
+      };
+      // Each asks for 60% of what the node has: the low-priority pod first, then the DaemonSet's.
+      const request = Math.floor((await unreserved(k, node, "memory")) * 0.6);
+      const low = await k.applyOne<Pod>("workloads/pod-preemptible.yaml", (p) => onTheNode(p.spec!, request));
+      await k.wait(podScheduledOn(low.ref, name));
+
+      const fx = await k.apply("workloads/daemonset-priority.yaml", (o) => {
+        if (o.kind === "DaemonSet") onTheNode((o as DaemonSet).spec!.template.spec!, request);
+      });
+      const ds = fx.get<DaemonSet>("DaemonSet").ref;
+      // The scheduler evicts the lower-priority pod for the DaemonSet's and binds it there.
+      const preempted = await k.wait(eventAbout(low.ref, "Preempted", { message: /Preempted by pod/ }));
+      await k.wait(deleted(low.ref, "podTermination"));
+      const pod = await k.wait(readyPodOn(ds, name));
+      expect(pod.spec).toMatchObject({ nodeName: name, priority: 1_000_000 });
+      await k.observed("preemption", `${preempted.message}`);
     },
   );
 
