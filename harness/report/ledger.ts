@@ -98,6 +98,8 @@ export function buildLedger(all: ResultLike[], providers?: string[], expected?: 
         verdict = "confirmed";
         detail = `${passed.length} test${passed.length > 1 ? "s" : ""} passed`;
       }
+      const checked = (claim as { checked?: string }).checked;
+      if (checked && (verdict === "confirmed" || verdict === "tutorial outdated" || verdict === "partly confirmed")) detail += `; checked as: ${checked}`;
       const missing = (expected?.get(id) ?? []).map((e) => e.test).filter((name) => !tests.some((t) => t.name === name));
       if (missing.length && verdict !== "contradicted" && verdict !== "inconclusive" && !(tests.length === 0 && notCheckable)) {
         const wanted = expected!.get(id)!.length;

@@ -18,7 +18,7 @@ import {
   schedulableNodes,
   type Ref,
 } from "../../harness/wait/index.js";
-import type { Deployment, PersistentVolumeClaim, Pod, ResourceQuota } from "../../harness/api/kinds.js";
+import type { Deployment, PersistentVolumeClaim, Pod, ResourceQuota, Service } from "../../harness/api/kinds.js";
 import { maxConcurrent } from "../../harness/record/timeline.js";
 import { unreserved } from "../../harness/ops/capacity.js";
 import { mebibytes, parseQuantity } from "../../harness/api/quantity.js";
@@ -118,6 +118,48 @@ describe("ResourceQuota", () => {
         p.spec!.containers[0]!.resources = { requests: { cpu: "200m", memory: "200Mi" }, limits: { memory: "200Mi" } };
       });
       await k.wait(quotaUsed(quota.ref, { "requests.cpu": "1", "limits.memory": "1000Mi" }));
+    },
+  );
+
+  test(
+    "a quota enforces services, services.nodeports and ephemeral storage, each on its own",
+    { meta: { claims: ["QUOTA-2"], upstream: ["[sig-api-machinery] ResourceQuota should create a ResourceQuota and capture the life of a service."] } },
+    async ({ k }) => {
+      const quota = await k.applyOne<ResourceQuota>("policy/quota-services.yaml");
+      await k.wait(quotaUsed(quota.ref, { services: "0", "services.nodeports": "0", "requests.ephemeral-storage": "0" }));
+      const service = (name: string, type: "ClusterIP" | "NodePort") => (s: Service) => {
+        s.metadata.name = name;
+        s.spec!.type = type;
+      };
+
+      // One NodePort is all the quota allows: a second is refused on services.nodeports alone.
+      await k.applyOne<Service>("policy/service.yaml", service("plain", "ClusterIP"));
+      await k.applyOne<Service>("policy/service.yaml", service("exposed", "NodePort"));
+      await k.expectApiError(
+        k.apply<Service>("policy/service.yaml", service("exposed-too", "NodePort")),
+        forbidden(/exceeded quota: services, requested: services\.nodeports=1, used: services\.nodeports=1, limited: services\.nodeports=1$/),
+        "a second NodePort Service",
+      );
+      // A third Service fits; a fourth is refused on the count of services.
+      await k.applyOne<Service>("policy/service.yaml", service("third", "ClusterIP"));
+      await k.expectApiError(
+        k.apply<Service>("policy/service.yaml", service("fourth", "ClusterIP")),
+        forbidden(/exceeded quota: services, requested: services=1, used: services=3, limited: services=3$/),
+        "a fourth Service",
+      );
+
+      // Ephemeral storage: 2Gi requested of 1Gi is refused; 512Mi is admitted and counted.
+      const scratch = (name: string, request: string) => (p: Pod) => {
+        p.metadata.name = name;
+        p.spec!.containers[0]!.resources = { requests: { "ephemeral-storage": request }, limits: { "ephemeral-storage": request } };
+      };
+      await k.expectApiError(
+        k.apply<Pod>("policy/pod-compute.yaml", scratch("too-much-scratch", "2Gi")),
+        forbidden(/exceeded quota: services, requested: requests\.ephemeral-storage=2Gi, used: requests\.ephemeral-storage=0, limited: requests\.ephemeral-storage=1Gi$/),
+        "a pod asking for 2Gi of ephemeral storage",
+      );
+      await k.applyOne<Pod>("policy/pod-compute.yaml", scratch("scratch", "512Mi"));
+      await k.wait(quotaUsed(quota.ref, { services: "3", "services.nodeports": "1", "requests.ephemeral-storage": "512Mi", "limits.ephemeral-storage": "512Mi" }));
     },
   );
 
