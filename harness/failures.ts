@@ -18,6 +18,8 @@ export const suiteBlind = {
   cleanup: "cleanup failed:",
   /** The flight recorder fell behind the waits. */
   recorder: "the flight recorder did not see ",
+  /** An API the suite reads answered 5xx (the metrics API with its server down, say): the suite could not read it. */
+  apiUnavailable: "API unavailable:",
   /** vitest's own test timeout: the suite gave up, with no wait to say why. */
   testTimeout: "Test timed out in ",
 } as const;

@@ -5,7 +5,7 @@
 //   harness/ops/   of harness/cluster/ only node-ops.ts (the node operations), types.ts and paths.ts
 //   harness/report/ of harness/cluster/ only types.ts and paths.ts (no provider)
 //   harness/wait/  only harness/api/, harness/timeouts.ts, harness/failures.ts and itself
-//   harness/api/   only itself
+//   harness/api/   only itself and harness/failures.ts (the beginnings of failure messages)
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
@@ -50,8 +50,8 @@ const rules: Rule[] = [
   },
   {
     applies: (f) => under(f, "harness/api"),
-    allowed: (i) => !i.target || under(i.target, "harness/api"),
-    why: "the API layer depends on nothing else of the harness",
+    allowed: (i) => !i.target || under(i.target, "harness/api") || i.target === "harness/failures.ts",
+    why: "the API layer depends on nothing else of the harness but the failure beginnings",
   },
 ];
 

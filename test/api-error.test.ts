@@ -30,3 +30,20 @@ describe("expected API errors", () => {
     await expect(expectApiError(Promise.reject(new Error("ECONNREFUSED")), { code: 403 })).rejects.toThrow("but it failed otherwise: Error: ECONNREFUSED");
   });
 });
+
+describe("an API that answers 5xx", () => {
+  it("is the suite's blindness, named: the ledger reads it as inconclusive, never as the cluster contradicting a claim", async () => {
+    const { listen } = await import("./support/listener.js");
+    const { buildLedger } = await import("../harness/report/ledger.js");
+    const api = await listen((_req, res) => {
+      res.statusCode = 503;
+      res.setHeader("Content-Type", "text/plain");
+      res.end("service unavailable");
+    });
+    const err = (await api.get("metrics.k8s.io/v1beta1", "PodMetrics", "p", "ns").catch((e: unknown) => e)) as ApiError;
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err.message).toMatch(/^API unavailable: GET \/apis\/metrics\.k8s\.io\/v1beta1.* -> 503/);
+    const rows = buildLedger([{ name: "burn", status: "failed", statusDetails: { message: err.message }, labels: [{ name: "claim", value: "QUOTA-5" }], parameters: [{ name: "provider", value: "kind" }] }]);
+    expect(rows.find((r) => r.claim === "QUOTA-5")).toMatchObject({ verdict: "inconclusive", detail: expect.stringContaining("API unavailable: GET /apis/metrics.k8s.io") });
+  });
+});

@@ -22,6 +22,7 @@ describe("whether the suite could see the cluster when a wait ran out", () => {
     ["a node not Ready", { nodes: { ms: 10, count: 2, notReady: ["kind-worker"] } }, /node not Ready at the deadline: kind-worker/],
     ["no nodes at all", { nodes: { ms: 10, count: 0, notReady: [] } }, /no nodes/],
     ["an infrastructure event", { infrastructure: ["kube-controller-manager restarted at 10:00"] }, /infrastructure events .*kube-controller-manager restarted/],
+    ["pods starting slowly on their nodes", { slowStarts: ["pi-abc took 25.0 s from binding to Running"] }, /nodes were too slow: .*pi-abc took 25\.0 s/],
     ["something the suite brings", { suiteNeeds: "metrics-server serving metrics.k8s.io" }, /needs metrics-server/],
   ])("could not, with %s", (_, change, said) => {
     const blind = blindSpots({ ...seeing, ...change });

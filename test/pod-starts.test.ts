@@ -41,3 +41,23 @@ describe("pod starts read from a timeline", () => {
     expect(podStartFigures([])).toBeUndefined();
   });
 });
+
+describe("slow pod starts while a wait ran", () => {
+  const e = (t: number, name: string, facts: TimelineEntry["facts"], type: TimelineEntry["type"] = "MODIFIED", uid = name): TimelineEntry => ({ seq: t, t, type, kind: "Pod", name, uid, facts, state: "" });
+  it("names pods bound to a node and slow to run, within the wait's window only", async () => {
+    const { slowStarts } = await import("../harness/record/pod-starts.js");
+    const entries = [
+      e(0, "quick", { phase: "Pending" }, "ADDED"),
+      e(100, "quick", { phase: "Pending", node: "n1" }),
+      e(2_000, "quick", { phase: "Running", node: "n1" }),
+      e(1_000, "slow", { phase: "Pending" }, "ADDED"),
+      e(1_500, "slow", { phase: "Pending", node: "n1" }),
+      e(30_000, "slow", { phase: "Running", node: "n1" }),
+      e(40_000, "stuck", { phase: "Pending", node: "n2" }, "ADDED"),
+      e(41_000, "unscheduled", { phase: "Pending" }, "ADDED"),
+    ];
+    expect(slowStarts(entries, 10_000, 60_000)).toEqual(["slow took 28.5 s from binding to Running", "stuck bound to n2 20.0 s before and not Running yet"]);
+    // a window after every start: nothing was starting then
+    expect(slowStarts(entries.slice(0, 6), 31_000, 60_000)).toEqual([]);
+  });
+});

@@ -2,6 +2,7 @@
 // failed request; conformance checks need it exactly (code, reason, message), so every call goes
 // through here and failures become ApiError with the parsed Status.
 import https from "node:https";
+import { suiteBlind } from "../failures.js";
 import http from "node:http";
 import { KubeConfig } from "@kubernetes/client-node";
 
@@ -46,7 +47,10 @@ export class ApiError extends Error {
     readonly code: number,
     readonly status: Status,
   ) {
-    super(`${method} ${path} -> ${code} ${status.reason ?? ""}: ${status.message ?? "(no message)"}`);
+    // A 5xx is an API that did not serve the request (an aggregated API whose server is down
+    // answers 503): what the suite could not read, never what the cluster answered about a claim.
+    const unserved = code >= 500 ? `${suiteBlind.apiUnavailable} ` : "";
+    super(`${unserved}${method} ${path} -> ${code} ${status.reason ?? ""}: ${status.message ?? "(no message)"}`);
     this.name = "ApiError";
   }
   get reason(): string | undefined {

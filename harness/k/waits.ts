@@ -2,6 +2,7 @@
 // repro script, ended at once as an infrastructure problem when a pod cannot get its image.
 import type { Api } from "../api/client.js";
 import { imageTrouble } from "../record/image-trouble.js";
+import { slowStarts } from "../record/pod-starts.js";
 import type { Recorder } from "../record/recorder.js";
 import type { Transcript } from "../record/repro.js";
 import { recordWait } from "../report/wait-times.js";
@@ -36,7 +37,7 @@ export function evidenceOf(api: Api, rec: Recorder, suffix: string): (since: num
     } catch (e) {
       nodes = { error: (e as Error).message.split("\n")[0]!.slice(0, 200) };
     }
-    return { gaps, nodes, infrastructure };
+    return { gaps, nodes, infrastructure, slowStarts: slowStarts(rec.entries, since - rec.started, Date.now() - rec.started) };
   };
 }
 

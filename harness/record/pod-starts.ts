@@ -69,3 +69,33 @@ export function podStartFigures(all: readonly PodStart[]): PodStartFigures | und
     Object.fromEntries([...podStartPhases.map((ph) => [ph, q(all.map((s) => s.phases[ph]), p)] as const), ["total", q(all.map((s) => s.total), p)] as const]) as Record<PodStartPhase | "total", number>;
   return { pods: all.length, median: of(0.5), p90: of(0.9) };
 }
+
+/**
+ * A pod start (binding to Running) longer than this is a slow node: a kubelet starts a pod whose
+ * image is there in a few seconds (kind on a developer's 2 cores: median 5-8 s under a full run,
+ * 90th percentile about 20 s). A wait that ran out while such starts were under way could not
+ * tell a slow machine from a cluster that failed to act.
+ */
+export const slowPodStartMs = 10_000;
+
+/**
+ * The pods of a timeline whose start (from binding to Running) overlapped [from, to] (timeline
+ * ms) and took, or by `to` had taken, longer than slowPodStartMs: each with what was seen. Pods
+ * not bound yet are the scheduler's, not a slow node's; pods gone before Running are not counted.
+ */
+export function slowStarts(entries: readonly TimelineEntry[], from: number, to: number): string[] {
+  const out: string[] = [];
+  const uids = new Set(entries.filter((e) => e.kind === "Pod").map((e) => e.uid ?? e.name));
+  for (const uid of uids) {
+    const mine = entries.filter((e) => e.kind === "Pod" && (e.uid ?? e.name) === uid);
+    const bound = mine.find((e) => e.facts.node !== undefined);
+    if (!bound) continue;
+    const running = mine.find((e) => e.facts.phase === "Running" || e.facts.phase === "Succeeded" || e.facts.phase === "Failed");
+    const gone = mine.find((e) => e.type === "DELETED");
+    if (!running && gone) continue;
+    const end = running?.t ?? to;
+    if (end < from || bound.t > to || end - bound.t <= slowPodStartMs) continue;
+    out.push(running ? `${bound.name} took ${((end - bound.t) / 1000).toFixed(1)} s from binding to ${running.facts.phase}` : `${bound.name} bound to ${bound.facts.node} ${((to - bound.t) / 1000).toFixed(1)} s before and not Running yet`);
+  }
+  return out;
+}

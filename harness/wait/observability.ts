@@ -10,6 +10,8 @@ export interface Evidence {
   nodes: { ms: number; count: number; notReady: string[] } | { error: string };
   /** Infrastructure events while the wait ran (a control-plane process the supervisor restarted). */
   infrastructure: string[];
+  /** The test's pods whose start on their node was slow while the wait ran (harness/record/pod-starts.ts). */
+  slowStarts?: string[];
   /** Set where the wait's object needs something the suite brings (the metrics API, cluster DNS). */
   suiteNeeds?: string;
 }
@@ -31,6 +33,7 @@ export function blindSpots(e: Evidence): string[] {
     if (e.nodes.notReady.length) blind.push(`node${e.nodes.notReady.length > 1 ? "s" : ""} not Ready at the deadline: ${e.nodes.notReady.join(", ")}`);
     if (e.nodes.count === 0) blind.push("the cluster had no nodes at the deadline");
   }
+  if (e.slowStarts?.length) blind.push(`the nodes were too slow: pods started slowly while it waited (${e.slowStarts.slice(0, 3).join("; ")}${e.slowStarts.length > 3 ? `; ${e.slowStarts.length - 3} more` : ""})`);
   if (e.infrastructure.length) blind.push(`infrastructure events while it waited: ${e.infrastructure.join("; ")}`);
   return blind;
 }
@@ -38,5 +41,5 @@ export function blindSpots(e: Evidence): string[] {
 /** What the suite saw, for a deadline message: why the failure is the cluster's. */
 export function sight(e: Evidence): string {
   const nodes = "error" in e.nodes ? "" : `, the apiserver answering (a node list in ${e.nodes.ms} ms), ${e.nodes.count} node${e.nodes.count > 1 ? "s" : ""} Ready`;
-  return `its watch whole${nodes}, no infrastructure event, no image trouble`;
+  return `its watch whole${nodes}, no slow pod start, no infrastructure event, no image trouble`;
 }
