@@ -62,7 +62,8 @@ export function byRow(all: readonly WaitTime[]): Record<string, RowFigures> {
       failed: of.length - met.length,
       medianMs: met.length ? met[Math.floor((met.length - 1) / 2)]!.ms : 0,
       maxMs: slowest?.ms ?? 0,
-      timeoutMs,
+      // The slowest wait's own timeout (a wait with a deadline of its own differs from its row's).
+      timeoutMs: slowest?.timeoutMs ?? timeoutMs,
       maxShare: slowest ? slowest.ms / slowest.timeoutMs : 0,
       slackShare: tightest ? slack(tightest) : 0,
       clockMs,
