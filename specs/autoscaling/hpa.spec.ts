@@ -88,7 +88,8 @@ describe("HorizontalPodAutoscaler", () => {
       expect(conditionOf(inactive, "ScalingActive")?.message).toMatch(/unable to get external metric .*queue_messages_ready/);
       // "Does not scale" while it is seen evaluating: two more evaluations, each failing for the
       // metric, inside a window that outlasts them. A cluster doing nothing fails the evaluations.
-      const evaluations = hpaEvaluations(hpa.ref, "FailedGetExternalMetric", 2);
+      // Their deadline allows twice the default period: how often it evaluates is HPA-2's claim.
+      const evaluations = hpaEvaluations(hpa.ref, "FailedGetExternalMetric", 2, 2 * periods.hpaSync);
       await Promise.all([k.never(scaledAbove(dep.ref, 1), evaluations.deadline.ms), k.wait(evaluations)]);
     },
   );
