@@ -82,7 +82,7 @@ describe("StorageClass", { concurrent: false }, () => {
 
       // Admission fills the class in at creation.
       const claim = await k.applyOne<PersistentVolumeClaim>("storage/claim-without-class.yaml");
-      expect(claim.spec!.storageClassName).toBe(standard!.metadata.name);
+      expect(claim.spec!.storageClassName, "the storageClassName admission gave the claim").toBe(standard!.metadata.name);
 
       // And that class's provisioner serves it (a pod using it covers WaitForFirstConsumer classes).
       await k.applyOne("storage/pod-using-claim.yaml");
@@ -105,7 +105,7 @@ describe("StorageClass", { concurrent: false }, () => {
       expect(both.map((sc) => sc.metadata.name).sort()).toEqual([standard!.metadata.name, added.metadata.name].sort());
 
       const claim = await k.applyOne<PersistentVolumeClaim>("storage/claim-without-class.yaml");
-      expect(claim.spec!.storageClassName).toBe(added.metadata.name);
+      expect(claim.spec!.storageClassName, "the storageClassName admission gave the claim").toBe(added.metadata.name);
     },
   );
 
