@@ -61,3 +61,14 @@ describe("slow pod starts while a wait ran", () => {
     expect(slowStarts(entries.slice(0, 6), 31_000, 60_000)).toEqual([]);
   });
 });
+
+describe("the pod-start scale of waits on pods", () => {
+  const start = (total: number) => ({ pod: "p", total, phases: { schedule: 0, sandbox: 0, image: 0, start: 0, status: total } });
+  it("is 1 before any pod started and on a fast cluster; follows the median; stops at its bound", async () => {
+    const { podStartScale, maxPodStartScale } = await import("../harness/record/pod-starts.js");
+    expect(podStartScale([]).factor).toBe(1);
+    expect(podStartScale([start(1_000), start(2_000), start(60_000)]).factor).toBe(1);
+    expect(podStartScale([start(10_000), start(20_000), start(30_000)])).toEqual({ factor: 4 > maxPodStartScale ? maxPodStartScale : 4, medianMs: 20_000, pods: 3 });
+    expect(podStartScale([start(9_000), start(9_000)]).factor).toBeCloseTo(1.8);
+  });
+});

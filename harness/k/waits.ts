@@ -2,7 +2,11 @@
 // repro script, ended at once as an infrastructure problem when a pod cannot get its image.
 import type { Api } from "../api/client.js";
 import { imageTrouble } from "../record/image-trouble.js";
-import { slowStarts } from "../record/pod-starts.js";
+import { podStartScale, podStartsOfFile, slowStarts } from "../record/pod-starts.js";
+import type { TimeoutKind } from "../timeouts.js";
+
+/** Rows whose waits stand on pods starting (or stopping) on their nodes: stretched by the measured pod starts. */
+const podBound: ReadonlySet<TimeoutKind> = new Set(["podStart", "jobCompletion", "podTermination"]);
 import type { Recorder } from "../record/recorder.js";
 import type { Transcript } from "../record/repro.js";
 import { recordWait } from "../report/wait-times.js";
@@ -62,13 +66,16 @@ export function waitsOf(c: { api: Api; rec: Recorder; transcript: Transcript; te
   };
   return {
     wait: (cond) => {
-      const timeoutMs = timeoutOf(cond);
+      // A wait on pod starts follows this file's measured pod starts (bounded): a slow machine's
+      // nodes get the time they need; past the bound the wait says the nodes were too slow.
+      const scale = podBound.has(cond.timeout) && !cond.deadline ? podStartScale(podStartsOfFile()).factor : 1;
+      const timeoutMs = Math.round(timeoutOf(cond) * scale);
       c.transcript.waited(cond.description, timeoutMs);
       return step(`wait for ${cond.description}`, async () => {
         const started = Date.now();
         let met = false;
         try {
-          const r = await whileImagesArrive((signal) => waitFor(c.api, cond, { signal, evidence }));
+          const r = await whileImagesArrive((signal) => waitFor(c.api, cond, { signal, evidence, timeoutMs }));
           met = true;
           return r;
         } catch (e) {
@@ -77,7 +84,7 @@ export function waitsOf(c: { api: Api; rec: Recorder; transcript: Transcript; te
           if (e instanceof WaitError && (e.category === "timeout" || e.category === "deadline") && warnings.length) e.message += `\nWarning events: ${warnings.join("; ")}`;
           throw e;
         } finally {
-          recordWait({ row: cond.timeout, what: cond.description, test: c.test, ms: Date.now() - started, timeoutMs, met });
+          recordWait({ row: cond.timeout, what: cond.description, test: c.test, ms: Date.now() - started, timeoutMs, met, scale });
         }
       });
     },

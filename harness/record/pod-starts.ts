@@ -99,3 +99,20 @@ export function slowStarts(entries: readonly TimelineEntry[], from: number, to: 
   }
   return out;
 }
+
+/** A pod start on a healthy node with its image there, under a full run (kind, 2 cores): the reference the scale is taken against. */
+export const healthyPodStartMs = 5_000;
+/** The most a wait on pod starts is stretched: beyond it the nodes are too slow, and the wait says so (slowStarts). */
+export const maxPodStartScale = 3;
+
+/**
+ * How much the waits that stand on pod starts (podStart, jobCompletion, podTermination) are
+ * stretched, from the median pod start this spec file has measured so far: 1 on a fast cluster or
+ * before any pod started, up to maxPodStartScale. Simulated pods start in no time and leave it 1.
+ */
+export function podStartScale(all: readonly PodStart[]): { factor: number; medianMs: number; pods: number } {
+  if (all.length === 0) return { factor: 1, medianMs: 0, pods: 0 };
+  const sorted = all.map((s) => s.total).sort((a, b) => a - b);
+  const medianMs = sorted[(sorted.length - 1) >> 1]!;
+  return { factor: Math.min(maxPodStartScale, Math.max(1, medianMs / healthyPodStartMs)), medianMs, pods: all.length };
+}

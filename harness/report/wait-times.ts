@@ -14,6 +14,8 @@ export interface WaitTime {
   timeoutMs: number;
   /** false: the wait timed out or gave up on a terminal wrong state. */
   met: boolean;
+  /** How much its row's timeout was stretched by the run's measured pod starts (1: not at all). */
+  scale?: number;
 }
 
 export interface RowFigures {
@@ -30,6 +32,8 @@ export interface RowFigures {
   clockMs: number;
   /** The met wait that used the most of its slack, and its test. */
   tightest: string;
+  /** The most the row's timeouts were stretched by measured pod starts (1: not at all). */
+  maxScale: number;
 }
 
 /** A met wait past this share of its slack is close enough to its timeout to be named. */
@@ -68,6 +72,7 @@ export function byRow(all: readonly WaitTime[]): Record<string, RowFigures> {
       slackShare: tightest ? slack(tightest) : 0,
       clockMs,
       tightest: tightest ? `${tightest.what} (${tightest.test})` : "",
+      maxScale: Math.max(1, ...of.map((t) => t.scale ?? 1)),
     };
   }
   return rows;
@@ -80,7 +85,8 @@ export function describeRows(rows: Record<string, RowFigures>): string[] {
     const head = `    ${row.padEnd(22)} ${String(f.waits).padStart(4)} waits  median ${s(f.medianMs).padStart(7)}  slowest ${s(f.maxMs).padStart(7)} = ${String(Math.round(f.maxShare * 100)).padStart(3)}% of ${s(f.timeoutMs)}`;
     const clock = f.clockMs ? `  (its clock alone: up to ${s(f.clockMs)})` : "";
     const failed = f.failed ? `  (${f.failed} not met)` : "";
+    const scaled = (f.maxScale ?? 1) > 1 ? `  (stretched up to ${f.maxScale.toFixed(2)} x by this run's measured pod starts)` : "";
     const tight = f.slackShare > tightShare ? `\n      close to its timeout: ${f.tightest}` : "";
-    return head + clock + failed + tight;
+    return head + clock + failed + scaled + tight;
   });
 }
