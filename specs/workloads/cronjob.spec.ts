@@ -5,7 +5,6 @@ import {
   atLeast,
   allDeleted,
   conditionOf,
-  count,
   countWhere,
   deleted,
   eventAbout,
