@@ -27,6 +27,7 @@ import { objectsOf } from "./k/objects.js";
 import { waitsOf } from "./k/waits.js";
 import { step } from "./k/step.js";
 import type { Kube } from "./k/kube.js";
+import { cpuBudget, loadShare, takeCpu } from "./run/cpu-budget.js";
 
 export type { Kube } from "./k/kube.js";
 
@@ -101,6 +102,12 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
           return out;
         }),
       defer: (what, fn) => cleanup.defer(what, fn),
+      async burnsCpu(millicores, what) {
+        if (!info.capabilities.containerRuntime) return;
+        const { waitedMs, release } = await step(`take ${millicores}m of the run's CPU budget (${cpuBudget()}m) for ${what}`, () => takeCpu(info.runId, task.name, millicores));
+        cleanup.defer(`give back ${millicores}m of the CPU budget`, release);
+        if (waitedMs > 1000) await allure.parameter("paced", `waited ${(waitedMs / 1000).toFixed(1)} s for ${millicores}m of the run's CPU budget (${cpuBudget()}m: ${loadShare * 100}% of this machine's cores)`);
+      },
       requires(cap, why) {
         const have = info.capabilities[cap];
         if (!have || have === "none") {

@@ -32,6 +32,12 @@ export interface Kube {
   kubectl(...args: string[]): Promise<string>;
   /** Registers a cleanup step (run in reverse order after the test). */
   defer(what: string, fn: () => Promise<void>): void;
+  /**
+   * Before a test makes containers spin CPU: takes that much (millicores) of the run's CPU budget
+   * (harness/run/cpu-budget.ts), waiting while other tests hold it, and gives it back at the end.
+   * Does nothing where usage is only simulated.
+   */
+  burnsCpu(millicores: number, what: string): Promise<void>;
   /** Skips the test, with the reason, where the provider lacks a capability. */
   requires(cap: keyof Capabilities, why: string): void;
   timeline: {

@@ -16,6 +16,9 @@ import type { ClusterInfo, Provider } from "../cluster/types.js";
 import { progress } from "../progress.js";
 import { infraEventsFile } from "../report/infra-events.js";
 import { clusterPart } from "./projects.js";
+import { availableParallelism } from "node:os";
+import { cpuBudget, dropCpuBudget, loadShare } from "./cpu-budget.js";
+import { maxPodStartScale } from "../record/pod-starts.js";
 
 interface Shared {
   cluster: Promise<ClusterInfo>;
@@ -110,6 +113,9 @@ export default async function setup(project: TestProject) {
   const shared = clusters.get(key)!;
   shared.users++;
   const info = await shared.cluster;
+  if (key === "main" && shared.users === 1 && info.capabilities.containerRuntime) {
+    progress(`pacing: tests that make containers spin CPU share ${cpuBudget()}m (${loadShare * 100}% of this machine's ${availableParallelism()} cores; the rest is the nodes'); waits on pod starts follow the measured pod starts, up to ${maxPodStartScale} x`);
+  }
   project.provide("cluster", info);
 
   return async () => {
@@ -127,5 +133,6 @@ export default async function setup(project: TestProject) {
     // A cluster that outlives the run (kept, existing) keeps none of this run's policies.
     if (!info.owned && process.env.KUBEPROOF_ADMISSION_POLICIES) await removeAdmissionPolicies(Api.fromFile(info.kubeconfig), thisRunsPolicies(info.runId)).catch((e: unknown) => progress(`this run's admission policies could not be removed from ${info.name}: ${(e as Error).message}`));
     await shared.provider?.down();
+    dropCpuBudget(info.runId);
   };
 }

@@ -142,6 +142,7 @@ describe("HorizontalPodAutoscaler", () => {
     async ({ k }) => {
       await resourceMetricsServed(k);
       // 200m used of 100m requested: 200% against a 50% target asks for 4 replicas; max is 3.
+      await k.burnsCpu(600, "three pods spinning 200m each");
       const dep = await k.applyOne<Deployment>("autoscaling/deployment.yaml", (d) => withTemplateUsage(d, { cpu: "200m" }));
       const hpa = await k.applyOne<HPA>("autoscaling/hpa-cpu.yaml");
 
@@ -168,6 +169,7 @@ describe("HorizontalPodAutoscaler", () => {
     async ({ k }) => {
       await resourceMetricsServed(k);
       // Start at max under load (the scale-up itself is the previous test), the HPA holding it there.
+      await k.burnsCpu(600, "three pods spinning 200m each");
       const dep = await k.applyOne<Deployment>("autoscaling/deployment.yaml", (d) => {
         d.spec!.replicas = 3;
         withTemplateUsage(d, { cpu: "200m" });
@@ -210,6 +212,7 @@ describe("HorizontalPodAutoscaler", () => {
       const steady = await k.wait(hpaCondition(hpa.ref, "ScalingActive", "True", "ValidMetricFound"));
       expect(steady.status).toMatchObject({ desiredReplicas: 1 });
 
+      await k.burnsCpu(600, "up to three pods spinning 200m each");
       await simulateUsage(k, dep.ref, { cpu: "200m" });
       const changed = Date.now();
       await k.wait(scaledAbove(dep.ref, 1));
@@ -256,6 +259,7 @@ describe("HorizontalPodAutoscaler", () => {
     async ({ k }) => {
       k.requires("containerRuntime", "real CPU load needs containers that really run");
       await resourceMetricsServed(k);
+      await k.burnsCpu(1500, "php-apache at up to three pods of 500m, and its load generator");
       const fx = await k.apply("autoscaling/php-apache.yaml");
       const [dep, hpa] = [fx.get("Deployment").ref, fx.get("HorizontalPodAutoscaler").ref];
       await k.wait(deploymentReady(dep, 1));

@@ -347,6 +347,7 @@ describe("Requests and limits", () => {
       k.requires("containerRuntime", "CPU use needs a process that really runs");
       k.requires("resourceMetrics", "the use is read from metrics.k8s.io");
       await k.wait(metricsApiAvailable());
+      await k.burnsCpu(250, "a pod spinning up to its 250m limit");
       const pod = await k.applyOne<Pod>("policy/pod-burning-cpu.yaml");
       const { requests, limits } = pod.spec!.containers[0]!.resources!;
       const [request, limit] = [parseQuantity(requests!.cpu!), parseQuantity(limits!.cpu!)];
