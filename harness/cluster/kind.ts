@@ -111,6 +111,7 @@ export class KindProvider implements Provider {
       await step("create-cluster.sh", this.name, image, this.kubeconfig);
       phases.cluster = Date.now() - t;
     }
+    await this.throttleNodes();
     t = Date.now();
     const version = await Api.fromFile(this.kubeconfig).request<{ gitVersion: string }>("GET", "/version");
     phases.connect = Date.now() - t;
@@ -124,6 +125,22 @@ export class KindProvider implements Provider {
       runId: "",
       ...(await detectCapabilities(Api.fromFile(this.kubeconfig))),
     };
+  }
+
+  /**
+   * KUBEPROOF_KIND_NODE_CPUS: each node container of the cluster gets at most that many CPUs
+   * (`docker update --cpus`), to run the suite on slower nodes than the machine has: how a slow
+   * laptop's run reads (green, or inconclusive with the slowness named), and that a broken
+   * controller still reads contradicted under the same load.
+   */
+  private async throttleNodes(): Promise<void> {
+    const asked = process.env.KUBEPROOF_KIND_NODE_CPUS;
+    if (!asked) return;
+    const cpus = Number(asked);
+    if (!Number.isFinite(cpus) || cpus <= 0) throw new Error(`KUBEPROOF_KIND_NODE_CPUS must be a positive number of CPUs (e.g. 1 or 0.5), got "${asked}"`);
+    const nodes = (await $({ quiet: true })`${this.kind} get nodes --name ${this.name}`).stdout.split("\n").map((n) => n.trim()).filter(Boolean);
+    for (const node of nodes) await $({ quiet: true })`docker update --cpus ${String(cpus)} ${node}`;
+    progress(`kind: nodes ${nodes.join(", ")} throttled to ${cpus} CPU${cpus === 1 ? "" : "s"} each (KUBEPROOF_KIND_NODE_CPUS)`);
   }
 
   /**
