@@ -3,20 +3,19 @@
 import type { Api } from "../api/client.js";
 import { imageTrouble } from "../record/image-trouble.js";
 import { podStartScale, podStartsOfFile, slowStarts } from "../record/pod-starts.js";
-import type { TimeoutKind } from "../timeouts.js";
-
-/** Rows whose waits stand on pods starting (or stopping) on their nodes: stretched by the measured pod starts. */
-const podBound: ReadonlySet<TimeoutKind> = new Set(["podStart", "jobCompletion", "podTermination"]);
 import type { Recorder } from "../record/recorder.js";
 import type { Transcript } from "../record/repro.js";
 import { recordWait } from "../report/wait-times.js";
-import { timeoutFor } from "../timeouts.js";
+import { timeoutFor, type TimeoutKind } from "../timeouts.js";
 import { never, timeoutOf, waitFor, WaitError } from "../wait/wait.js";
 import type { Evidence } from "../wait/observability.js";
 import type { Node } from "../api/kinds.js";
 import { readInfraEvents } from "../report/infra-events.js";
 import type { Kube } from "./kube.js";
 import { step } from "./step.js";
+
+/** Rows whose waits stand on pods starting (or stopping) on their nodes: stretched by the measured pod starts. */
+const podBound: ReadonlySet<TimeoutKind> = new Set(["podStart", "jobCompletion", "podTermination"]);
 
 /**
  * What the suite could see of the cluster while a wait ran (since `since`): the flight recorder's

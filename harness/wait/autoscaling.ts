@@ -31,19 +31,21 @@ export const periodToleranceMs = 4_000;
  */
 function everySyncPeriod(times: number[], n: number, periodMs: number): Judgement<number[]> {
   if (times.length >= n) return met(times.slice(0, n));
-  const intervals = times.slice(1).map((t, i) => (t - times[i]!) / 1000);
-  if (intervals.length >= 3) {
-    const median = [...intervals].sort((a, b) => a - b)[intervals.length >> 1]!;
-    if (median > (periodMs + periodToleranceMs) / 1000) return notYet(measured(times, periodMs));
-  }
+  const { intervals, median } = spacing(times);
+  if (intervals.length >= 3 && median > (periodMs + periodToleranceMs) / 1000) return notYet(measured(times, periodMs));
   return notYet();
+}
+
+/** Seconds between consecutive times, and their median (the upper one of an even count). */
+function spacing(times: number[]): { intervals: number[]; median: number } {
+  const intervals = times.slice(1).map((t, i) => (t - times[i]!) / 1000);
+  return { intervals, median: [...intervals].sort((a, b) => a - b)[intervals.length >> 1] ?? 0 };
 }
 
 /** The intervals between the evaluations seen, against the default period. */
 function measured(times: number[], periodMs: number): string {
-  const intervals = times.slice(1).map((t, i) => (t - times[i]!) / 1000);
+  const { intervals, median } = spacing(times);
   if (intervals.length === 0) return `${times.length} evaluation${times.length === 1 ? "" : "s"} seen, no interval yet (the default period is ${periodMs / 1000} s)`;
-  const median = [...intervals].sort((a, b) => a - b)[intervals.length >> 1]!;
   return `measured ${median.toFixed(1)} s between evaluations (${intervals.map((x) => x.toFixed(1)).join(", ")} s), the default is ${periodMs / 1000} s`;
 }
 
