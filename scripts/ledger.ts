@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { beyondMarkdown, beyondTutorial, buildLedger, ledgerHtml, ledgerMarkdown, recordVerdicts, regressions, regressionText, type LedgerRow, type Regression, type ResultLike, type VerdictHistory } from "../harness/report/ledger.js";
+import { beyondMarkdown, beyondTutorial, buildLedger, byVersionMarkdown, byVersionText, claimsByVersion, ledgerHtml, ledgerMarkdown, recordVerdicts, regressions, regressionText, type LedgerRow, type Regression, type ResultLike, type VerdictHistory } from "../harness/report/ledger.js";
 import { reportsDir } from "../harness/cluster/paths.js";
 import { expectedTests } from "../harness/report/spec-claims.js";
 
@@ -34,7 +34,7 @@ export function writeLedger(): { rows: LedgerRow[]; regressions: Regression[] } 
   const rows = buildLedger(results, undefined, expectedTests());
   const previous = readHistory();
   const found = regressions(previous, rows);
-  writeFileSync(path.join(reportsDir, "ledger.md"), ledgerMarkdown(rows) + beyondMarkdown(beyondTutorial(results)) + (found.length ? `\n## Quality gate failed\n\n${found.map((g) => `- ${regressionText(g)}`).join("\n")}\n` : ""));
+  writeFileSync(path.join(reportsDir, "ledger.md"), ledgerMarkdown(rows) + byVersionMarkdown(claimsByVersion(rows)) + beyondMarkdown(beyondTutorial(results)) + (found.length ? `\n## Quality gate failed\n\n${found.map((g) => `- ${regressionText(g)}`).join("\n")}\n` : ""));
   writeFileSync(path.join(reportsDir, "ledger.html"), ledgerHtml(rows, { reportHref: "allure-report/single/index.html", md5, regressions: found }));
   writeFileSync(path.join(reportsDir, "ledger.json"), JSON.stringify({ rows, regressions: found }, null, 2));
   writeFileSync(historyFile, JSON.stringify(recordVerdicts(previous, rows, new Date().toISOString()), null, 1));
@@ -44,6 +44,8 @@ export function writeLedger(): { rows: LedgerRow[]; regressions: Regression[] } 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   const { rows, regressions: found } = writeLedger();
   console.log(ledgerMarkdown(rows).split("\n").slice(4, 4 + new Set(rows.map((r) => r.provider)).size).join("\n"));
+  // Per claim, the Kubernetes versions on which it held.
+  for (const line of byVersionText(claimsByVersion(rows))) console.log(line);
   console.log("written: reports/ledger.md, reports/ledger.html, reports/ledger.json");
   for (const g of found) console.error(`quality gate: ${regressionText(g)}`);
   if (found.length) process.exitCode = 1;

@@ -1,7 +1,7 @@
 // The closing line of a CI run: unit tests and conformance specs together, "N passed, N failed".
 // Reads reports/summary-<project>.json written by the summary reporter; a project that should
 // have run but left no summary counts as one failure.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { reportsDir } from "../harness/cluster/paths.js";
 import { readRunSummary } from "../harness/report/run-summary.js";
@@ -9,13 +9,19 @@ import { readRunSummary } from "../harness/report/run-summary.js";
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-// The kind and existing runs (reports/kind-offline/, reports/kind/, reports/existing/) count when they ran; unit and local conformance always must.
+// The kind and existing runs (reports/kind-offline/, reports/kind/, reports/existing/) and the local
+// runs on the other supported versions (reports/local-<version>/) count when they ran; unit and
+// local conformance on the default version always must.
+const at = (...dir: string[]) => path.join(reportsDir, ...dir, "summary-conformance.json");
+const ran = (...dir: string[]) => existsSync(path.join(reportsDir, ...dir));
+const otherVersions = existsSync(reportsDir) ? readdirSync(reportsDir).filter((d) => /^local-v\d+\.\d+\.\d+$/.test(d)).sort() : [];
 const runs: [string, string, boolean][] = [
   ["unit", path.join(reportsDir, "summary-unit.json"), true],
-  ["conformance (local)", path.join(reportsDir, "summary-conformance.json"), true],
-  ["conformance (kind, no registry at all: images loaded with kind load)", path.join(reportsDir, "kind-offline", "summary-conformance.json"), existsSync(path.join(reportsDir, "kind-offline"))],
-  ["conformance (kind, node image and pod images pulled through the registry mirror)", path.join(reportsDir, "kind", "summary-conformance.json"), existsSync(path.join(reportsDir, "kind"))],
-  ["conformance (existing, a kind cluster made outside the suite)", path.join(reportsDir, "existing", "summary-conformance.json"), existsSync(path.join(reportsDir, "existing"))],
+  ["conformance (local)", at(), true],
+  ...otherVersions.map((d): [string, string, boolean] => [`conformance (local, reports/${d})`, at(d), true]),
+  ["conformance (kind, no registry at all: images loaded with kind load)", at("kind-offline"), ran("kind-offline")],
+  ["conformance (kind, node image and pod images pulled through the registry mirror)", at("kind"), ran("kind")],
+  ["conformance (existing, a kind cluster made outside the suite)", at("existing"), ran("existing")],
 ];
 for (const [project, file, required] of runs) {
   if (!required) continue;
@@ -25,7 +31,8 @@ for (const [project, file, required] of runs) {
     continue;
   }
   const s = readRunSummary(file)!;
-  console.log(`${project}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`);
+  const version = s.cluster?.kubeVersion ? ` on Kubernetes ${s.cluster.kubeVersion}` : "";
+  console.log(`${project}${version}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped`);
   passed += s.passed;
   failed += s.failed;
   skipped += s.skipped;

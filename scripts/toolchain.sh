@@ -20,8 +20,31 @@ die() { printf '[toolchain] error: %s\n' "$*" >&2; exit 1; }
 have_go() { command -v go >/dev/null 2>&1; }
 need_go() {
   have_go || die "cannot get $1: no release download was reachable and Go is not installed.
-  Install Go >= 1.24 (https://go.dev/dl/, or your distribution's golang package) so the
+  Install Go >= 1.26 (https://go.dev/dl/, or your distribution's golang package) so the
   binaries can be built from the Go module proxy, or put the binaries in $CACHE by hand."
+}
+
+# A version that is not a release, or that the module proxy does not serve, fails here in one
+# line naming what is served, before anything is built.
+[[ "$KUBE_VERSION" =~ ^v1\.[0-9]+\.[0-9]+$ ]] || die "KUBEPROOF_KUBE_VERSION=$KUBE_VERSION is not a Kubernetes release (v1.MINOR.PATCH); supported: ${KUBE_VERSIONS//,/ }"
+case ",$KUBE_VERSIONS," in
+  *",$KUBE_VERSION,"*) ;;
+  *) log "warning: $KUBE_VERSION is not one of the versions kubeproof is tested on (${KUBE_VERSIONS//,/ })" ;;
+esac
+served_kube_versions() { # the k8s.io/kubernetes releases of the supported minors the module proxy lists
+  local lo=${KUBE_VERSIONS%%,*}; lo=${lo#v1.}; lo=${lo%%.*}
+  (cd "$(mktemp -d)" && GOFLAGS=-mod=mod go list -m -versions k8s.io/kubernetes 2>/dev/null) | tr ' ' '\n' \
+    | awk -v lo="$lo" -F. '/^v1\.[0-9]+\.[0-9]+$/ && $2 >= lo' | tr '\n' ' '
+}
+# The Go a release's go.mod asks for (1.36 and later: 1.26); an older local Go would try to
+# download a toolchain, which an offline machine cannot.
+need_go_for() { # <go.mod>
+  local want have
+  want=$(awk '$1 == "go" {print $2; exit}' "$1")
+  have=$(go env GOVERSION); have=${have#go}
+  if [ "$(printf '%s\n%s\n' "$want" "$have" | sort -V | head -1)" != "$want" ]; then
+    die "k8s.io/kubernetes $KUBE_VERSION needs Go >= $want (its go.mod); this machine's Go is $have: install a newer Go (https://go.dev/dl/)"
+  fi
 }
 
 # Runs a build command and turns `go build -v` package lines into a progress counter, so a
@@ -67,8 +90,9 @@ kube_from_proxy() {
   if [ ! -f "$work/go.mod.ready" ]; then
     log "kubernetes $KUBE_VERSION: resolving module (the staging replaces come from its own go.mod)"
     local gomod
-    gomod=$(cd "$work" && go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')
-    [ -f "$gomod" ] || die "could not download k8s.io/kubernetes@$KUBE_VERSION from the module proxy"
+    gomod=$(cd "$work" && go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" 2>/dev/null | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p' || true)
+    [ -f "$gomod" ] || die "the Go module proxy ($(go env GOPROXY)) does not serve k8s.io/kubernetes $KUBE_VERSION; it serves: $(served_kube_versions)"
+    need_go_for "$gomod"
     local goline godebug
     goline=$(grep -E '^go [0-9]' "$gomod" | head -1)
     godebug=$(awk '/^godebug/{p=1} p{print} p&&/\)/{exit} /^godebug [a-z]/{exit}' "$gomod")

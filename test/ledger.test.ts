@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { claims } from "../harness/report/claims.js";
 import { clusterFailed, suiteBlind } from "../harness/failures.js";
-import { beyondMarkdown, beyondTutorial, buildLedger, latest, ledgerHtml, ledgerMarkdown, recordVerdicts, regressions, regressionText, type ResultLike } from "../harness/report/ledger.js";
+import { beyondMarkdown, beyondTutorial, buildLedger, byVersionMarkdown, byVersionText, claimsByVersion, latest, ledgerHtml, ledgerMarkdown, recordVerdicts, regressions, regressionText, type ResultLike } from "../harness/report/ledger.js";
 
 const r = (name: string, status: ResultLike["status"], claim: string, provider = "local", stop = 1, message?: string): ResultLike => ({
   name,
@@ -99,6 +99,18 @@ describe("claims ledger", () => {
     // a claim declared not checkable on a provider stays so in each of its columns
     expect(rows.find((x) => x.claim === "VOL-2" && x.provider === "local v1.34.4")?.verdict).toBe("not checkable here");
     expect(rows.find((x) => x.claim === "VOL-2" && x.provider === "existing v1.37.0")?.verdict).toBe("not covered yet");
+  });
+
+  it("says per claim the Kubernetes versions on which it held, and where the versions disagree, why", () => {
+    const at = (provider: string, v: string, status: ResultLike["status"] = "passed", message?: string) => ({ ...r("seq", status, "JOB-2", provider, 1, message), parameters: [{ name: "provider", value: provider }, { name: "kubernetes", value: v }] });
+    const rows = buildLedger([at("local", "v1.35.4"), at("local", "v1.37.2", "failed", "expected 2 to be 1"), at("kind", "v1.37.2"), at("local", "v1.36.3")]);
+    const job2 = claimsByVersion(rows).find((b) => b.claim === "JOB-2")!;
+    // v1.37.2 does not hold: one of its columns contradicts the claim
+    expect(job2).toMatchObject({ held: ["v1.35.4", "v1.36.3"], differs: true, notHeld: [{ version: "v1.37.2", provider: "local v1.37.2", verdict: "contradicted" }] });
+    expect(byVersionText(claimsByVersion(rows))).toContain("JOB-2: held on v1.35.4, v1.36.3; contradicted on local v1.37.2 (differs between versions)");
+    expect(byVersionMarkdown(claimsByVersion(rows))).toContain("- JOB-2 on local v1.37.2: observed: seq: expected 2 to be 1");
+    // claims no test ran say nothing per version
+    expect(claimsByVersion(rows).find((b) => b.claim === "VOL-2")).toMatchObject({ held: [], notHeld: [], differs: false });
   });
 
   it("quality gate: a claim that held and now falls short is a regression; one without results this time is not", () => {

@@ -176,6 +176,62 @@ const held = new Set<Verdict>(["confirmed", "tutorial outdated"]);
 /** Verdicts that say tests ran and did not all pass (incomplete and not covered say nothing of the cluster). */
 const fellShort = new Set<Verdict>(["partly confirmed", "contradicted", "inconclusive", "not checkable here"]);
 
+/** One claim across Kubernetes versions: where it held, where it did not (with why), and whether the versions disagree. */
+export interface ByVersion {
+  claim: ClaimId;
+  held: string[];
+  notHeld: { version: string; provider: string; verdict: Verdict; detail: string }[];
+  /** Some version held it and another did not: what Kubernetes changed shows in the detail of the one that did not. */
+  differs: boolean;
+}
+
+const versionOf = (column: string) => /\bv\d+\.\d+\.\d+\S*/.exec(column)?.[0];
+
+/**
+ * Per claim, the Kubernetes versions on which it held: a version holds a claim when every column of
+ * that version that ran its tests held it. Columns without a version, that ran none of the
+ * claim's tests, or whose provider cannot check it, say nothing here.
+ */
+export function claimsByVersion(rows: LedgerRow[]): ByVersion[] {
+  const byClaim = new Map<ClaimId, LedgerRow[]>();
+  for (const r of rows) byClaim.set(r.claim, [...(byClaim.get(r.claim) ?? []), r]);
+  return [...byClaim].map(([claim, mine]) => {
+    const versions = new Map<string, LedgerRow[]>();
+    for (const r of mine) {
+      const v = versionOf(r.provider);
+      // "not checkable here" is the provider's, not the version's
+      if (!v || r.verdict === "not checkable here" || !(held.has(r.verdict) || fellShort.has(r.verdict))) continue;
+      versions.set(v, [...(versions.get(v) ?? []), r]);
+    }
+    const sorted = [...versions].sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }));
+    const heldOn = sorted.filter(([, rs]) => rs.every((r) => held.has(r.verdict))).map(([v]) => v);
+    const notHeld = sorted.flatMap(([version, rs]) => rs.filter((r) => !held.has(r.verdict)).map((r) => ({ version, provider: r.provider, verdict: r.verdict, detail: r.detail })));
+    return { claim, held: heldOn, notHeld, differs: heldOn.length > 0 && notHeld.length > 0 };
+  });
+}
+
+export function byVersionText(list: ByVersion[]): string[] {
+  return list
+    .filter((b) => b.held.length || b.notHeld.length)
+    .map((b) => {
+      const not = b.notHeld.map((n) => `${n.verdict} on ${n.provider}`).join(", ");
+      return `${b.claim}: ${b.held.length ? `held on ${b.held.join(", ")}` : "held on no version"}${not ? `; ${not}` : ""}${b.differs ? " (differs between versions)" : ""}`;
+    });
+}
+
+export function byVersionMarkdown(list: ByVersion[]): string {
+  const lines = byVersionText(list);
+  if (!lines.length) return "";
+  const differ = list.filter((b) => b.differs);
+  return [
+    "",
+    "## By Kubernetes version",
+    "",
+    ...lines.map((l) => `- ${l}`),
+    ...(differ.length ? ["", "Where the versions disagree, the version that did not hold says why:", "", ...differ.flatMap((b) => b.notHeld.map((n) => `- ${b.claim} on ${n.provider}: ${n.detail.replace(/\n/g, " ")}`))] : []),
+  ].join("\n") + "\n";
+}
+
 /** What the previous recorded runs said, per column and claim (the newest record wins). */
 export type VerdictHistory = Record<string, Partial<Record<ClaimId, { verdict: Verdict; at: string }>>>;
 

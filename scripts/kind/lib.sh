@@ -172,9 +172,14 @@ fence_kind_network() {  # <node image>
 
 # The kind cluster config kubeproof's clusters share: 1 control plane and 2 workers, and kind's
 # local-registry pattern (registry hosts read from /etc/containerd/certs.d, see mirror_node).
+# On a cgroup v1 host the kubelets are told to run anyway: from 1.35 a kubelet refuses cgroup v1
+# unless failCgroupV1 is false (a host fact, not a cluster setting: GitHub's runners are cgroup v2).
 kind_config() {  # [API server address]
   printf 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n'
   [ -n "${1:-}" ] && printf 'networking:\n  apiServerAddress: %s\n' "$1"
+  if [ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" != cgroup2fs ]; then
+    printf 'kubeadmConfigPatches:\n- |\n  kind: KubeletConfiguration\n  failCgroupV1: false\n'
+  fi
   cat <<'YAML'
 containerdConfigPatches:
 - |-

@@ -10,7 +10,7 @@ import {
   jobSuspended,
   noPodsOwnedBy,
   ownedPodsDeleted,
-  podPhase,
+  podOnNode,
   podsOwnedBy,
   podsReleasedOrDeleted,
   refTo,
@@ -42,7 +42,7 @@ describe("Job", () => {
     async ({ k }) => {
       const job = await k.applyOne<Job>("workloads/job-long.yaml");
       const [first] = await k.wait(podsOwnedBy(job.ref, 1));
-      await k.wait(podPhase(refTo(first!), "Running"));
+      await k.wait(podOnNode(refTo(first!)));
 
       await k.delete(first!);
 
