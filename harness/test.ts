@@ -110,12 +110,13 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
       },
       requires(cap, why) {
         const have = info.capabilities[cap];
-        if (!have || have === "none") {
-          const reason = `${why} (this cluster has no ${cap}: ${info.missing[cap] ?? `provider ${info.provider} does not offer it`})`;
-          // Allure keeps no skip note; the label carries the reason to the report and the ledger.
-          void allure.label("skip-reason", reason);
-          skip(reason);
-        }
+        if (!have || have === "none") k.skipIf(`${why} (this cluster has no ${cap}: ${info.missing[cap] ?? `provider ${info.provider} does not offer it`})`);
+      },
+      skipIf(reason) {
+        if (reason === undefined) return;
+        // Allure keeps no skip note; the label carries the reason to the report and the ledger.
+        void allure.label("skip-reason", reason);
+        skip(reason);
       },
       timeline: timelineOf(rec),
       step,

@@ -40,6 +40,8 @@ export const thisRunsPolicies = (runId: string) => `${policyLabel}=${runId}`;
 const policyKinds: [string, string][] = [
   ["admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding"],
   ["admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy"],
+  ["admissionregistration.k8s.io/v1", "MutatingAdmissionPolicyBinding"],
+  ["admissionregistration.k8s.io/v1", "MutatingAdmissionPolicy"],
   ["admissionregistration.k8s.io/v1beta1", "MutatingAdmissionPolicyBinding"],
   ["admissionregistration.k8s.io/v1beta1", "MutatingAdmissionPolicy"],
   ["admissionregistration.k8s.io/v1alpha1", "MutatingAdmissionPolicyBinding"],

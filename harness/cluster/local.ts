@@ -11,6 +11,7 @@ import { waitFor } from "../wait/wait.js";
 import { onList, met, notYet, conditionOf } from "../wait/conditions.js";
 import { detectCapabilities } from "./capabilities.js";
 import { mergeExtraArgs, parseExtraArgs, type ExtraArg } from "./extra-args.js";
+import { checkExtraArgs } from "./component-flags.js";
 import { schedulerConfig } from "./scheduler-config.js";
 import { cacheDir, repoRoot } from "./paths.js";
 import type { ClusterInfo, NodeTaint, Provider } from "./types.js";
@@ -100,6 +101,8 @@ export class LocalProvider implements Provider {
     mkdirSync(kwokWorkdir, { recursive: true });
     const kubeconfig = path.join(this.clusterDir, "kubeconfig.yaml");
     const versions = JSON.parse(readFileSync(path.join(bin, "versions.json"), "utf8")) as { kubernetes: string };
+    // A flag, controller, gate or admission plugin this version does not have fails here, named.
+    checkExtraArgs(bin, versions.kubernetes, args);
 
     t = Date.now();
     const existing =

@@ -40,6 +40,8 @@ export interface Kube {
   burnsCpu(millicores: number, what: string): Promise<void>;
   /** Skips the test, with the reason, where the provider lacks a capability. */
   requires(cap: keyof Capabilities, why: string): void;
+  /** Skips the test with the reason (in the report and the ledger) when `unmet` is a string: what this run lacks. */
+  skipIf(unmet: string | undefined): void;
   timeline: {
     /** Resolves once the recorder has seen the object as given (call after a wait, before reading). */
     caughtUp(obj: KubeObject): Promise<void>;

@@ -1,0 +1,43 @@
+// Everything the harness and the self-test pass to components is something this run's Kubernetes
+// version has: each run of the version matrix checks its own binaries (their --help), so a flag,
+// controller, feature gate or admission plugin that a version dropped fails here, named, and not
+// as a component that would not start in the middle of a self-test.
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { describe, expect } from "vitest";
+import { test } from "../../harness/test.js";
+import { cacheDir } from "../../harness/cluster/paths.js";
+import { componentHelp, kubeComponents, unknownToComponent } from "../../harness/cluster/component-flags.js";
+import { parseExtraArgs } from "../../harness/cluster/extra-args.js";
+import { version } from "../../harness/versions.js";
+import { faultsFor } from "../../scripts/faults/faults.js";
+
+const kubeVersion = version("KUBE_VERSION");
+const bin = path.join(cacheDir, `bin-${kubeVersion}`);
+const missing = kubeComponents.some((c) => !existsSync(path.join(bin, c))) ? `the ${kubeVersion} control plane binaries are not in ${bin} (npm run setup builds them)` : undefined;
+
+describe(`component flags on Kubernetes ${kubeVersion}`, () => {
+  test("every fault of the self-test names flags, controllers, gates and plugins this version has", async ({ k }) => {
+    k.skipIf(missing);
+    const faults = faultsFor(kubeVersion).filter((f) => f.args);
+    const problems = faults.flatMap((f) => {
+      const args = parseExtraArgs(`${f.args} ${f.twinArgs ?? ""}`);
+      return kubeComponents.flatMap((c) => unknownToComponent(c, kubeVersion, componentHelp(path.join(bin, c)), args)).map((p) => `${f.id}: ${p}`);
+    });
+    await k.observed("faults checked", faults.map((f) => `${f.id}: ${f.args}`).join("\n"));
+    expect(problems).toEqual([]);
+  });
+
+  test("a controller, gate or flag this version does not have is named with the version", async ({ k }) => {
+    k.skipIf(missing);
+    const args = parseExtraArgs("kube-controller-manager=controllers=*,-no-such-controller kube-apiserver=feature-gates=JobSuccessPolicy=true,NoSuchGate=true kube-scheduler=no-such-flag=1");
+    const problems = kubeComponents.flatMap((c) => unknownToComponent(c, kubeVersion, componentHelp(path.join(bin, c)), args));
+    // JobSuccessPolicy went GA in 1.33 and its gate was removed in 1.37
+    const gone = Number(kubeVersion.split(".")[1]) >= 37 ? "JobSuccessPolicy, NoSuchGate" : "NoSuchGate";
+    expect(problems).toEqual([
+      `--feature-gates names ${gone}, which kube-apiserver ${kubeVersion} does not have (removed, or never a gate of this component)`,
+      expect.stringMatching(/^--controllers names no-such-controller, which kube-controller-manager v\S+ does not have \(it has: .*job-controller/),
+      `kube-scheduler ${kubeVersion} has no flag --no-such-flag`,
+    ]);
+  });
+});
