@@ -112,6 +112,13 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
         const have = info.capabilities[cap];
         if (!have || have === "none") k.skipIf(`${why} (this cluster has no ${cap}: ${info.missing[cap] ?? `provider ${info.provider} does not offer it`})`);
       },
+      fromVersion(minor, change) {
+        const num = (v: string) => v.replace(/^v/, "").split(".").slice(0, 2).map(Number) as [number, number];
+        const [have, want] = [num(info.kubeVersion), num(minor)];
+        const after = have[0] > want[0] || (have[0] === want[0] && have[1] >= want[1]);
+        void allure.label("version-specific", `${after ? "from" : "before"} ${minor} (this cluster: ${info.kubeVersion}): ${change}`);
+        return after;
+      },
       skipIf(reason) {
         if (reason === undefined) return;
         // Allure keeps no skip note; the label carries the reason to the report and the ledger.

@@ -37,6 +37,10 @@ for (const [project, file, required] of runs) {
   failed += s.failed;
   skipped += s.skipped;
 }
+// Runs CI left out, with the reason (a cold machine's build that would exceed the budget): said, not counted.
+for (const f of existsSync(reportsDir) ? readdirSync(reportsDir).filter((d) => /^not-run-.*\.txt$/.test(d)).sort() : []) {
+  console.log(`${f.replace(/^not-run-|\.txt$/g, "")}: not run (${readFileSync(path.join(reportsDir, f), "utf8").trim()})`);
+}
 // The self-test's matrix: each fault x topic cell is a check of the suite itself.
 const matrix = path.join(reportsDir, "selftest", "matrix.json");
 if (existsSync(matrix)) {

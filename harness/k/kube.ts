@@ -40,6 +40,12 @@ export interface Kube {
   burnsCpu(millicores: number, what: string): Promise<void>;
   /** Skips the test, with the reason, where the provider lacks a capability. */
   requires(cap: keyof Capabilities, why: string): void;
+  /**
+   * True when the cluster runs Kubernetes `minor` ("1.37") or later: where upstream changed a
+   * behaviour, the test expects what the cluster's version does. `change` names the upstream
+   * change; the report and the ledger's column for this version say which expectation held.
+   */
+  fromVersion(minor: string, change: string): boolean;
   /** Skips the test with the reason (in the report and the ledger) when `unmet` is a string: what this run lacks. */
   skipIf(unmet: string | undefined): void;
   timeline: {

@@ -100,6 +100,9 @@ export function buildLedger(all: ResultLike[], providers?: string[], expected?: 
       }
       const checked = (claim as { checked?: string }).checked;
       if (checked && (verdict === "confirmed" || verdict === "tutorial outdated" || verdict === "partly confirmed")) detail += `; checked as: ${checked}`;
+      // What a test expected of this column's Kubernetes version where upstream changed the behaviour.
+      const versioned = [...new Set(tests.flatMap((t) => t.labels.filter((l) => l.name === "version-specific").map((l) => l.value)))];
+      if (versioned.length) detail += `; version-specific: ${versioned.join(" | ")}`;
       const missing = (expected?.get(id) ?? []).map((e) => e.test).filter((name) => !tests.some((t) => t.name === name));
       if (missing.length && verdict !== "contradicted" && verdict !== "inconclusive" && !(tests.length === 0 && notCheckable)) {
         const wanted = expected!.get(id)!.length;

@@ -100,6 +100,16 @@ export function hpaEvaluations(hpa: Ref, reason: string, n: number, periodMs: nu
   return { ...cond, deadline: evaluationsDeadline(n, periodMs), progress: () => measured(times, periodMs) };
 }
 
+/** The HPA's first evaluation: the first Warning `reason` it records (its firstTimestamp says when). */
+export function hpaFirstEvaluation(hpa: Ref, reason: string) {
+  return onList<CoreEvent, CoreEvent>(
+    { apiVersion: "v1", kind: "Event", namespace: hpa.namespace, fieldSelector: `involvedObject.kind=HorizontalPodAutoscaler,involvedObject.name=${hpa.name},reason=${reason}` },
+    `HorizontalPodAutoscaler ${hpa.namespace}/${hpa.name} to evaluate once (a Warning ${reason})`,
+    "autoscale",
+    (events) => (events[0] ? met(events[0]) : notYet()),
+  );
+}
+
 /** The Deployment's spec.replicas equals n (the scale subresource the HPA writes). */
 export function deploymentReplicas(dep: Ref, n: number) {
   return onObject<Deployment>(dep, `to be scaled to ${n} replicas`, "autoscale", (d) => (d?.spec?.replicas === n ? met(d) : notYet()));

@@ -11,6 +11,7 @@ import {
   metricsApiAvailable,
   clusterDnsServing,
   hpaEvaluations,
+  hpaFirstEvaluation,
   periods,
   periodToleranceMs,
 } from "../../harness/wait/index.js";
@@ -108,6 +109,29 @@ describe("HorizontalPodAutoscaler", () => {
       const { intervals, median } = intervalsOf(await k.wait(hpaEvaluations(hpa.ref, "FailedGetResourceMetric", 5)));
       await k.observed("seconds between the HPA's evaluations", intervals.join(", "));
       expect(Math.abs(median - periods.hpaSync / 1000), `median ${median} s of ${intervals.join(", ")} s`).toBeLessThanOrEqual(periodToleranceMs / 1000);
+    },
+  );
+
+  test(
+    "a new HPA is first evaluated one sync period after it is created; from 1.37 at once",
+    { meta: { claims: ["HPA-2"], upstream: [] } },
+    async ({ k }) => {
+      await k.applyOne<Deployment>("autoscaling/deployment.yaml", (d) => {
+        delete d.spec!.template.spec!.containers[0]!.resources;
+      });
+      const hpa = await k.applyOne<HPA>("autoscaling/hpa-cpu.yaml");
+
+      const first = await k.wait(hpaFirstEvaluation(hpa.ref, "FailedGetResourceMetric"));
+      // Both stamps have whole seconds: the difference is good to a second either way.
+      const after = (Date.parse(String(first.firstTimestamp)) - Date.parse(String(hpa.metadata.creationTimestamp))) / 1000;
+      await k.observed("seconds from the HPA's creation to its first evaluation", String(after));
+      if (k.fromVersion("1.37", "a new or changed HPA is reconciled at once, not one sync period later (kubernetes/kubernetes#138294)")) {
+        expect(after, "first evaluation, seconds after creation").toBeLessThanOrEqual(periodToleranceMs / 1000);
+      } else {
+        // Before 1.37 a new HPA entered the work queue rate-limited: its first evaluation came a period later.
+        expect(after, "first evaluation, seconds after creation").toBeGreaterThanOrEqual(periods.hpaSync / 1000 - 1);
+        expect(after, "first evaluation, seconds after creation").toBeLessThanOrEqual((periods.hpaSync + periodToleranceMs) / 1000 + 1);
+      }
     },
   );
 
