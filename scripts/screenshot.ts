@@ -17,7 +17,9 @@ if (!existsSync(report)) {
 }
 const out = path.join(reportsDir, "screenshots");
 mkdirSync(out, { recursive: true });
-const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+// CHROMIUM_PATH, else Debian's Chromium, else the Google Chrome GitHub's Ubuntu runners carry
+// (their apt "chromium" is a snap wrapper).
+const executablePath = process.env.CHROMIUM_PATH ?? ["/usr/bin/chromium", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable"].find((p) => existsSync(p)) ?? "/usr/bin/chromium";
 const browser = await chromium.launch({
   executablePath,
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
