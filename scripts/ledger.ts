@@ -34,6 +34,11 @@ export function writeLedger(): { rows: LedgerRow[]; regressions: Regression[] } 
   const rows = buildLedger(results, undefined, expectedTests());
   const previous = readHistory();
   const found = regressions(previous, rows);
+  // A filtered run leaves claims incomplete: their last recorded verdict stays in view beside it.
+  for (const r of rows) {
+    const last = previous[r.provider]?.[r.claim];
+    if (r.verdict === "incomplete" && last) r.detail += `; last recorded verdict on ${r.provider}: ${last.verdict} (${last.at})`;
+  }
   writeFileSync(path.join(reportsDir, "ledger.md"), ledgerMarkdown(rows) + byVersionMarkdown(claimsByVersion(rows)) + beyondMarkdown(beyondTutorial(results)) + (found.length ? `\n## Quality gate failed\n\n${found.map((g) => `- ${regressionText(g)}`).join("\n")}\n` : ""));
   writeFileSync(path.join(reportsDir, "ledger.html"), ledgerHtml(rows, { reportHref: "allure-report/single/index.html", md5, regressions: found }));
   writeFileSync(path.join(reportsDir, "ledger.json"), JSON.stringify({ rows, regressions: found }, null, 2));

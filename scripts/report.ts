@@ -1,7 +1,7 @@
 // npm run report: the claims ledger (reports/ledger.md, reports/ledger.html) and the Allure HTML
 // report from reports/allure-results: a single file that opens from disk and a site for hosting.
 // Anything in the generated pages that would call out to the internet is stripped.
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { reportsDir } from "../harness/cluster/paths.js";
 import { generateAllure } from "../harness/report/generate.js";
@@ -26,10 +26,15 @@ writeFileSync(
 );
 const stripped = await generateAllure(results, reportsDir);
 const out = path.join(reportsDir, "allure-report");
-// The site (GitHub Pages) carries the matrix too, beside its index.html.
-writeFileSync(path.join(out, "site", "ledger.html"), ledgerHtml(rows, { reportHref: "index.html", md5, regressions: found }));
-console.log(`report: ${path.relative(process.cwd(), out)}/single/index.html (opens from disk), site in ${path.relative(process.cwd(), out)}/site/ (${stripped} external references stripped)`);
-console.log(`claims ledger: ${path.relative(process.cwd(), reportsDir)}/ledger.md, ledger.html (also site/ledger.html); the harness's own tests: ${path.relative(process.cwd(), out)}/harness/index.html`);
+// The report opens on the answer: the claims matrix is the first page of the site (GitHub Pages),
+// with the Allure report one click away (allure.html: same folder, so its assets still resolve),
+// and reports/allure-report/index.html is the matrix in front of the single-file report.
+renameSync(path.join(out, "site", "index.html"), path.join(out, "site", "allure.html"));
+writeFileSync(path.join(out, "site", "index.html"), ledgerHtml(rows, { reportHref: "allure.html", md5, regressions: found }));
+writeFileSync(path.join(out, "index.html"), ledgerHtml(rows, { reportHref: "single/index.html", md5, regressions: found }));
+const rel = (p: string) => path.relative(process.cwd(), p);
+console.log(`report: ${rel(out)}/index.html (the claims matrix, opens from disk; the Allure report behind it: single/index.html); site in ${rel(out)}/site/ (index.html the matrix, allure.html the Allure report; ${stripped} external references stripped)`);
+console.log(`claims ledger: ${rel(reportsDir)}/ledger.md, ledger.html; the harness's own tests: ${rel(out)}/harness/index.html`);
 if (found.length) {
   console.error(`quality gate failed: ${found.length} claim(s) held in the last recorded run (reports/ledger-history.json) and do not now:`);
   for (const g of found) console.error(`  ${regressionText(g)}`);

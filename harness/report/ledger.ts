@@ -331,6 +331,7 @@ export function ledgerHtml(rows: LedgerRow[], opts: { reportHref?: string; regre
 .chip{display:inline-block;border-radius:9px;padding:1px 8px;font-size:12px;cursor:pointer;white-space:nowrap}details p,details ul{max-width:30em;margin:4px 0}summary{list-style:none}summary::-webkit-details-marker{display:none}
 .gate{border:2px solid #dc2626;background:#fef2f2;padding:8px 12px;margin:1em 0}.ok{color:#166534}</style>
 <h1>Claims ledger</h1>
+${opts.reportHref ? `<p><a href="${opts.reportHref}" target="_top">Open the Allure report</a>: every test with its steps, timeline and evidence.</p>` : ""}
 <p>Every claim of the tutorial (docs/claims.md), one column per cluster the run used. A chip opens to its evidence${opts.reportHref ? "; a test's name opens it in the Allure report" : ""}. Contradicted: the cluster did something else. Inconclusive: the suite could not tell (a timeout, an infrastructure problem). Tutorial outdated: Kubernetes now does what the tests assert, not what the tutorial says.</p>
 ${gate}<ul>${counts}</ul><p>${legend}</p>
 <table><tr><th>claim</th>${columns.map((c) => `<th>${esc(c)}</th>`).join("")}</tr>

@@ -147,7 +147,7 @@ function render(s: RunSummary, anyWaits: boolean): string[] {
   if (conformance && s.claims) {
     const rows = s.claims.rows.length;
     out.push(`  claims (${rows}): ${verdictOrder.map((v) => `${s.claims!.verdicts[v] ?? 0} ${v}`).join(", ")}`);
-    out.push("  report: npm run report -> reports/allure-report/single/index.html, claims ledger reports/ledger.md");
+    out.push("  report: npm run report -> reports/allure-report/index.html (the claims matrix; the Allure report behind it), claims ledger reports/ledger.md");
   }
   if (anyWaits) {
     out.push("  named waits by timeout row (met waits; the slowest against the row's timeout):");
