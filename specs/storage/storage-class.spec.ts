@@ -13,6 +13,7 @@ import {
 } from "../../harness/wait/index.js";
 import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from "../../harness/api/kinds.js";
 import { controllerManagerFiles } from "../../harness/ops/node-files.js";
+import { printedNames } from "../../harness/ops/printed-columns.js";
 
 // Serial group (vitest.config.ts): some tests change which class is the cluster's default. The
 // group's sequence.concurrent=false is not applied per project by vitest (it reads the root
@@ -106,6 +107,16 @@ describe("StorageClass", { concurrent: false }, () => {
 
       const claim = await k.applyOne<PersistentVolumeClaim>("storage/claim-without-class.yaml");
       expect(claim.spec!.storageClassName, "the storageClassName admission gave the claim").toBe(added.metadata.name);
+
+      // The tutorial reads the default off `kubectl get storageclass`: "standard (default)".
+      const marked = (await printedNames(k, "storage.k8s.io/v1", "StorageClass")).filter((n) => n.endsWith(" (default)"));
+      await k.observed("kubectl get storageclass marks", marked.join(", "));
+      if (k.fromVersion("1.37", "kubectl get storageclass marks only the effective default, the newest of several, and a single class's get shows no marker (kubernetes/kubernetes#135964)")) {
+        expect(marked).toEqual([`${added.metadata.name} (default)`]);
+        expect(await printedNames(k, "storage.k8s.io/v1", "StorageClass", added.metadata.name)).toEqual([added.metadata.name]);
+      } else {
+        expect(marked.sort()).toEqual([`${standard!.metadata.name} (default)`, `${added.metadata.name} (default)`].sort());
+      }
     },
   );
 
