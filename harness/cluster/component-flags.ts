@@ -1,29 +1,33 @@
-// What a component of this Kubernetes version accepts, read from its own --help: its flags, the
-// controllers --controllers can name, the feature gates --feature-gates can name, the admission
-// plugins. A flag, controller, gate or plugin a version no longer has stops that component at
+// What a component of this Kubernetes version accepts, read from the binary itself: its flags, the
+// controllers --controllers can name and the admission plugins from its --help, a --feature-gates
+// value from the binary parsing it (its help leaves GA gates out). A flag, controller, gate or plugin a version no longer has stops that component at
 // start with a line in its log; checked here first, the run fails at once with the name, the
 // component's version and what it does know (gates removed in 1.37: JobPodReplacementPolicy,
 // JobBackoffLimitPerIndex, JobSuccessPolicy).
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import type { ExtraArg } from "./extra-args.js";
 
 export interface ComponentHelp {
   flags: Set<string>;
   controllers: Set<string>;
-  gates: Set<string>;
   admissionPlugins: Set<string>;
+  /**
+   * What the component says of a --feature-gates value, undefined when it takes it. Its help lists
+   * only gates not yet GA, so a GA gate that still exists would read as unknown there: the binary
+   * parses the value itself (`--feature-gates=<value> --version`).
+   */
+  gateError: (value: string) => string | undefined;
 }
 
 /** Parses a kube component's --help text (pure: unit-tested on plain text). */
-export function parseHelp(text: string): ComponentHelp {
+export function parseHelp(text: string, gateError: ComponentHelp["gateError"] = () => undefined): ComponentHelp {
   const flags = new Set([...text.matchAll(/^\s+(?:-\w, )?--([a-z0-9][a-z0-9-]*)\b/gm)].map((m) => m[1]!));
   const list = (re: RegExp) => new Set((re.exec(text)?.[1] ?? "").split(/,\s*/).map((s) => s.trim()).filter((s) => /^[A-Za-z0-9-]+$/.test(s)));
   return {
     flags,
     controllers: list(/All controllers: ([^\n]+)/),
-    // "kube:JobSuccessPolicy=true|false (...)": gates, some with the component prefix 1.31 added
-    gates: new Set([...text.matchAll(/^\s+(?:[a-z-]+:)?([A-Z][A-Za-z0-9]+)=true\|false/gm)].map((m) => m[1]!)),
     admissionPlugins: list(/Comma-delimited list of admission plugins: ([^.\n]+)/),
+    gateError,
   };
 }
 
@@ -41,9 +45,9 @@ export function unknownToComponent(component: string, version: string, help: Com
       const bad = names(a.value).map((n) => n.replace(/^-/, "")).filter((n) => n !== "*" && !help.controllers.has(n));
       if (bad.length) errors.push(`--controllers names ${bad.join(", ")}, which ${where} does not have (it has: ${[...help.controllers].join(", ")})`);
     }
-    if (a.key === "feature-gates" && help.gates.size) {
-      const bad = names(a.value).map((g) => g.split("=")[0]!.replace(/^[a-z-]+:/, "")).filter((g) => !help.gates.has(g));
-      if (bad.length) errors.push(`--feature-gates names ${bad.join(", ")}, which ${where} does not have (removed, or never a gate of this component)`);
+    if (a.key === "feature-gates") {
+      const said = help.gateError(a.value);
+      if (said) errors.push(`--feature-gates=${a.value}: ${where} says "${said}"`);
     }
     if ((a.key === "disable-admission-plugins" || a.key === "enable-admission-plugins") && help.admissionPlugins.size) {
       const bad = names(a.value).filter((p) => !help.admissionPlugins.has(p));
@@ -60,7 +64,14 @@ export function componentHelp(binary: string): ComponentHelp {
   let h = helpCache.get(binary);
   if (!h) {
     // --help prints to stdout and exits 0 on these components; a binary that cannot run throws here.
-    h = parseHelp(execFileSync(binary, ["--help"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 30_000 }));
+    const run = (args: string[]) => spawnSync(binary, args, { encoding: "utf8", timeout: 30_000 });
+    const help = run(["--help"]);
+    if (help.error || help.status !== 0) throw new Error(`${binary} --help did not run: ${help.error?.message ?? help.stderr.trim().split("\n").pop()}`);
+    h = parseHelp(help.stdout, (value) => {
+      // Gates are parsed with the flags, before --version prints; an unknown or locked one is refused there.
+      const r = run([`--feature-gates=${value}`, "--version"]);
+      return /(unrecognized feature gate|cannot set feature gate)[^"]*/.exec(r.stderr)?.[0];
+    });
     helpCache.set(binary, h);
   }
   return h;
