@@ -132,6 +132,25 @@ etcd_from_proxy() {
   with_progress "etcd $ETCD_VERSION" bash -c 'cd "$0" && CGO_ENABLED=0 go build -mod=mod -v -trimpath -ldflags "-s -w" -o "$1" go.etcd.io/etcd/server/v3' "$work" "$1"
 }
 
+etcd_release() { # <dir>: etcd $ETCD_VERSION in <dir>/etcd, downloaded or built
+  mkdir -p "$1"
+  [ -x "$1/etcd" ] && return 0
+  if try_download "https://github.com/etcd-io/etcd/releases/download/$ETCD_VERSION/etcd-$ETCD_VERSION-linux-$ARCH.tar.gz" "$1/etcd.tgz"; then
+    tar -xzf "$1/etcd.tgz" -C "$1" --strip-components=1 && rm -f "$1/etcd.tgz"
+  else
+    etcd_from_proxy "$1/etcd"
+  fi
+}
+
+# `toolchain.sh etcd <version>`: that etcd release alone, its path printed, for an image that names
+# it (the kind node image carries the etcd kubeadm deploys: 3.7.0 for Kubernetes 1.37).
+if [ "${1:-}" = etcd ]; then
+  ETCD_VERSION=${2:?usage: toolchain.sh etcd <version>}
+  etcd_release "$CACHE/etcd/$ETCD_VERSION"
+  echo "$CACHE/etcd/$ETCD_VERSION/etcd"
+  exit 0
+fi
+
 go_install() { # <what> <module path>@<version> <dest>
   need_go "$1"
   local gobin; gobin=$(mktemp -d)
@@ -153,14 +172,8 @@ if [ "${KUBEPROOF_TOOLCHAIN_NODE:-}" = 1 ]; then
 fi
 (( ${#missing[@]} )) && kube_from_proxy "$KDIR" "${missing[@]}"
 
-EDIR="$CACHE/etcd/$ETCD_VERSION"; mkdir -p "$EDIR"
-if [ ! -x "$EDIR/etcd" ]; then
-  if try_download "https://github.com/etcd-io/etcd/releases/download/$ETCD_VERSION/etcd-$ETCD_VERSION-linux-$ARCH.tar.gz" "$EDIR/etcd.tgz"; then
-    tar -xzf "$EDIR/etcd.tgz" -C "$EDIR" --strip-components=1 && rm -f "$EDIR/etcd.tgz"
-  else
-    etcd_from_proxy "$EDIR/etcd"
-  fi
-fi
+EDIR="$CACHE/etcd/$ETCD_VERSION"
+etcd_release "$EDIR"
 
 WDIR="$CACHE/kwok/$KWOK_VERSION"; mkdir -p "$WDIR"
 for b in kwok kwokctl; do
