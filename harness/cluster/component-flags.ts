@@ -1,9 +1,9 @@
 // What a component of this Kubernetes version accepts, read from the binary itself: its flags, the
 // controllers --controllers can name and the admission plugins from its --help, a --feature-gates
-// value from the binary parsing it (its help leaves GA gates out). A flag, controller, gate or plugin a version no longer has stops that component at
-// start with a line in its log; checked here first, the run fails at once with the name, the
-// component's version and what it does know (gates removed in 1.37: JobPodReplacementPolicy,
-// JobBackoffLimitPerIndex, JobSuccessPolicy).
+// value from the binary parsing it (its help leaves GA gates out). A flag, controller, gate or
+// plugin a version no longer has stops that component at start with a line in its log; checked
+// here first, the run fails at once with the name, the component's version and what it does know
+// (gates removed in 1.37: JobPodReplacementPolicy, JobBackoffLimitPerIndex, JobSuccessPolicy).
 import { spawnSync } from "node:child_process";
 import type { ExtraArg } from "./extra-args.js";
 
@@ -80,8 +80,13 @@ export function componentHelp(binary: string): ComponentHelp {
 /** The kube components whose flags a run can set, as the toolchain names their binaries. */
 export const kubeComponents = ["kube-apiserver", "kube-controller-manager", "kube-scheduler"];
 
+/** Every problem of these args with the kube components in `bin` (empty when all is known). */
+export function argProblems(bin: string, version: string, args: ExtraArg[]): string[] {
+  return kubeComponents.flatMap((c) => (args.some((a) => a.component === c) ? unknownToComponent(c, version, componentHelp(`${bin}/${c}`), args) : []));
+}
+
 /** Throws, naming every problem, when an extra arg is unknown to the version in `bin`. */
 export function checkExtraArgs(bin: string, version: string, args: ExtraArg[], source = "KUBEPROOF_EXTRA_ARGS"): void {
-  const errors = kubeComponents.flatMap((c) => (args.some((a) => a.component === c) ? unknownToComponent(c, version, componentHelp(`${bin}/${c}`), args) : []));
+  const errors = argProblems(bin, version, args);
   if (errors.length) throw new Error(`${source}: ${errors.join("; ")}`);
 }

@@ -28,6 +28,14 @@ async function resourceMetricsServed(k: Kube): Promise<void> {
   await k.wait(metricsApiAvailable());
 }
 
+/** The CPU-utilisation HPA of the tutorial over a Deployment whose pods request no CPU. */
+async function cpuHpaOnPodsWithoutRequests(k: Kube) {
+  await k.applyOne<Deployment>("autoscaling/deployment.yaml", (d) => {
+    delete d.spec!.template.spec!.containers[0]!.resources;
+  });
+  return k.applyOne<HPA>("autoscaling/hpa-cpu.yaml");
+}
+
 describe("HorizontalPodAutoscaler", () => {
   test(
     "the tutorial's kubectl expose and kubectl autoscale make a Service on port 80 and an HPA of 1 to 10 replicas at 50% CPU",
@@ -101,10 +109,7 @@ describe("HorizontalPodAutoscaler", () => {
     async ({ k }) => {
       // Pods that request no CPU: every evaluation of a CPU utilisation target fails the same way
       // and records the same Warning, with or without a metrics API; replicas stay where they are.
-      await k.applyOne<Deployment>("autoscaling/deployment.yaml", (d) => {
-        delete d.spec!.template.spec!.containers[0]!.resources;
-      });
-      const hpa = await k.applyOne<HPA>("autoscaling/hpa-cpu.yaml");
+      const hpa = await cpuHpaOnPodsWithoutRequests(k);
 
       const { intervals, median } = intervalsOf(await k.wait(hpaEvaluations(hpa.ref, "FailedGetResourceMetric", 5)));
       await k.observed("seconds between the HPA's evaluations", intervals.join(", "));
@@ -116,10 +121,7 @@ describe("HorizontalPodAutoscaler", () => {
     "a new HPA is first evaluated one sync period after it is created; from 1.37 at once",
     { meta: { claims: ["HPA-2"], upstream: [] } },
     async ({ k }) => {
-      await k.applyOne<Deployment>("autoscaling/deployment.yaml", (d) => {
-        delete d.spec!.template.spec!.containers[0]!.resources;
-      });
-      const hpa = await k.applyOne<HPA>("autoscaling/hpa-cpu.yaml");
+      const hpa = await cpuHpaOnPodsWithoutRequests(k);
 
       const first = await k.wait(hpaFirstEvaluation(hpa.ref, "FailedGetResourceMetric"));
       // Both stamps have whole seconds: the difference is good to a second either way.
@@ -140,10 +142,7 @@ describe("HorizontalPodAutoscaler", () => {
     { meta: { claims: ["HPA-1"], upstream: [] } },
     async ({ k }) => {
       await resourceMetricsServed(k);
-      await k.applyOne<Deployment>("autoscaling/deployment.yaml", (d) => {
-        delete d.spec!.template.spec!.containers[0]!.resources;
-      });
-      const hpa = await k.applyOne<HPA>("autoscaling/hpa-cpu.yaml");
+      const hpa = await cpuHpaOnPodsWithoutRequests(k);
 
       // Utilisation is usage over request: with metrics flowing, the missing request is the error.
       await k.wait(

@@ -7,7 +7,7 @@ import path from "node:path";
 import { describe, expect } from "vitest";
 import { test } from "../../harness/test.js";
 import { cacheDir } from "../../harness/cluster/paths.js";
-import { componentHelp, kubeComponents, unknownToComponent } from "../../harness/cluster/component-flags.js";
+import { argProblems, kubeComponents } from "../../harness/cluster/component-flags.js";
 import { parseExtraArgs } from "../../harness/cluster/extra-args.js";
 import { version } from "../../harness/versions.js";
 import { faultsFor } from "../../scripts/faults/faults.js";
@@ -20,10 +20,7 @@ describe(`component flags on Kubernetes ${kubeVersion}`, () => {
   test("every fault of the self-test names flags, controllers, gates and plugins this version has", async ({ k }) => {
     k.skipIf(missing);
     const faults = faultsFor(kubeVersion).filter((f) => f.args);
-    const problems = faults.flatMap((f) => {
-      const args = parseExtraArgs(`${f.args} ${f.twinArgs ?? ""}`);
-      return kubeComponents.flatMap((c) => unknownToComponent(c, kubeVersion, componentHelp(path.join(bin, c)), args)).map((p) => `${f.id}: ${p}`);
-    });
+    const problems = faults.flatMap((f) => argProblems(bin, kubeVersion, parseExtraArgs(`${f.args} ${f.twinArgs ?? ""}`)).map((p) => `${f.id}: ${p}`));
     await k.observed("faults checked", faults.map((f) => `${f.id}: ${f.args}`).join("\n"));
     expect(problems).toEqual([]);
   });
@@ -31,7 +28,7 @@ describe(`component flags on Kubernetes ${kubeVersion}`, () => {
   test("a controller, gate or flag this version does not have is named with the version, a GA gate it still has is not", async ({ k }) => {
     k.skipIf(missing);
     const args = parseExtraArgs("kube-controller-manager=controllers=*,-no-such-controller kube-apiserver=feature-gates=JobSuccessPolicy=true kube-scheduler=no-such-flag=1");
-    const problems = kubeComponents.flatMap((c) => unknownToComponent(c, kubeVersion, componentHelp(path.join(bin, c)), args));
+    const problems = argProblems(bin, kubeVersion, args);
     // JobSuccessPolicy went GA in 1.33 (locked on) and its gate was removed in 1.37: named as the binary says
     const removed = Number(kubeVersion.split(".")[1]) >= 37;
     expect(problems).toEqual([
