@@ -26,7 +26,9 @@ const conformance = {
   globalSetup: ["harness/run/global-setup.ts"],
   // allure runtime, the per-file leak check of cluster-scoped state, workers ending with the run.
   setupFiles: ["allure-vitest/setup", "harness/run/leak-check.ts", "harness/run/worker-exit.ts"],
-  testTimeout: 300_000,
+  // A last resort behind the named waits: it also covers a start paced to the nodes (up to 180 s,
+  // harness/k/pace.ts) and a wait for the CPU budget.
+  testTimeout: 600_000,
   // Retries only for infrastructure trouble (image pulls, a dropped apiserver connection), never
   // for behaviour; the summary counts them.
   retry: { count: 1, condition: /ErrImagePull|ImagePullBackOff|ECONNRESET|socket hang up/ },

@@ -20,6 +20,12 @@ export const suiteBlind = {
   recorder: "the flight recorder did not see ",
   /** An API the suite reads answered 5xx (the metrics API with its server down, say): the suite could not read it. */
   apiUnavailable: "API unavailable:",
+  /**
+   * The cluster's authorization refused the suite a request it needs (RBAC: "User ... cannot list
+   * resource ..."): what the suite may not do there, never a behaviour of the tutorial. A quota's or
+   * an admission policy's 403 is the cluster's answer and reads as such.
+   */
+  permissionDenied: "Permission denied:",
   /** vitest's own test timeout: the suite gave up, with no wait to say why. */
   testTimeout: "Test timed out in ",
 } as const;

@@ -28,6 +28,7 @@ import { waitsOf } from "./k/waits.js";
 import { step } from "./k/step.js";
 import type { Kube } from "./k/kube.js";
 import { cpuBudget, loadShare, takeCpu } from "./run/cpu-budget.js";
+import { backlogLimit, machineCores, queuedPerCore, recordPaced, whenNodesHaveRoom } from "./k/pace.js";
 
 export type { Kube } from "./k/kube.js";
 
@@ -74,6 +75,17 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
     const feature = await labelTest(task, info);
     const owner = { [runLabel]: info.runId, [fileLabel]: fileId(task.file.filepath) };
     const cleanup = new Cleanup();
+    // Where a real kubelet starts the pods, the test begins once the nodes have room (harness/k/pace.ts).
+    if (info.capabilities.containerRuntime) {
+      await feed.ready.catch(() => undefined);
+      const nodes = feed.nodes();
+      const p = await whenNodesHaveRoom(feed.backlog, backlogLimit(nodes));
+      recordPaced({ ...p, test: task.name, ...machineCores(nodes) });
+      if (p.waitedMs > 2_000) {
+        const why = `${p.queuedAtAsk} pods were queued on the nodes (room for ${p.limit}: ${queuedPerCore} per core)`;
+        await allure.parameter("paced", p.gaveUp ? `started after ${(p.waitedMs / 1000).toFixed(1)} s without room: ${why}` : `waited ${(p.waitedMs / 1000).toFixed(1)} s for the nodes to have room: ${why}`);
+      }
+    }
     const rec = await openNamespace({ api, feed, ns, suffix, labels: { ...owner, "kubeproof.dev/test": slug(task.name) }, file: owner[fileLabel], cleanup });
     const transcript = new Transcript(ns, suffix);
     const apply = fixtureApplier({ api, ns, suffix, labels: owner, transcript, cleanup });

@@ -50,7 +50,10 @@ export class ApiError extends Error {
     // A 5xx is an API that did not serve the request (an aggregated API whose server is down
     // answers 503): what the suite could not read, never what the cluster answered about a claim.
     const unserved = code >= 500 ? `${suiteBlind.apiUnavailable} ` : "";
-    super(`${unserved}${method} ${path} -> ${code} ${status.reason ?? ""}: ${status.message ?? "(no message)"}`);
+    // RBAC's refusal names the user and the verb it may not use: the suite's want of a permission
+    // (kubeproof on a cluster that grants it less), not the cluster refusing a tutorial's object.
+    const denied = code === 403 && /\bcannot [a-z]+ resource\b/.test(status.message ?? "") ? `${suiteBlind.permissionDenied} ` : "";
+    super(`${unserved}${denied}${method} ${path} -> ${code} ${status.reason ?? ""}: ${status.message ?? "(no message)"}`);
     this.name = "ApiError";
   }
   get reason(): string | undefined {

@@ -11,6 +11,8 @@ export function controlledBy(o: KubeObject, owner: { kind: string; name: string 
 
 export const runLabel = "kubeproof.dev/run";
 export const fileLabel = "kubeproof.dev/file";
+/** The taint key of a node a test added (its value is the test's suffix): only that test's pods go there. */
+export const addedByTaint = "kubeproof.dev/added-by";
 
 /** A label-safe name for a spec file: specs/workloads/job.spec.ts -> workloads.job */
 export function fileId(filepath: string): string {

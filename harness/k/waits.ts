@@ -2,7 +2,7 @@
 // repro script, ended at once as an infrastructure problem when a pod cannot get its image.
 import type { Api } from "../api/client.js";
 import { imageTrouble } from "../record/image-trouble.js";
-import { podStartScale, podStartsOfFile, slowStarts } from "../record/pod-starts.js";
+import { podStarts, podStartScale, podStartsOfFile, slowStarts } from "../record/pod-starts.js";
 import type { Recorder } from "../record/recorder.js";
 import type { Transcript } from "../record/repro.js";
 import { recordWait } from "../report/wait-times.js";
@@ -11,6 +11,8 @@ import { never, timeoutOf, waitFor, WaitError } from "../wait/wait.js";
 import type { Evidence } from "../wait/observability.js";
 import type { Node } from "../api/kinds.js";
 import { readInfraEvents } from "../report/infra-events.js";
+import { addedByTaint } from "../api/ownership.js";
+import { suiteBlind } from "../failures.js";
 import type { Kube } from "./kube.js";
 import { step } from "./step.js";
 
@@ -36,7 +38,8 @@ export function evidenceOf(api: Api, rec: Recorder, suffix: string): (since: num
     try {
       const list = await api.list<Node>("v1", "Node");
       const ms = Date.now() - t0;
-      const theirs = list.items.filter((n) => !n.metadata.name?.endsWith(suffix));
+      // A node any test added (joining, leaving, cordoned) is that test's subject: no other test's pods run there.
+      const theirs = list.items.filter((n) => !n.metadata.name?.endsWith(suffix) && !n.spec?.taints?.some((t) => t.key === addedByTaint));
       const ready = (n: Node) => n.status?.conditions?.find((x) => x.type === "Ready")?.status === "True";
       nodes = { ms, count: theirs.length, notReady: theirs.filter((n) => !ready(n)).map((n) => n.metadata.name!) };
     } catch (e) {
@@ -65,18 +68,41 @@ export function waitsOf(c: { api: Api; rec: Recorder; transcript: Transcript; te
   };
   return {
     wait: (cond) => {
-      // A wait on pod starts follows this file's measured pod starts (bounded): a slow machine's
-      // nodes get the time they need; past the bound the wait says the nodes were too slow.
-      const scale = podBound.has(cond.timeout) && !cond.deadline ? podStartScale(podStartsOfFile()).factor : 1;
-      const timeoutMs = Math.round(timeoutOf(cond) * scale);
+      // A wait on pod starts follows the measured pod starts (bounded): a slow machine's nodes get
+      // the time they need; past the bound the wait says the nodes were too slow. The scale is
+      // taken when the wait starts and again when it runs out blind, with the pods this test has
+      // seen start meanwhile: the first tests of a file start before any pod was measured.
+      const stretchable = podBound.has(cond.timeout) && !cond.deadline;
+      const base = timeoutOf(cond);
+      const scaleNow = () => (stretchable ? podStartScale([...podStartsOfFile(), ...podStarts(c.rec.entries)]) : { factor: 1, medianMs: 0, pods: 0 });
+      let scale = scaleNow().factor;
+      let timeoutMs = Math.round(base * scale);
       c.transcript.waited(cond.description, timeoutMs);
       return step(`wait for ${cond.description}`, async () => {
         const started = Date.now();
         let met = false;
         try {
-          const r = await whileImagesArrive((signal) => waitFor(c.api, cond, { signal, evidence, timeoutMs }));
-          met = true;
-          return r;
+          for (;;) {
+            const left = timeoutMs - (Date.now() - started);
+            try {
+              const r = await whileImagesArrive((signal) => waitFor(c.api, cond, { signal, evidence, timeoutMs: left }));
+              met = true;
+              return r;
+            } catch (e) {
+              // Ran out while the suite could not tell, and the pods measured since say the nodes
+              // are slower than when it started: it gets the stretched time, once per new figure.
+              const now = scaleNow();
+              const more = Math.round(base * now.factor);
+              if (!(e instanceof WaitError && e.category === "timeout") || more <= timeoutMs) {
+                // The last stretch's own length is not the wait's: the message gives the whole.
+                if (e instanceof WaitError && e.category === "timeout") e.message = e.message.replace(/^Timed out after [\d.]+ s/, `${suiteBlind.timedOut}${((Date.now() - started) / 1000).toFixed(1)} s`);
+                if (e instanceof WaitError && scale > 1) e.message += `\n(The wait had ${(timeoutMs / 1000).toFixed(1)} s in all: its row's ${(base / 1000).toFixed(1)} s stretched ${scale.toFixed(2)} x by this run's measured pod starts, median ${(now.medianMs / 1000).toFixed(1)} s over ${now.pods} pods.)`;
+                throw e;
+              }
+              scale = now.factor;
+              timeoutMs = more;
+            }
+          }
         } catch (e) {
           // A wait that ran out says what the cluster complained about meanwhile, when it did.
           const warnings = c.rec.warnings();

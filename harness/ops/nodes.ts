@@ -5,6 +5,7 @@ import type { Node } from "../api/kinds.js";
 import type { Toleration } from "../api/kinds.js";
 import type { NodeTaint } from "../cluster/types.js";
 import { ApiError } from "../api/client.js";
+import { addedByTaint } from "../api/ownership.js";
 import { nodeOps } from "../cluster/node-ops.js";
 import { nodeReady, waitFor, type Ref } from "../wait/index.js";
 
@@ -18,7 +19,7 @@ export type AddedNode = Node & { ref: Ref; remove(): Promise<void> };
  * find their pods on a node that leaves.
  */
 export function addedNodeTaint(k: Kube): NodeTaint {
-  return { key: "kubeproof.dev/added-by", value: k.suffix, effect: "NoSchedule" };
+  return { key: addedByTaint, value: k.suffix, effect: "NoSchedule" };
 }
 
 /** The toleration of addedNodeTaint, for the fixtures whose pods belong on the added node. */

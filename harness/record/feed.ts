@@ -6,6 +6,8 @@
 // tests it has.
 import type { Api, KubeObject } from "../api/client.js";
 import { observe, type Observation, type WatchEventType } from "../wait/watch.js";
+import { PodBacklog } from "./pod-backlog.js";
+import { suiteBlind } from "../failures.js";
 
 /** What a flight recorder keeps: the kinds the specs make or cause, namespaced and cluster-scoped. */
 const recorded: [string, string][] = [
@@ -38,6 +40,8 @@ export class Feed {
   /** Cluster-scoped objects as last seen, replayed to a new listener as its initial list. */
   private readonly clusterObjects = new Map<string, KubeObject>();
   readonly ready: Promise<void>;
+  /** Pods queued on their nodes, cluster-wide: what the suite paces its test starts by (harness/k/pace.ts). */
+  readonly backlog = new PodBacklog();
 
   constructor(api: Api) {
     const sels = recorded.map(([apiVersion, kind]) => ({ apiVersion, kind }));
@@ -53,7 +57,7 @@ export class Feed {
     this.ready = Promise.allSettled(this.observations.map((o) => o.ready)).then((results) => {
       // A kind the feed could not list is a kind no recorder would see: say so at the start.
       const failed = results.flatMap((r, i) => (r.status === "rejected" ? [`${sels[i]!.kind}: ${String(r.reason)}`] : []));
-      if (failed.length) throw new Error(`the flight recorders' feed could not list:\n${failed.join("\n")}`);
+      if (failed.length) throw new Error(`${suiteBlind.recorder}every kind it records: the feed could not list\n${failed.join("\n")}`);
     });
     this.ready.catch(() => undefined);
   }
@@ -63,6 +67,7 @@ export class Feed {
   }
 
   private dispatch(type: WatchEventType, obj: KubeObject): void {
+    if (obj.kind === "Pod") this.backlog.onPod(type, obj);
     const ns = obj.metadata.namespace;
     if (ns) {
       for (const l of this.byNamespace.get(ns) ?? []) l.onEvent(type, obj);
@@ -84,6 +89,11 @@ export class Feed {
       set.delete(listener);
       if (set.size === 0) this.byNamespace.delete(namespace);
     };
+  }
+
+  /** The cluster's nodes as last seen. */
+  nodes(): KubeObject[] {
+    return [...this.clusterObjects.values()].filter((o) => o.kind === "Node");
   }
 
   stop(): void {

@@ -56,10 +56,25 @@ export interface RunSummary {
   waits: Record<string, RowFigures>;
   /** Where pods' starts went, phase by phase (pods a real kubelet started). */
   podStarts?: PodStartFigures;
+  /** How test starts were paced to the nodes' start backlog (harness/k/pace.ts), where a real kubelet runs pods. */
+  pacing?: Pacing;
   topics: Record<string, Topic>;
 }
 
 /** The summary a run wrote, or undefined where the run left none. */
 export function readRunSummary(file: string): RunSummary | undefined {
   return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as RunSummary) : undefined;
+}
+
+export interface Pacing {
+  /** Pods that may be queued on the nodes when a test starts, from the cores of their machines. */
+  limit: number;
+  cores: number;
+  machines: number;
+  tests: number;
+  /** Tests that waited more than 2 s, all they waited, the longest, and those that started without room. */
+  waited: number;
+  waitedMs: number;
+  longest?: { test: string; ms: number };
+  gaveUp: number;
 }

@@ -10,7 +10,8 @@ import { expectedTests } from "./spec-claims.js";
 import { readInfraEvents } from "./infra-events.js";
 import { byRow, describeRows, type WaitTime } from "./wait-times.js";
 import { podStartFigures, podStartPhases, type PodStart } from "../record/pod-starts.js";
-import type { RunSummary, Topic } from "./run-summary.js";
+import type { Pacing, RunSummary, Topic } from "./run-summary.js";
+import type { PacedStart } from "../k/pace.js";
 import { sharedStateFiles, sharedStateProjects } from "../run/projects.js";
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -43,16 +44,18 @@ interface Collected {
   evidence: ResultLike[];
   waits: WaitTime[];
   podStarts: PodStart[];
+  paced: PacedStart[];
 }
 
 /** Every test's result, per spec file (topic), with the file's API costs and named waits. */
 function collect(modules: ReadonlyArray<TestModule>, provider: string): Collected {
-  const out: Collected = { topics: {}, evidence: [], waits: [], podStarts: [] };
+  const out: Collected = { topics: {}, evidence: [], waits: [], podStarts: [], paced: [] };
   for (const m of modules) {
     const name = topicOf(path.relative(process.cwd(), m.moduleId));
-    const costs = readJson(path.join(reportsDir, "file-costs", `${name.replace(/[^A-Za-z0-9]+/g, ".")}.json`)) as { requests?: number; throttled?: number; waits?: WaitTime[]; podStarts?: PodStart[] } | undefined;
+    const costs = readJson(path.join(reportsDir, "file-costs", `${name.replace(/[^A-Za-z0-9]+/g, ".")}.json`)) as { requests?: number; throttled?: number; waits?: WaitTime[]; podStarts?: PodStart[]; paced?: PacedStart[] } | undefined;
     out.waits.push(...(costs?.waits ?? []));
     out.podStarts.push(...(costs?.podStarts ?? []));
+    out.paced.push(...(costs?.paced ?? []));
     const t: Topic = (out.topics[name] = { tests: [], requests: costs?.requests, throttled: costs?.throttled, passed: 0, failed: 0, skipped: 0, unselected: 0, durationMs: m.diagnostic().duration, skips: [], failures: [] });
     for (const tc of m.children.allTests()) {
       const r = tc.result();
@@ -129,6 +132,7 @@ function summarise(c: Collected, run: { project: string; cluster: RunSummary["cl
     claims: conformance ? { verdicts, rows: ledger.map((r) => ({ claim: r.claim, verdict: r.verdict, detail: r.detail })) } : undefined,
     waits: byRow(c.waits),
     podStarts: podStartFigures(c.podStarts),
+    pacing: pacingOf(c.paced),
     topics: c.topics,
   };
 }
@@ -158,6 +162,11 @@ function render(s: RunSummary, anyWaits: boolean): string[] {
     const line = (f: typeof p.median) => `${secs(f.total)} = ${podStartPhases.map((ph) => `${ph} ${secs(f[ph])}`).join(" + ")}`;
     out.push(`  pod starts (${p.pods} pods a real kubelet started; creation to Running seen, by phase): median ${line(p.median)}; 90th percentile ${line(p.p90)}`);
   }
+  if (s.pacing) {
+    const p = s.pacing;
+    const longest = p.longest ? `, the longest ${secs(p.longest.ms)} (${p.longest.test})` : "";
+    out.push(`  pacing: a test started while fewer than ${p.limit} pods were queued on the nodes (2 per core of the ${p.cores} cores of ${p.machines} machine${p.machines > 1 ? "s" : ""} the nodes run on); ${p.waited} of ${p.tests} tests waited for room, ${secs(p.waitedMs)} in all${longest}${p.gaveUp ? `; ${p.gaveUp} started without room after waiting the most` : ""}`);
+  }
   if (conformance) {
     const ratio = s.floorMs ? ` = ${(s.wallMs / s.floorMs).toFixed(2)} x the floor (the slowest test, ${secs(s.floorMs)})` : "";
     const ready = s.cluster?.startMs;
@@ -167,6 +176,24 @@ function render(s: RunSummary, anyWaits: boolean): string[] {
   for (const e of s.infraEvents) out.push(`  infrastructure: ${e.component} of ${e.cluster} had exited at ${e.at}; ${e.action} (its log: reports/infra-events.jsonl)`);
   out.push(`${s.passed} passed, ${s.failed} failed${s.skipped ? ` (${s.skipped} skipped)` : ""}`);
   return out;
+}
+
+/** The run's pacing from every test's paced start; undefined where nothing was paced (simulated kubelets). */
+export function pacingOf(all: readonly PacedStart[]): Pacing | undefined {
+  if (all.length === 0) return undefined;
+  const waited = all.filter((p) => p.waitedMs > 2_000);
+  const longest = [...waited].sort((a, b) => b.waitedMs - a.waitedMs)[0];
+  const last = all[all.length - 1]!;
+  return {
+    limit: Math.max(...all.map((p) => p.limit)),
+    cores: last.cores,
+    machines: last.machines,
+    tests: all.length,
+    waited: waited.length,
+    waitedMs: waited.reduce((a, p) => a + p.waitedMs, 0),
+    ...(longest ? { longest: { test: longest.test, ms: longest.waitedMs } } : {}),
+    gaveUp: all.filter((p) => p.gaveUp).length,
+  };
 }
 
 function readJson(file: string): unknown {

@@ -20,6 +20,7 @@ import { met, notYet, onList } from "../wait/conditions.js";
 import type { Node, PersistentVolume, StorageClass } from "../api/kinds.js";
 import { waitTimes } from "../report/wait-times.js";
 import { podStartsOfFile } from "../record/pod-starts.js";
+import { pacedOfFile } from "../k/pace.js";
 
 const owned: [string, string][] = [
   ["v1", "PersistentVolume"],
@@ -86,7 +87,7 @@ afterAll(async ({}, suite) => {
   const requests = api.requests - startedRequests;
   const throttled = api.throttled - startedThrottled;
   mkdirSync(path.join(reportsDir, "file-costs"), { recursive: true });
-  writeFileSync(path.join(reportsDir, "file-costs", `${file}.json`), JSON.stringify({ file, requests, throttled, waits: waitTimes(), podStarts: podStartsOfFile() }));
+  writeFileSync(path.join(reportsDir, "file-costs", `${file}.json`), JSON.stringify({ file, requests, throttled, waits: waitTimes(), podStarts: podStartsOfFile(), paced: pacedOfFile() }));
   if (process.env.KUBEPROOF_KEEP_ON_FAILURE === "1") return;
   const namespaces = namespacesOf(file);
   // The kinds side by side: this check is part of the run's tail.

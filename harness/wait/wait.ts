@@ -3,7 +3,7 @@
 // so a wait costs one list and one watch request however long it lasts. The one exception is a
 // resource the apiserver cannot watch (metrics.k8s.io is served by metrics-server through the
 // aggregator, list and get only): such a condition carries `poll`, says why, and is sampled.
-import type { Api, KubeObject } from "../api/client.js";
+import { ApiError, type Api, type KubeObject } from "../api/client.js";
 import { suiteBlind, clusterFailed } from "../failures.js";
 import { deadlineReasons, timeoutFor, type TimeoutKind } from "../timeouts.js";
 import { blindSpots, sight, type Evidence } from "./observability.js";
@@ -240,11 +240,23 @@ export function never<R>(api: Api, cond: Condition<R>, windowMs: number = timeou
 /** waitFor for unwatchable resources: samples every `everyMs`; same verdicts, messages and table. */
 async function pollFor<R>(api: Api, cond: Condition<R>, poll: NonNullable<Condition["poll"]>, timeoutMs: number, signal?: AbortSignal, evidence?: WaitOptions["evidence"]): Promise<R> {
   const started = Date.now();
-  let last: KubeObject[];
+  let last: KubeObject[] = [];
   let samples = 0;
+  // An aggregated API answering 5xx (metrics-server unreachable through the aggregator for a
+  // moment, as under load) did not serve the sample: not yet, and if it lasts to the end, what the
+  // suite could not see, never the cluster's failure.
+  const unserved: { n: number; last?: string; at?: number } = { n: 0 };
   for (;;) {
     signal?.throwIfAborted();
-    last = await poll.sample(api);
+    try {
+      last = await poll.sample(api);
+      unserved.last = undefined;
+    } catch (e) {
+      if (!(e instanceof ApiError && e.code >= 500)) throw e;
+      unserved.n++;
+      unserved.last = e.message.split("\n")[0];
+      unserved.at = Date.now() - started;
+    }
     samples++;
     const v = cond.check(last);
     if (v.met) return v.value;
@@ -254,7 +266,8 @@ async function pollFor<R>(api: Api, cond: Condition<R>, poll: NonNullable<Condit
     }
     if (elapsed + poll.everyMs > timeoutMs) {
       const how = `; sampled ${samples} times every ${secs(poll.everyMs)}: ${poll.why}`;
-      throw await ranOut(cond, { evidence }, started, timeoutMs, [], `Last sample (${describeSelection(cond.selection)}):\n${dump(last)}`, last, how);
+      const blind = unserved.last ? [`the API did not serve ${unserved.n} of ${samples} samples, the last at ${secs(unserved.at!)} (${unserved.last})`] : [];
+      throw await ranOut(cond, { evidence }, started, timeoutMs, blind, `Last sample (${describeSelection(cond.selection)}):\n${dump(last)}`, last, how);
     }
     await new Promise((r) => setTimeout(r, poll.everyMs));
   }

@@ -28,7 +28,6 @@ mkdir -p "$IMAGES_DIR"
 
 # kube binaries and etcd (cached by the toolchain; builds kubelet/kubeadm/kube-proxy if missing)
 BIN_DIR=$(KUBEPROOF_TOOLCHAIN_NODE=1 KUBEPROOF_NO_DOWNLOAD=${KUBEPROOF_NO_DOWNLOAD:-1} "${NICE[@]}" bash "$REPO_ROOT/scripts/toolchain.sh" | tail -1)
-ETCD_BIN="$CACHE/etcd/$ETCD_VERSION/etcd"
 METRICS_BIN="$CACHE/metrics-server/$METRICS_VERSION/metrics-server"
 for b in kube-apiserver kube-controller-manager kube-scheduler kube-proxy kubeadm; do
   [ -x "$KUBE_DIR/$b" ] || die "$KUBE_DIR/$b is missing after scripts/toolchain.sh"
@@ -117,8 +116,13 @@ for ref in $kubeadm_images $sandbox; do
       }
       build_image node "$ref" "$KUBE_DIR/kube-proxy" "$PROXY_ROOTFS" "$SCRIPTS_DIR/kube-proxy-iptables" -- "$PATH_ENV" 'ENTRYPOINT ["/usr/local/bin/kube-proxy"]' ;;
     etcd)
-      fill() { mkdir -p "$1/usr/local/bin" "$1/var/lib/etcd"; cp "$ETCD_BIN" "$1/usr/local/bin/etcd"; }
-      build_image node "$ref" "$ETCD_BIN" -- "$PATH_ENV" 'ENTRYPOINT ["/usr/local/bin/etcd"]' ;;
+      # The etcd release the tag names (registry.k8s.io/etcd:3.7.0-0 is etcd v3.7.0), not the one
+      # the local provider runs: kubeadm checks the version it deploys.
+      etcd_version=${ref##*:}; etcd_version=v${etcd_version%-*}
+      etcd_bin=$(KUBEPROOF_NO_DOWNLOAD=${KUBEPROOF_NO_DOWNLOAD:-1} "${NICE[@]}" bash "$REPO_ROOT/scripts/toolchain.sh" etcd "$etcd_version" | tail -1)
+      [ -x "$etcd_bin" ] || die "etcd $etcd_version (for $ref) could not be had from scripts/toolchain.sh"
+      fill() { mkdir -p "$1/usr/local/bin" "$1/var/lib/etcd"; cp "$etcd_bin" "$1/usr/local/bin/etcd"; }
+      build_image node "$ref" "$etcd_bin" -- "$PATH_ENV" 'ENTRYPOINT ["/usr/local/bin/etcd"]' ;;
     coredns)
       # CoreDNS $COREDNS_VERSION under the reference kubeadm deploys.
       fill() { cp "$COREDNS_DIR/coredns" "$1/coredns"; }

@@ -282,7 +282,7 @@ describe("HorizontalPodAutoscaler", () => {
     async ({ k }) => {
       k.requires("containerRuntime", "real CPU load needs containers that really run");
       await resourceMetricsServed(k);
-      await k.burnsCpu(1500, "php-apache at up to three pods of 500m, and its load generator");
+      await k.burnsCpu(600, "php-apache serving one request at a time, up to one pod's 500m, and its load generator");
       const fx = await k.apply("autoscaling/php-apache.yaml");
       const [dep, hpa] = [fx.get("Deployment").ref, fx.get("HorizontalPodAutoscaler").ref];
       await k.wait(deploymentReady(dep, 1));

@@ -1,0 +1,77 @@
+// Pacing test starts to the nodes' start backlog: what counts as queued, how many cores the nodes'
+// machines have, and when a waiting start is let go. On plain objects and a fake clock.
+import { describe, expect, it } from "vitest";
+import { PodBacklog, stuckAfterMs } from "../harness/record/pod-backlog.js";
+import { backlogLimit, machineCores, whenNodesHaveRoom } from "../harness/k/pace.js";
+import { pacingOf } from "../harness/report/summary-reporter.js";
+
+const pod = (name: string, phase: string, node?: string) => ({ apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "ns", uid: name }, spec: node ? { nodeName: node } : {}, status: { phase } });
+const node = (name: string, uuid: string, cpu: string) => ({ apiVersion: "v1", kind: "Node", metadata: { name }, status: { capacity: { cpu }, nodeInfo: { systemUUID: uuid } } });
+
+describe("the nodes' start backlog", () => {
+  it("counts pods bound and not yet running, and no others", () => {
+    const b = new PodBacklog();
+    b.onPod("ADDED", pod("unscheduled", "Pending"));
+    b.onPod("ADDED", pod("queued", "Pending", "worker"));
+    b.onPod("ADDED", pod("running", "Running", "worker"));
+    expect(b.queued().map((p) => p.name)).toEqual(["ns/queued"]);
+    b.onPod("MODIFIED", pod("queued", "Running", "worker"));
+    expect(b.queued()).toEqual([]);
+  });
+
+  it("stops counting a pod stuck on its node past stuckAfterMs", () => {
+    let now = 0;
+    const b = new PodBacklog(() => now);
+    b.onPod("ADDED", pod("stuck", "Pending", "worker"));
+    now = stuckAfterMs - 1;
+    expect(b.queued()).toHaveLength(1);
+    expect(b.nextExpiryMs()).toBe(1);
+    now = stuckAfterMs;
+    expect(b.queued()).toHaveLength(0);
+  });
+});
+
+describe("the cores the nodes run on", () => {
+  it("counts nodes of one machine (kind's containers share their host's systemUUID) once", () => {
+    const kind = [node("cp", "host", "2"), node("w1", "host", "2"), node("w2", "host", "2")];
+    expect(machineCores(kind)).toEqual({ cores: 2, machines: 1 });
+    expect(backlogLimit(kind)).toBe(4);
+    expect(machineCores([node("a", "m1", "4"), node("b", "m2", "8")])).toEqual({ cores: 12, machines: 2 });
+  });
+});
+
+describe("a paced start", () => {
+  it("goes at once with room, and waits for a queued pod to start without it", async () => {
+    const b = new PodBacklog();
+    expect((await whenNodesHaveRoom(b, 1)).gaveUp).toBe(false);
+    b.onPod("ADDED", pod("queued", "Pending", "worker"));
+    let started = false;
+    const paced = whenNodesHaveRoom(b, 1).then((p) => ((started = true), p));
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect(started).toBe(false);
+    b.onPod("MODIFIED", pod("queued", "Running", "worker"));
+    const p = await paced;
+    expect(p).toMatchObject({ gaveUp: false, queuedAtAsk: 1, limit: 1 });
+  });
+
+  it("gives up after its longest wait and says so", async () => {
+    const b = new PodBacklog();
+    b.onPod("ADDED", pod("queued", "Pending", "worker"));
+    expect(await whenNodesHaveRoom(b, 1, 50)).toMatchObject({ gaveUp: true });
+  });
+
+  it("is summed up for the run: who waited, how long, the limit", () => {
+    const base = { limit: 4, cores: 2, machines: 1, queuedAtAsk: 5, gaveUp: false };
+    expect(pacingOf([{ ...base, test: "a", waitedMs: 100 }, { ...base, test: "b", waitedMs: 9_000 }, { ...base, test: "c", waitedMs: 3_000 }])).toEqual({
+      limit: 4,
+      cores: 2,
+      machines: 1,
+      tests: 3,
+      waited: 2,
+      waitedMs: 12_000,
+      longest: { test: "b", ms: 9_000 },
+      gaveUp: 0,
+    });
+    expect(pacingOf([])).toBeUndefined();
+  });
+});
