@@ -18,6 +18,7 @@ import { infraEventsFile } from "../report/infra-events.js";
 import { clusterPart } from "./projects.js";
 import { availableParallelism } from "node:os";
 import { cpuBudget, dropCpuBudget, loadShare } from "./cpu-budget.js";
+import { queuedPerCore } from "../k/pace.js";
 import { maxPodStartScale } from "../record/pod-starts.js";
 
 interface Shared {
@@ -114,7 +115,7 @@ export default async function setup(project: TestProject) {
   shared.users++;
   const info = await shared.cluster;
   if (key === "main" && shared.users === 1 && info.capabilities.containerRuntime) {
-    progress(`pacing: tests that make containers spin CPU share ${cpuBudget()}m (${loadShare * 100}% of this machine's ${availableParallelism()} cores; the rest is the nodes'); waits on pod starts follow the measured pod starts, up to ${maxPodStartScale} x`);
+    progress(`pacing: a test starts while fewer than ${queuedPerCore} pods per core of the nodes' machines are queued on the nodes (the summary says how long tests waited); tests that make containers spin CPU share ${cpuBudget()}m (${loadShare * 100}% of this machine's ${availableParallelism()} cores; the rest is the nodes'); waits on pod starts follow the measured pod starts, up to ${maxPodStartScale} x`);
   }
   project.provide("cluster", info);
 
