@@ -1,18 +1,28 @@
-// npm run bench -- [N]: runs the whole suite N times (default 3) on fresh clusters and prints the
+// npm run bench -- [N] [--record]: runs the whole suite N times (default 3) on fresh clusters and prints the
 // median wall time, time per topic, cluster start time by phase, API requests per topic, the
 // named waits per timeout row (median, slowest, and the most of a timeout any wait used) and the critical path; writes the figures to reports/bench/bench.json. A benchmark, not a timed test:
-// it fails only when a run fails. With N >= 10 it doubles as the flake check.
+// it fails only when a run fails. With N >= 10 it doubles as the flake check. --record writes the
+// figures as a dated row of docs/performance.md (harness/report/performance-row.ts).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { repoRoot, reportsDir } from "../harness/cluster/paths.js";
 import type { RunSummary } from "../harness/report/run-summary.js";
+import { insertRow, machineLine, rowMarkdown } from "../harness/report/performance-row.js";
 
 type Summary = Pick<RunSummary, "wallMs" | "criticalPathMs" | "passed" | "failed" | "skipped" | "retries" | "cluster" | "topics"> & Partial<Pick<RunSummary, "infraEvents" | "waits" | "floorMs" | "podStarts">>;
 
-const n = Number(process.argv[2] ?? "3");
+const args = process.argv.slice(2);
+const record = args.includes("--record");
+const unknown = args.filter((a) => a.startsWith("--") && a !== "--record");
+if (unknown.length) {
+  console.error(`bench: unknown option ${unknown.join(", ")} (usage: npm run bench -- [N] [--record])`);
+  process.exit(2);
+}
+const count = args.find((a) => !a.startsWith("--"));
+const n = Number(count ?? "3");
 if (!Number.isInteger(n) || n < 1) {
-  console.error(`bench: the number of runs must be a positive whole number, got "${process.argv[2]}"`);
+  console.error(`bench: the number of runs must be a positive whole number, got "${count}"`);
   process.exit(2);
 }
 const median = (xs: number[]) => {
@@ -92,4 +102,24 @@ for (const [row, f] of Object.entries(figures.waits)) {
 }
 console.log(`  failed runs ${figures.failedRuns}, infrastructure retries ${figures.retries}, API requests turned away with 429 and sent again ${figures.throttled}, control-plane processes restarted by the supervisor ${figures.infraEvents}`);
 console.log(`figures: reports/bench/bench.json`);
+
+if (record) {
+  const last = runs.at(-1);
+  const provider = last?.cluster?.provider ?? process.env.KUBEPROOF_PROVIDER ?? "auto";
+  const version = last?.cluster?.kubeVersion ?? "";
+  const p = last?.podStarts;
+  let starts = "";
+  if (p) starts = `; pod starts (last run) median ${secs(p.median.total)}, 90th percentile ${secs(p.p90.total)}`;
+  const results = runs.map((r) => `${r.passed}/${r.failed}/${r.skipped}`).join(", ");
+  const row = rowMarkdown({
+    date: new Date().toISOString().slice(0, 10),
+    machine: machineLine(existsSync("/sys/fs/cgroup/cgroup.controllers")),
+    command: `\`npm run bench -- ${n}\` (${provider}${version ? `, ${version}` : ""})`,
+    result: `passed/failed/skipped per run: ${results}; ${figures.failedRuns} failed run${figures.failedRuns === 1 ? "" : "s"}${starts}`,
+    wall: `median ${secs(figures.medianWallMs)} (${figures.medianWallOverFloor.toFixed(2)} x its slowest test; ${figures.medianReadyWallOverFloor.toFixed(2)} x once the cluster was ready)`,
+  });
+  const file = path.join(repoRoot, "docs", "performance.md");
+  writeFileSync(file, insertRow(readFileSync(file, "utf8"), "## Runs, warm caches", row));
+  console.log(`recorded in docs/performance.md: ${row}`);
+}
 process.exit(figures.failedRuns ? 1 : 0);
