@@ -16,6 +16,7 @@ import {
   periodToleranceMs,
 } from "../../harness/wait/index.js";
 import type { Deployment, HPA, Service } from "../../harness/api/kinds.js";
+import { parseQuantity } from "../../harness/api/quantity.js";
 import { maxConcurrent } from "../../harness/record/timeline.js";
 import { intervalsOf, replicasHistory, simulateUsage, withTemplateUsage } from "../../harness/ops/load.js";
 
@@ -256,9 +257,11 @@ describe("HorizontalPodAutoscaler", () => {
       const dep = await k.applyOne<Deployment>("autoscaling/deployment.yaml", (d) => withTemplateUsage(d, { memory: "90Mi" }));
       const hpa = await k.applyOne<HPA>("autoscaling/hpa-memory.yaml");
 
-      // Both metrics read (a pod just started can leave CPU out of one sync's status).
-      const cpuRead = (x: HPA) => x.status?.currentMetrics?.some((m) => m.resource?.name === "cpu" && typeof m.resource.current.averageUtilization === "number") ?? false;
-      const h = await k.wait(matches<HPA>(hpa.ref, "to want more than 1 replica, with CPU read too", (x) => (x.status?.desiredReplicas ?? 0) > 1 && cpuRead(x), "autoscale"));
+      // Both metrics read (a pod just started can leave CPU out of one sync's status), and CPU
+      // below its target in that status: a container starting on a loaded node can read above it
+      // once (59% was seen on a 2-core kind run), and it is memory the claim is about.
+      const cpuIdle = (x: HPA) => x.status?.currentMetrics?.some((m) => m.resource?.name === "cpu" && typeof m.resource.current.averageUtilization === "number" && m.resource.current.averageUtilization < 50) ?? false;
+      const h = await k.wait(matches<HPA>(hpa.ref, "to want more than 1 replica while CPU reads below its 50% target", (x) => (x.status?.desiredReplicas ?? 0) > 1 && cpuIdle(x), "autoscale"));
       await k.wait(scaledAbove(dep.ref, 1));
       expect(conditionOf(h, "ScalingActive")).toMatchObject({ status: "True" });
       expect(h.status?.currentMetrics).toEqual(
@@ -266,8 +269,9 @@ describe("HorizontalPodAutoscaler", () => {
           expect.objectContaining({ type: "Resource", resource: expect.objectContaining({ name: "memory", current: expect.objectContaining({ averageValue: expect.any(String) }) }) }),
         ]),
       );
-      const cpu = h.status?.currentMetrics?.find((m) => m.resource?.name === "cpu");
-      expect(cpu?.resource?.current.averageUtilization).toBeLessThan(50);
+      // Memory is what asks for more: above its 50Mi average in the status that wants more replicas.
+      const memory = h.status?.currentMetrics?.find((m) => m.resource?.name === "memory");
+      expect(parseQuantity(memory?.resource?.current.averageValue ?? "0")).toBeGreaterThan(parseQuantity("50Mi"));
     },
   );
 

@@ -335,7 +335,9 @@ describe("Requests and limits", () => {
       await k.wait(podUnschedulable(second.ref, /Insufficient memory/));
       await k.never(podScheduledOn(second.ref, name));
 
+      // The request is freed when the pod object is gone, after its kubelet stopped it.
       await k.delete(first);
+      await k.wait(deleted(first.ref, "podTermination"));
       await k.wait(podScheduledOn(second.ref, name));
     },
   );
