@@ -8,6 +8,13 @@ import { suiteBlind } from "../failures.js";
 /** The kubelet's waiting reasons that mean the image cannot be had (retrying will not help soon). */
 const imageReasons = new Set(["ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName"]);
 
+/**
+ * The runtime could not set up the container's cgroup (on cgroup v1 a container's CPU quota cannot
+ * exceed its node's: seen with the node containers throttled below a pod's limit). No restart
+ * helps; the node cannot run the pod, whatever the behaviour under test.
+ */
+const runtimeCannotCreate = /error setting cgroup config|failed to write "?\d+"?: write \/sys\/fs\/cgroup/;
+
 /** Messages of failures the suite could not help: the ledger reads them as inconclusive. */
 export const infrastructurePrefix = suiteBlind.infrastructure;
 
@@ -26,6 +33,12 @@ export function imageTrouble(objects: Iterable<KubeObject>): InfrastructureError
     const pod = o as Pod;
     const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
     for (const cs of statuses) {
+      const ended = (cs as { lastState?: { terminated?: { reason?: string; message?: string } } }).lastState?.terminated;
+      if (ended?.message && runtimeCannotCreate.test(ended.message)) {
+        return new InfrastructureError(
+          `pod ${pod.metadata.namespace}/${pod.metadata.name} cannot run on node ${pod.spec?.nodeName}: its container runtime could not create container ${cs.name} (${ended.reason ?? "StartError"}: ${ended.message.slice(0, 400)}). The node cannot give the container what it asks (a node throttled below the pod's CPU limit, say).`,
+        );
+      }
       const waiting = cs.state?.waiting;
       if (!waiting?.reason || !imageReasons.has(waiting.reason)) continue;
       const image = pod.spec?.containers?.concat(pod.spec.initContainers ?? []).find((c) => c.name === cs.name)?.image ?? cs.image;
