@@ -25,7 +25,7 @@ const podBound: ReadonlySet<TimeoutKind> = new Set(["podStart", "jobCompletion",
  * how fast, nodes Ready). Nodes a test made for itself (their names end with its suffix) are its
  * subject, not the suite's eyes, and are left out.
  */
-export function evidenceOf(api: Api, rec: Recorder, suffix: string): (since: number) => Promise<Omit<Evidence, "suiteNeeds">> {
+export function evidenceOf(api: Api, rec: Recorder, suffix: string): (since: number) => Promise<Omit<Evidence, "suiteNeeds" | "notServed">> {
   return async (since) => {
     const gaps = rec.gaps.filter((g) => rec.started + g.t >= since).map((g) => `the flight recorder at ${(g.t / 1000).toFixed(1)} s: ${g.message}`);
     // The metrics servers are add-ons the suite brings: their failures show where they matter, as

@@ -33,7 +33,7 @@ export function imageTrouble(objects: Iterable<KubeObject>): InfrastructureError
     const pod = o as Pod;
     const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
     for (const cs of statuses) {
-      const ended = (cs as { lastState?: { terminated?: { reason?: string; message?: string } } }).lastState?.terminated;
+      const ended = cs.lastState?.terminated;
       if (ended?.message && runtimeCannotCreate.test(ended.message)) {
         return new InfrastructureError(
           `pod ${pod.metadata.namespace}/${pod.metadata.name} cannot run on node ${pod.spec?.nodeName}: its container runtime could not create container ${cs.name} (${ended.reason ?? "StartError"}: ${ended.message.slice(0, 400)}). The node cannot give the container what it asks (a node throttled below the pod's CPU limit, say).`,

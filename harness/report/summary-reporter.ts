@@ -11,7 +11,7 @@ import { readInfraEvents } from "./infra-events.js";
 import { byRow, describeRows, type WaitTime } from "./wait-times.js";
 import { podStartFigures, podStartPhases, type PodStart } from "../record/pod-starts.js";
 import type { Pacing, RunSummary, Topic } from "./run-summary.js";
-import type { PacedStart } from "../k/pace.js";
+import { queuedPerCore, type PacedStart } from "../k/pace.js";
 import { sharedStateFiles, sharedStateProjects } from "../run/projects.js";
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -165,7 +165,7 @@ function render(s: RunSummary, anyWaits: boolean): string[] {
   if (s.pacing) {
     const p = s.pacing;
     const longest = p.longest ? `, the longest ${secs(p.longest.ms)} (${p.longest.test})` : "";
-    out.push(`  pacing: a test started while fewer than ${p.limit} pods were queued on the nodes (2 per core of the ${p.cores} cores of ${p.machines} machine${p.machines > 1 ? "s" : ""} the nodes run on); ${p.waited} of ${p.tests} tests waited for room, ${secs(p.waitedMs)} in all${longest}${p.gaveUp ? `; ${p.gaveUp} started without room after waiting the most` : ""}`);
+    out.push(`  pacing: a test started while fewer than ${p.limit} pods were queued on the nodes (${queuedPerCore} per core of the ${p.cores} cores of ${p.machines} machine${p.machines > 1 ? "s" : ""} the nodes run on); ${p.waited} of ${p.tests} tests waited for room, ${secs(p.waitedMs)} in all${longest}${p.gaveUp ? `; ${p.gaveUp} started without room after waiting the most` : ""}`);
   }
   if (conformance) {
     const ratio = s.floorMs ? ` = ${(s.wallMs / s.floorMs).toFixed(2)} x the floor (the slowest test, ${secs(s.floorMs)})` : "";

@@ -14,6 +14,8 @@ export interface Evidence {
   slowStarts?: string[];
   /** Set where the wait's object needs something the suite brings (the metrics API, cluster DNS). */
   suiteNeeds?: string;
+  /** Set where a sampled API answered 5xx to the wait's last samples: how many it did not serve. */
+  notServed?: string;
 }
 
 /**
@@ -26,6 +28,7 @@ export const slowApiMs = 2_000;
 export function blindSpots(e: Evidence): string[] {
   const blind: string[] = [];
   if (e.suiteNeeds) blind.push(`it needs ${e.suiteNeeds}, which is the suite's to bring, not a behaviour of the tutorial`);
+  if (e.notServed) blind.push(e.notServed);
   if (e.gaps.length) blind.push(`its watch had a gap, so events went unseen (${e.gaps.join("; ")})`);
   if ("error" in e.nodes) blind.push(`the apiserver did not answer a node list at the deadline (${e.nodes.error})`);
   else {

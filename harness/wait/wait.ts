@@ -120,7 +120,7 @@ export interface WaitOptions {
    * Asked when the wait runs out: what the suite could see of the cluster since `since` (ms
    * epoch). Without it a wait that ran out cannot tell who failed and reads as the suite's.
    */
-  evidence?: (since: number) => Promise<Omit<Evidence, "suiteNeeds">>;
+  evidence?: (since: number) => Promise<Omit<Evidence, "suiteNeeds" | "notServed">>;
   /** Ends the wait at once with the signal's reason (a pod that cannot get its image, say). */
   signal?: AbortSignal;
 }
@@ -266,8 +266,8 @@ async function pollFor<R>(api: Api, cond: Condition<R>, poll: NonNullable<Condit
     }
     if (elapsed + poll.everyMs > timeoutMs) {
       const how = `; sampled ${samples} times every ${secs(poll.everyMs)}: ${poll.why}`;
-      const blind = unserved.last ? [`the API did not serve ${unserved.n} of ${samples} samples, the last at ${secs(unserved.at!)} (${unserved.last})`] : [];
-      throw await ranOut(cond, { evidence }, started, timeoutMs, blind, `Last sample (${describeSelection(cond.selection)}):\n${dump(last)}`, last, how);
+      const notServed = unserved.last && `the API did not serve ${unserved.n} of ${samples} samples, the last at ${secs(unserved.at!)} (${unserved.last})`;
+      throw await ranOut(cond, { evidence }, started, timeoutMs, [], `Last sample (${describeSelection(cond.selection)}):\n${dump(last)}`, last, how, notServed || undefined);
     }
     await new Promise((r) => setTimeout(r, poll.everyMs));
   }
@@ -277,18 +277,18 @@ async function pollFor<R>(api: Api, cond: Condition<R>, poll: NonNullable<Condit
  * A wait that ran out, judged: the deadline passed while the suite could observe (the cluster's
  * failure, "Deadline passed:"), or the suite could not see it through ("Timed out after", saying why).
  */
-async function ranOut(cond: Condition<unknown>, opts: WaitOptions, started: number, timeoutMs: number, gaps: string[], seen: string, objs: KubeObject[], how: string): Promise<WaitError> {
+async function ranOut(cond: Condition<unknown>, opts: WaitOptions, started: number, timeoutMs: number, gaps: string[], seen: string, objs: KubeObject[], how: string, notServed?: string): Promise<WaitError> {
   const row = cond.deadline ? `its own deadline${how}` : `timeout row "${cond.timeout}"${how}`;
   const sofar = cond.progress ? `; so far: ${cond.progress()}` : "";
   let evidence: Evidence | undefined;
   try {
-    evidence = opts.evidence && { ...(await opts.evidence(started)), suiteNeeds: cond.suiteNeeds };
+    evidence = opts.evidence && { ...(await opts.evidence(started)), suiteNeeds: cond.suiteNeeds, notServed };
     if (evidence) evidence.gaps = [...gaps, ...evidence.gaps];
   } catch (e) {
     evidence = undefined;
     gaps.push(`the check of what the suite could see failed: ${(e as Error).message}`);
   }
-  const blind = evidence ? blindSpots(evidence) : [gaps.length ? gaps.join("; ") : "nothing checked what the suite could see of the cluster"];
+  const blind = evidence ? blindSpots(evidence) : [gaps.length ? gaps.join("; ") : "nothing checked what the suite could see of the cluster", ...(notServed ? [notServed] : [])];
   if (evidence && blind.length === 0) {
     const reason = cond.deadline?.why ?? deadlineReasons[cond.timeout];
     return new WaitError(`${clusterFailed.deadline} waited ${secs(timeoutMs)} for ${cond.description}; it had not happened${sofar} (${row}: ${reason}), and the suite could see the cluster throughout (${sight(evidence)}).\n${seen}`, objs, "deadline");
