@@ -8,6 +8,10 @@
 // Prints both columns per claim, then claims caught / claims with a fault, with the reason for
 // each claim no fault breaks here. Runs go side by side (KUBEPROOF_SELFTEST_CONCURRENCY, default
 // 2), each on its own cluster; each run's results go to reports/selftest/<run>/.
+// KUBEPROOF_SELFTEST_PROVIDER=kind runs the same rows on kind clusters (real kubelets, one at a
+// time): with KUBEPROOF_KIND_NODE_CPUS it shows a broken controller still reads contradicted on
+// nodes too slow for a fast machine's timings, beside a healthy twin under the same throttle.
+// Results go to reports/selftest-kind/.
 import { spawn } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -40,9 +44,23 @@ if (only.length && chosen.length !== only.length) {
   process.exit(2);
 }
 
+const provider = process.env.KUBEPROOF_SELFTEST_PROVIDER ?? "local";
+if (provider !== "local" && provider !== "kind") {
+  console.error(`KUBEPROOF_SELFTEST_PROVIDER="${provider}" is not a provider the self-test makes clusters on; use local or kind`);
+  process.exit(2);
+}
+const onKind = provider === "kind";
+// A scheduler profile is a file the local provider hands its scheduler; kind's would need a mount.
+const notOnKind = onKind ? chosen.filter((f) => f.schedulerConfig) : [];
+if (notOnKind.length) {
+  process.stderr.write(`[selftest] on kind, not run: ${notOnKind.map((f) => f.id).join(", ")} (a scheduler profile is set by the local provider only)\n`);
+  chosen.splice(0, chosen.length, ...chosen.filter((f) => !notOnKind.includes(f)));
+}
+const selftestDir = path.join(reportsDir, onKind ? "selftest-kind" : "selftest");
 const expected = expectedTests();
-const concurrency = Math.max(1, Number(process.env.KUBEPROOF_SELFTEST_CONCURRENCY ?? "2"));
-const scale = process.env.KUBEPROOF_TIMEOUT_SCALE ?? "0.35";
+// kind's clusters hold real pods and kubelets: one at a time on a small machine, at real time.
+const concurrency = Math.max(1, Number(process.env.KUBEPROOF_SELFTEST_CONCURRENCY ?? (onKind ? "1" : "2")));
+const scale = process.env.KUBEPROOF_TIMEOUT_SCALE ?? (onKind ? "1" : "0.35");
 
 /** One cluster's run: the fault's (or a twin's) settings and the tests of some claims. */
 interface Run {
@@ -67,7 +85,7 @@ async function runOnce(run: Run, dir: string): Promise<LedgerRow[] | undefined> 
       cwd: repoRoot,
       env: {
         ...process.env,
-        KUBEPROOF_PROVIDER: "local",
+        KUBEPROOF_PROVIDER: provider,
         KUBEPROOF_KEEP_CLUSTER: "",
         KUBEPROOF_EXTRA_ARGS: run.args,
         KUBEPROOF_ADMISSION_POLICIES: run.policies.map((p) => policyFile(p, dir, version("KUBE_VERSION"))).join(" "),
@@ -95,7 +113,7 @@ async function runOnce(run: Run, dir: string): Promise<LedgerRow[] | undefined> 
 }
 
 async function execute(run: Run): Promise<LedgerRow[] | undefined> {
-  const dir = path.join(reportsDir, "selftest", run.id);
+  const dir = path.join(selftestDir, run.id);
   const t0 = Date.now();
   const tests = new Set(run.claims.flatMap((c) => (expected.get(c) ?? []).map((t) => t.test)));
   process.stderr.write(`[selftest] ${run.what}: ${[run.args, ...[...run.policies, run.schedulerConfig ?? ""].filter(Boolean).map((p) => `scripts/faults/${p}`)].filter(Boolean).join(" ") || "no fault"} (${tests.size} tests)\n`);
@@ -132,16 +150,17 @@ await Promise.all(
 );
 
 const cells: CellJudgement[] = chosen.flatMap((f) => judgeFault(f, ledgers.get(twins.get(twinKey(f))!.id), ledgers.get(f.id)));
-console.log(`\nself-test matrix (timeout scale ${scale}): per claim, its verdict on the healthy twin and on the broken cluster; a broken claim is caught when it reads contradicted there for the broken behaviour and holds on its twin`);
+const throttle = onKind && process.env.KUBEPROOF_KIND_NODE_CPUS ? `, nodes throttled to ${process.env.KUBEPROOF_KIND_NODE_CPUS} CPU each` : "";
+console.log(`\nself-test matrix (${provider}${throttle}, timeout scale ${scale}): per claim, its verdict on the healthy twin and on the broken cluster; a broken claim is caught when it reads contradicted there for the broken behaviour and holds on its twin`);
 console.log(`${"fault".padEnd(26)} ${"claim".padEnd(8)} ${"role".padEnd(8)} ${"healthy".padEnd(18)} ${"broken".padEnd(18)} result`);
 for (const c of cells) console.log(`${c.fault.padEnd(26)} ${c.claim.padEnd(8)} ${c.role.padEnd(8)} ${c.healthy.padEnd(18)} ${c.broken.padEnd(18)} ${c.ok ? (c.role === "breaks" ? "caught" : "ok") : `MISMATCH: ${c.why.slice(0, 400)}`}`);
 const withFault = new Set(cells.filter((c) => c.role === "breaks").map((c) => c.claim));
 const caught = new Set(cells.filter((c) => c.role === "breaks" && c.ok).map((c) => c.claim));
 const unbroken = Object.keys(claims).filter((c) => !withFault.has(c as ClaimId) && !faults.some((f) => !f.onDemand && f.breaks.includes(c as ClaimId)));
 console.log(`claims caught: ${caught.size} / ${withFault.size} claims with a fault (contradicted on the broken cluster for the broken behaviour, held on its healthy twin)`);
-if (!only.length) console.log(`claims no fault here breaks (${unbroken.length}): ${unbroken.map((c) => `${c} (${noFault[c] ?? "no fault yet"})`).join("; ")}`);
-mkdirSync(path.join(reportsDir, "selftest"), { recursive: true });
-writeFileSync(path.join(reportsDir, "selftest", "matrix.json"), JSON.stringify(cells, null, 2));
+if (!only.length && !onKind) console.log(`claims no fault here breaks (${unbroken.length}): ${unbroken.map((c) => `${c} (${noFault[c] ?? "no fault yet"})`).join("; ")}`);
+mkdirSync(selftestDir, { recursive: true });
+writeFileSync(path.join(selftestDir, "matrix.json"), JSON.stringify(cells, null, 2));
 const bad = cells.filter((c) => !c.ok);
 console.log(`${cells.length - bad.length} passed, ${bad.length} failed`);
 process.exit(bad.length ? 1 : 0);

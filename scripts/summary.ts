@@ -41,15 +41,16 @@ for (const [project, file, required] of runs) {
 for (const f of existsSync(reportsDir) ? readdirSync(reportsDir).filter((d) => /^not-run-.*\.txt$/.test(d)).sort() : []) {
   console.log(`${f.replace(/^not-run-|\.txt$/g, "")}: not run (${readFileSync(path.join(reportsDir, f), "utf8").trim()})`);
 }
-// The self-test's matrix: each fault x topic cell is a check of the suite itself.
-const matrix = path.join(reportsDir, "selftest", "matrix.json");
-if (existsSync(matrix)) {
+// The self-tests' matrices (local; kind, where it ran): each fault x claim cell is a check of the suite itself.
+for (const [dir, label] of [["selftest", "self-test matrix"], ["selftest-kind", "self-test matrix on kind"]] as const) {
+  const matrix = path.join(reportsDir, dir, "matrix.json");
+  if (!existsSync(matrix)) continue;
   const rows = JSON.parse(readFileSync(matrix, "utf8")) as { fault: string; claim: string; role: string; healthy: string; broken: string; ok: boolean; why: string }[];
   const ok = rows.filter((r) => r.ok).length;
-  console.log(`self-test matrix: ${ok} as expected, ${rows.length - ok} not`);
+  console.log(`${label}: ${ok} as expected, ${rows.length - ok} not`);
   // Here too, not only in the self-test's own output: the end of a CI log is what a reader sees first.
   for (const r of rows.filter((x) => !x.ok)) {
-    console.log(`  ${r.fault} ${r.claim} (${r.role}): healthy twin ${r.healthy}, broken ${r.broken}: ${r.why.slice(0, 300)} (output: reports/selftest/${r.fault}/output.log)`);
+    console.log(`  ${r.fault} ${r.claim} (${r.role}): healthy twin ${r.healthy}, broken ${r.broken}: ${r.why.slice(0, 300)} (output: reports/${dir}/${r.fault}/output.log)`);
   }
   passed += ok;
   failed += rows.length - ok;

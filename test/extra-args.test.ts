@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { mergeExtraArgs, parseExtraArgs } from "../harness/cluster/extra-args.js";
 import { chooseProvider } from "../harness/cluster/index.js";
+import { kubeadmPatch } from "../harness/cluster/kind-kubeadm-patch.js";
+import { parse } from "yaml";
 
 describe("KUBEPROOF_EXTRA_ARGS", () => {
   it("splits component, key and a value that itself holds = and ,", () => {
@@ -28,5 +30,22 @@ describe("KUBEPROOF_EXTRA_ARGS", () => {
 describe("KUBEPROOF_PROVIDER", () => {
   it("names the valid choices for an unknown provider", async () => {
     await expect(chooseProvider({ KUBEPROOF_PROVIDER: "minikube" })).rejects.toThrow('KUBEPROOF_PROVIDER="minikube" is not a provider; use one of: auto, local, kind, existing');
+  });
+});
+
+describe("KUBEPROOF_EXTRA_ARGS on kind", () => {
+  it("becomes a kubeadm ClusterConfiguration patch, each component's flags in its section", () => {
+    const patch = kubeadmPatch(parseExtraArgs("kube-controller-manager=controllers=*,-garbage-collector-controller kube-apiserver=disable-admission-plugins=ResourceQuota etcd=quota-backend-bytes=1 kube-controller-manager=controllers=*,-job-controller"));
+    expect(parse(patch)).toEqual({
+      kind: "ClusterConfiguration",
+      controllerManager: { extraArgs: [{ name: "controllers", value: "*,-job-controller" }] },
+      apiServer: { extraArgs: [{ name: "disable-admission-plugins", value: "ResourceQuota" }] },
+      etcd: { local: { extraArgs: [{ name: "quota-backend-bytes", value: "1" }] } },
+    });
+    expect(kubeadmPatch([])).toBe("");
+  });
+
+  it("names a component kind's kubeadm does not configure", () => {
+    expect(() => kubeadmPatch(parseExtraArgs("kwok-controller=x=y"))).toThrow(/kwok-controller is not a component kubeadm configures on a kind cluster/);
   });
 });

@@ -3,7 +3,7 @@
 // image assembled here by scripts/kind/. Containers really run, so exec, logs, node files and real
 // CPU load work; resource usage is measured by metrics-server.
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { $ } from "zx";
 import { Api } from "../api/client.js";
@@ -17,13 +17,18 @@ import type { StartedTestContainer } from "testcontainers";
 import { startKindNode } from "./kind-node.js";
 import { prepareTestcontainers } from "./testcontainers.js";
 import { dockerHasImage } from "./docker.js";
+import { parseExtraArgs, type ExtraArg } from "./extra-args.js";
+import { kubeadmPatch } from "./kind-kubeadm-patch.js";
+import { checkExtraArgs, kubeComponents } from "./component-flags.js";
 
 const scripts = path.join(repoRoot, "scripts", "kind");
 export const kindKubeconfigDir = path.join(cacheDir, "kind", "kubeconfig");
 
 /** Runs a scripts/kind/ step, streaming its progress (stderr) and returning its last stdout line. */
-async function step(script: string, ...args: string[]): Promise<string> {
-  const p = $({ quiet: true, nothrow: true })`bash ${path.join(scripts, script)} ${args}`;
+async function step(...call: [env: Record<string, string>, script: string, ...args: string[]] | [script: string, ...args: string[]]): Promise<string> {
+  const env = typeof call[0] === "string" ? {} : (call.shift() as Record<string, string>);
+  const [script, ...args] = call as string[];
+  const p = $({ quiet: true, nothrow: true, env: { ...process.env, ...env } })`bash ${path.join(scripts, script!)} ${args}`;
   p.stderr.on("data", (d: Buffer) => process.stderr.write(d));
   const r = await p;
   if (r.exitCode !== 0) throw new Error(`scripts/kind/${script} failed (exit ${r.exitCode}):\n${r.stderr.split("\n").slice(-25).join("\n")}`);
@@ -79,10 +84,10 @@ export class KindProvider implements Provider {
   }
 
   async up(): Promise<ClusterInfo> {
-    for (const setting of ["KUBEPROOF_EXTRA_ARGS", "KUBEPROOF_SCHEDULER_CONFIG"]) {
-      // Silently ignoring it would make a "broken cluster" run pass on a healthy one.
-      if (process.env[setting]) throw new Error(`${setting} is applied by the local provider only; the kind provider would ignore it. Unset it or use KUBEPROOF_PROVIDER=local`);
-    }
+    // Silently ignoring it would make a "broken cluster" run pass on a healthy one.
+    if (process.env.KUBEPROOF_SCHEDULER_CONFIG) throw new Error("KUBEPROOF_SCHEDULER_CONFIG is applied by the local provider only; the kind provider would ignore it. Unset it or use KUBEPROOF_PROVIDER=local");
+    const args = parseExtraArgs(process.env.KUBEPROOF_EXTRA_ARGS);
+    const patch = kubeadmPatch(args);
     const phases: Record<string, number> = {};
     let t = Date.now();
     progress("kind: checking the Docker engine, the kind CLI and the node image");
@@ -91,12 +96,18 @@ export class KindProvider implements Provider {
     const image = await this.nodeImage();
     const kubeVersion = image.replace(/@.*$/, "").replace(/^.*:/, "").replace(/-[0-9a-f]+$/, "");
     phases.image = Date.now() - t;
+    if (args.length) checkKindArgs(kubeVersion, args);
+    // What the cluster was made with: a kept cluster is reused only for the same image and flags.
+    const settings = JSON.stringify({ image, extraArgs: args });
+    const settingsFile = path.join(kindKubeconfigDir, `${this.name}.settings.json`);
 
     removeLeftovers("kind", this.kind, ["get", "clusters"], (n) => ["delete", "cluster", "--name", n], { timeoutMs: 120_000 });
     const existing = (await $({ quiet: true })`${this.kind} get clusters`).stdout.split("\n").map((s) => s.trim());
     let reused = false;
     if (existing.includes(this.name)) {
-      if (this.keep && (await answers(this.kubeconfig)) && (await nodeImageOf(this.name)) === image) {
+      const sameSettings = existsSync(settingsFile) ? readFileSync(settingsFile, "utf8") === settings : !args.length;
+      if (this.keep && !sameSettings) progress(`kind: kept cluster ${this.name} was made with other KUBEPROOF_EXTRA_ARGS: making it afresh`);
+      if (this.keep && sameSettings && (await answers(this.kubeconfig)) && (await nodeImageOf(this.name)) === image) {
         reused = true;
         progress(`kind: reusing kept cluster ${this.name}`);
       } else {
@@ -108,7 +119,10 @@ export class KindProvider implements Provider {
       t = Date.now();
       mkdirSync(kindKubeconfigDir, { recursive: true });
       this.created = true;
-      await step("create-cluster.sh", this.name, image, this.kubeconfig);
+      rmSync(settingsFile, { force: true });
+      if (patch) progress(`kind: control plane flags from KUBEPROOF_EXTRA_ARGS: ${args.map((a) => `${a.component} --${a.key}=${a.value}`).join(", ")}`);
+      await step({ KUBEADM_CONFIG_PATCH: patch }, "create-cluster.sh", this.name, image, this.kubeconfig);
+      writeFileSync(settingsFile, settings);
       phases.cluster = Date.now() - t;
     }
     await this.throttleNodes();
@@ -185,7 +199,19 @@ export class KindProvider implements Provider {
   }
 }
 
-/** Clusters named kubeproof-<pid> whose process is gone were left by a killed run: remove them. */
+/**
+ * A flag, controller or plugin the node image's Kubernetes does not have keeps its static pod from
+ * starting, and kind gives up minutes later with a timeout: checked first against the same
+ * version's binaries where this machine has them (the local provider's cache).
+ */
+function checkKindArgs(kubeVersion: string, args: ExtraArg[]): void {
+  const bin = path.join(cacheDir, "kubernetes", kubeVersion);
+  const needed = kubeComponents.filter((c) => args.some((a) => a.component === c));
+  if (needed.every((c) => existsSync(path.join(bin, c)))) checkExtraArgs(bin, kubeVersion, args);
+  else progress(`kind: KUBEPROOF_EXTRA_ARGS not checked before the cluster starts (no ${kubeVersion} binaries in ${bin}): a flag the version lacks shows as a control plane that does not start`);
+}
+
+/** The node image a kind cluster's control plane runs ("" when it has none). */
 async function nodeImageOf(cluster: string): Promise<string> {
   const r = await $({ quiet: true, nothrow: true })`docker inspect -f {{.Config.Image}} ${cluster}-control-plane`;
   return r.stdout.trim();

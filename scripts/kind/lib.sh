@@ -177,8 +177,17 @@ fence_kind_network() {  # <node image>
 kind_config() {  # [API server address]
   printf 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n'
   [ -n "${1:-}" ] && printf 'networking:\n  apiServerAddress: %s\n' "$1"
+  local patches=()
   if [ "$(stat -fc %T /sys/fs/cgroup 2>/dev/null)" != cgroup2fs ]; then
-    printf 'kubeadmConfigPatches:\n- |\n  kind: KubeletConfiguration\n  failCgroupV1: false\n'
+    patches+=($'kind: KubeletConfiguration\nfailCgroupV1: false')
+  fi
+  # The control plane's flags (KUBEPROOF_EXTRA_ARGS), as a ClusterConfiguration patch the kind
+  # provider wrote (harness/cluster/kind-kubeadm-patch.ts).
+  [ -n "${KUBEADM_CONFIG_PATCH:-}" ] && patches+=("$KUBEADM_CONFIG_PATCH")
+  if ((${#patches[@]})); then
+    echo 'kubeadmConfigPatches:'
+    local p
+    for p in "${patches[@]}"; do echo '- |'; sed 's/^/  /' <<<"$p"; done
   fi
   cat <<'YAML'
 containerdConfigPatches:
