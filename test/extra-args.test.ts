@@ -38,11 +38,13 @@ describe("KUBEPROOF_EXTRA_ARGS on kind", () => {
     const patch = kubeadmPatch(parseExtraArgs("kube-controller-manager=controllers=*,-garbage-collector-controller kube-apiserver=disable-admission-plugins=ResourceQuota etcd=quota-backend-bytes=1 kube-controller-manager=controllers=*,-job-controller"));
     expect(parse(patch)).toEqual({
       kind: "ClusterConfiguration",
-      controllerManager: { extraArgs: [{ name: "controllers", value: "*,-job-controller" }] },
+      controllerManager: { extraArgs: [{ name: "controllers", value: "*,-job-controller,bootstrapsigner,tokencleaner" }] },
       apiServer: { extraArgs: [{ name: "disable-admission-plugins", value: "ResourceQuota" }] },
       etcd: { local: { extraArgs: [{ name: "quota-backend-bytes", value: "1" }] } },
     });
     expect(kubeadmPatch([])).toBe("");
+    // kubeadm's own two, which "*" leaves out and a join needs, are kept unless named
+    expect(parse(kubeadmPatch(parseExtraArgs("kube-controller-manager=controllers=*,-tokencleaner")))).toMatchObject({ controllerManager: { extraArgs: [{ value: "*,-tokencleaner,bootstrapsigner" }] } });
   });
 
   it("names a component kind's kubeadm does not configure", () => {

@@ -14,6 +14,17 @@ const section: Record<string, string[]> = {
   etcd: ["etcd", "local"],
 };
 
+/**
+ * kubeadm runs the controller manager with --controllers=*,bootstrapsigner,tokencleaner: "*" leaves
+ * those two out, and without the bootstrap signer no worker can join (kubeadm join's discovery
+ * reads the signed cluster-info). A --controllers of KUBEPROOF_EXTRA_ARGS replaces kubeadm's, so
+ * they are added back unless it names them itself.
+ */
+function withBootstrapControllers(value: string): string {
+  const named = value.split(",").map((c) => c.trim().replace(/^-/, ""));
+  return [value, ...["bootstrapsigner", "tokencleaner"].filter((c) => !named.includes(c))].join(",");
+}
+
 /** The kubeadm ClusterConfiguration patch that gives kind's control plane these flags; "" for none. */
 export function kubeadmPatch(args: ExtraArg[]): string {
   if (!args.length) return "";
@@ -27,9 +38,10 @@ export function kubeadmPatch(args: ExtraArg[]): string {
     let at = doc;
     for (const key of section[a.component]!) at = (at[key] ??= {}) as Record<string, unknown>;
     const list = (at.extraArgs ??= []) as { name: string; value: string }[];
+    const value = a.component === "kube-controller-manager" && a.key === "controllers" ? withBootstrapControllers(a.value) : a.value;
     const same = list.find((x) => x.name === a.key);
-    if (same) same.value = a.value;
-    else list.push({ name: a.key, value: a.value });
+    if (same) same.value = value;
+    else list.push({ name: a.key, value });
   }
   return stringify(doc);
 }
