@@ -1,3 +1,4 @@
+// npm run bench -- --peer [N]: a few specs on a kept cluster against the declarative peer (scripts/bench-peer.ts).
 // npm run bench -- [N] [--record]: runs the whole suite N times (default 3) on fresh clusters and prints the
 // median wall time, time per topic, cluster start time by phase, API requests per topic, the
 // named waits per timeout row (median, slowest, and the most of a timeout any wait used) and the critical path; writes the figures to reports/bench/bench.json. A benchmark, not a timed test:
@@ -9,22 +10,25 @@ import path from "node:path";
 import { repoRoot, reportsDir } from "../harness/cluster/paths.js";
 import type { RunSummary } from "../harness/report/run-summary.js";
 import { insertRow, machineLine, rowMarkdown } from "../harness/report/performance-row.js";
+import { benchPeer } from "./bench-peer.js";
 
 type Summary = Pick<RunSummary, "wallMs" | "criticalPathMs" | "passed" | "failed" | "skipped" | "retries" | "cluster" | "topics"> & Partial<Pick<RunSummary, "infraEvents" | "waits" | "floorMs" | "podStarts">>;
 
 const args = process.argv.slice(2);
 const record = args.includes("--record");
-const unknown = args.filter((a) => a.startsWith("--") && a !== "--record");
-if (unknown.length) {
-  console.error(`bench: unknown option ${unknown.join(", ")} (usage: npm run bench -- [N] [--record])`);
+const peer = args.includes("--peer");
+const unknown = args.filter((a) => a.startsWith("--") && a !== "--record" && a !== "--peer");
+if (unknown.length || (peer && record)) {
+  console.error(`bench: ${unknown.length ? `unknown option ${unknown.join(", ")}` : "--peer and --record do not go together"} (usage: npm run bench -- [N] [--record] | npm run bench -- --peer [N])`);
   process.exit(2);
 }
 const count = args.find((a) => !a.startsWith("--"));
-const n = Number(count ?? "3");
+const n = Number(count ?? (peer ? "5" : "3"));
 if (!Number.isInteger(n) || n < 1) {
   console.error(`bench: the number of runs must be a positive whole number, got "${count}"`);
   process.exit(2);
 }
+if (peer) process.exit(benchPeer(n));
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;

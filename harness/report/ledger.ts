@@ -12,6 +12,7 @@ export interface ResultLike {
   statusDetails?: { message?: string };
   labels: { name: string; value: string }[];
   parameters?: { name: string; value: string }[];
+  start?: number;
   stop?: number;
 }
 
