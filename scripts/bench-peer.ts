@@ -5,7 +5,9 @@
 // process's wall, CPU (user + sys of it and every child) and the largest process's peak memory
 // (GNU time), the slowest test and what the process spent before its first test and after its last.
 // Without a chainsaw binary on PATH (or KUBEPROOF_PEER_CHAINSAW) it says how to get one and measures
-// kubeproof alone. The peer's tests are scripts/peer/chainsaw/ (they assert less; see its README).
+// kubeproof alone. The peer's tests are scripts/peer/chainsaw/ (they assert less; see its README);
+// it runs them all at once (--parallel 3), as kubeproof does, and waits for each test's namespace
+// to be gone (its default), where kubeproof deletes it in the background.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -61,7 +63,7 @@ function runKubeproof(dir: string): Measured {
 }
 
 function runChainsaw(chainsaw: string, kubeconfig: string, dir: string): Measured {
-  const t = timed([chainsaw, "test", "--test-dir", path.join(repoRoot, "scripts", "peer", "chainsaw"), "--kube-config", kubeconfig, "--no-color", "--report-format", "JSON", "--report-path", dir, "--report-name", "chainsaw"], process.env, dir);
+  const t = timed([chainsaw, "test", "--test-dir", path.join(repoRoot, "scripts", "peer", "chainsaw"), "--no-color", "--parallel", String(peerTests.length), "--report-format", "JSON", "--report-path", dir, "--report-name", "chainsaw"], { ...process.env, KUBECONFIG: kubeconfig }, dir);
   const report = path.join(dir, "chainsaw.json");
   type Op = { failure?: unknown };
   type Test = { startTime: string; endTime: string; skipped?: boolean; steps?: { operations?: Op[] }[] };
