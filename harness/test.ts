@@ -19,7 +19,7 @@ import { fileId, fileLabel, runLabel } from "./api/ownership.js";
 import { refTo } from "./wait/index.js";
 import { labelTest } from "./k/labels.js";
 import { Cleanup } from "./k/cleanup.js";
-import { fixtureApplier } from "./k/apply.js";
+import { fixtureApplier, fixturePlacer } from "./k/apply.js";
 import { openNamespace } from "./k/namespace.js";
 import { timelineOf } from "./k/timeline.js";
 import { podStarts, recordPodStarts } from "./record/pod-starts.js";
@@ -89,6 +89,7 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
     const rec = await openNamespace({ api, feed, ns, suffix, labels: { ...owner, "kubeproof.dev/test": slug(task.name) }, file: owner[fileLabel], cleanup });
     const transcript = new Transcript(ns, suffix);
     const apply = fixtureApplier({ api, ns, suffix, labels: owner, transcript, cleanup });
+    const placeFixture = fixturePlacer({ api, ns, suffix, labels: owner });
 
     const k: Kube = {
       api,
@@ -101,6 +102,11 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
         if (objs.length !== 1) throw new Error(`${fixture}: expected exactly one object, found ${objs.length}`);
         const o = objs[0]!;
         return Object.assign(o, { ref: refTo(o) });
+      },
+      async placed<T extends KubeObject>(fixture: string) {
+        const { docs } = await placeFixture(fixture);
+        if (docs.length !== 1) throw new Error(`${fixture}: expected exactly one object, found ${docs.length}`);
+        return docs[0]!.obj as T;
       },
       ...objectsOf(api, transcript),
       ...waitsOf({ api, rec, transcript, test: task.name, suffix }),

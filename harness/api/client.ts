@@ -4,7 +4,7 @@
 import https from "node:https";
 import { suiteBlind } from "../failures.js";
 import http from "node:http";
-import { KubeConfig } from "@kubernetes/client-node";
+import { KubeConfig } from "./client-node.js";
 
 export interface KubeObject {
   apiVersion?: string;
@@ -39,6 +39,9 @@ export interface Status {
   code?: number;
   details?: unknown;
 }
+
+/** The field manager every object the suite applies is written under. */
+export const fieldManager = "kubeproof";
 
 export class ApiError extends Error {
   constructor(

@@ -1,13 +1,11 @@
 // k.apply: a fixture file into the test's place, validated whole by a server-side dry run before
 // anything is created, each object's removal registered as it is created.
-import { ApiError, type Api, type KubeObject } from "../api/client.js";
+import { ApiError, fieldManager, type Api, type KubeObject } from "../api/client.js";
 import { addressable, FixtureError, place, readFixture, type Applied } from "../fixtures.js";
 import type { Transcript } from "../record/repro.js";
 import { waitFor } from "../wait/wait.js";
 import { deleted, refTo, show } from "../wait/index.js";
 import { ignoreNotFound, type Cleanup } from "./cleanup.js";
-
-export const fieldManager = "kubeproof";
 
 export interface ApplyContext {
   api: Api;
@@ -19,15 +17,22 @@ export interface ApplyContext {
   cleanup: Cleanup;
 }
 
-export function fixtureApplier(c: ApplyContext) {
+/** A fixture file's objects as the test would apply them (namespace, suffix, labels, mirrors), sent nowhere. */
+export function fixturePlacer(c: Pick<ApplyContext, "api" | "ns" | "suffix" | "labels">) {
   const isNamespaced = async (fixture: string, apiVersion: string, kind: string) =>
     (await c.api.resource(apiVersion, kind).catch((e: Error) => {
       throw new FixtureError(fixture, undefined, kind, e.message);
     })).namespaced;
-
-  return async <T extends KubeObject>(fixture: string, mutate?: (obj: T) => void): Promise<Applied<T>> => {
+  return async (fixture: string) => {
     const loaded = readFixture(fixture);
-    const docs = await place(loaded, { namespace: c.ns, suffix: c.suffix, labels: c.labels, isNamespaced: (v, kind) => isNamespaced(fixture, v, kind) });
+    return { loaded, docs: await place(loaded, { namespace: c.ns, suffix: c.suffix, labels: c.labels, isNamespaced: (v, kind) => isNamespaced(fixture, v, kind) }) };
+  };
+}
+
+export function fixtureApplier(c: ApplyContext) {
+  const placed = fixturePlacer(c);
+  return async <T extends KubeObject>(fixture: string, mutate?: (obj: T) => void): Promise<Applied<T>> => {
+    const { loaded, docs } = await placed(fixture);
     for (const d of docs) mutate?.(d.obj as T);
     // Validate everything before creating anything: a bad document must not leave half a fixture.
     for (const d of docs) {

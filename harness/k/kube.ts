@@ -19,6 +19,8 @@ export interface Kube {
   apply<T extends KubeObject = KubeObject>(fixture: string, mutate?: (obj: T) => void): Promise<Applied<T>>;
   /** Applies a fixture holding exactly one object. */
   applyOne<T extends KubeObject = KubeObject>(fixture: string, mutate?: (obj: T) => void): Promise<T & { ref: Ref }>;
+  /** A one-object fixture as `applyOne` would send it, not sent: for conditions that ask the apiserver what it would make of it (a server-side dry run). */
+  placed<T extends KubeObject = KubeObject>(fixture: string): Promise<T>;
   delete(obj: KubeObject | Ref, propagation?: "Background" | "Foreground" | "Orphan"): Promise<void>;
   patch<T extends KubeObject>(obj: KubeObject | Ref, body: unknown, type?: "merge" | "json" | "strategic", subresource?: string): Promise<T>;
   get<T extends KubeObject>(obj: KubeObject | Ref): Promise<T>;

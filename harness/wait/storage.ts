@@ -1,6 +1,8 @@
 // Waits on PersistentVolumes, claims and StorageClasses.
+import { fieldManager, type Api } from "../api/client.js";
 import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from "../api/kinds.js";
-import { met, notYet, onList, onObject, type Ref } from "./conditions.js";
+import { met, notYet, onList, onObject, show, refTo, type Ref } from "./conditions.js";
+import type { Condition } from "./wait.js";
 
 type PVPhase = "Pending" | "Available" | "Bound" | "Released" | "Failed";
 
@@ -32,6 +34,30 @@ export function pvcBound(pvc: Ref) {
 /** The claim carries a storageClassName (set by admission, or later by the retroactive default). */
 export function pvcClassAssigned(pvc: Ref, className: string) {
   return onObject<PersistentVolumeClaim>(pvc, `to get storageClassName ${className}`, "volume", (c) => (c?.spec?.storageClassName === className ? met(c) : notYet()));
+}
+
+/**
+ * A claim created now would be given storageClassName className by admission. The
+ * DefaultStorageClass plugin reads classes from the apiserver's own informer, which can trail the
+ * suite's watch by a moment after a class is marked default: sampled with a server-side dry run of
+ * the claim (nothing is created) until admission picks the class, within the api row.
+ */
+export function admissionGivesClass(claim: PersistentVolumeClaim, className: string): Condition<PersistentVolumeClaim> {
+  const ref = refTo(claim);
+  return {
+    description: `${show(ref)} to be given storageClassName ${className} by the storageClassName admission (server-side dry run)`,
+    timeout: "api",
+    selection: { apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace, fieldSelector: `metadata.name=${ref.name}` },
+    poll: {
+      everyMs: 250,
+      why: "what admission would do is asked by dry run, it cannot be watched",
+      sample: async (api: Api) => [await api.apply(claim, { fieldManager, dryRun: true })],
+    },
+    check(objs) {
+      const c = objs[0] as PersistentVolumeClaim | undefined;
+      return c?.spec?.storageClassName === className ? met(c) : notYet();
+    },
+  };
 }
 
 export const defaultClassAnnotation = "storageclass.kubernetes.io/is-default-class";

@@ -36,7 +36,7 @@ export function faultsFor(kubeVersion: string): Fault[] {
     { id: "daemonset-off", what: "daemonset controller off", args: kcm("daemonset-controller"), breaks: ["DS-1", "DS-2", "DS-3", "DS-4", "DS-5", "DS-6"], controls: ["JOB-2"], catches: /DaemonSet \S+ to have \d+ pods desired|Event Preempted/ },
     { id: "quota-admission-off", what: "ResourceQuota admission off", args: apiserverWithout("ResourceQuota"), breaks: ["QUOTA-2", "QUOTA-4"], controls: ["JOB-2"], catches: /to be refused with 403 Forbidden/ },
     { id: "quota-controller-off", what: "resource quota controller off", args: kcm("resourcequota-controller"), breaks: ["QUOTA-3"], controls: ["JOB-2"], catches: /ResourceQuota \S+ to show used/ },
-    { id: "default-sc-admission-off", what: "DefaultStorageClass admission off", args: apiserverWithout("DefaultStorageClass"), breaks: ["SC-3"], controls: ["JOB-2"], catches: /the storageClassName admission gave the claim/ },
+    { id: "default-sc-admission-off", what: "DefaultStorageClass admission off", args: apiserverWithout("DefaultStorageClass"), breaks: ["SC-3"], controls: ["JOB-2"], catches: /the storageClassName admission/ },
     // The protection controllers add the finalizers too (to objects that lack them): both go.
     {
       id: "in-use-protection-off",

@@ -1,6 +1,7 @@
 import { describe, expect } from "vitest";
 import { test, type Kube } from "../../harness/test.js";
 import {
+  admissionGivesClass,
   defaultClassAnnotation,
   defaultStorageClasses,
   deleted,
@@ -105,6 +106,8 @@ describe("StorageClass", { concurrent: false }, () => {
       const both = await k.wait(defaultStorageClasses(2));
       expect(both.map((sc) => sc.metadata.name).sort()).toEqual([standard!.metadata.name, added.metadata.name].sort());
 
+      // Admission reads classes from the apiserver's own cache, which can trail the watch above.
+      await k.wait(admissionGivesClass(await k.placed("storage/claim-without-class.yaml"), added.metadata.name!));
       const claim = await k.applyOne<PersistentVolumeClaim>("storage/claim-without-class.yaml");
       expect(claim.spec!.storageClassName, "the storageClassName admission gave the claim").toBe(added.metadata.name);
 
