@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
-import type { Api } from "../api/client.js";
+import { fieldManager, type Api } from "../api/client.js";
 
 export const customMetricsBinary = "kubeproof-custom-metrics";
 const pidFile = (clusterDir: string) => path.join(clusterDir, `${customMetricsBinary}.pid`);
@@ -55,7 +55,7 @@ export async function startCustomMetrics(api: Api, bin: string, clusterDir: stri
   child.unref();
 
   const labels = { "app.kubernetes.io/name": customMetricsBinary };
-  const manager = { fieldManager: "kubeproof" };
+  const manager = { fieldManager };
   await api.apply({
     apiVersion: "v1",
     kind: "Service",
