@@ -9,10 +9,11 @@
 // each claim no fault breaks here. Runs go side by side (KUBEPROOF_SELFTEST_CONCURRENCY, default
 // 2), each on its own cluster; each run's results go to reports/selftest/<run>/.
 // KUBEPROOF_SELFTEST_PROVIDER=kind runs the same rows on kind clusters (real kubelets, one at a
-// time): with KUBEPROOF_KIND_NODE_CPUS it shows a broken controller still reads contradicted on
+// time): with KUBEPROOF_KIND_NODE_CPUS or _CPUSET it shows a broken controller still reads contradicted on
 // nodes too slow for a fast machine's timings, beside a healthy twin under the same throttle.
 // Results go to reports/selftest-kind/.
 import { spawn } from "node:child_process";
+import { describeThrottle, nodeThrottleFromEnv } from "../harness/cluster/node-throttle.js";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { reportsDir, repoRoot } from "../harness/cluster/paths.js";
@@ -150,7 +151,8 @@ await Promise.all(
 );
 
 const cells: CellJudgement[] = chosen.flatMap((f) => judgeFault(f, ledgers.get(twins.get(twinKey(f))!.id), ledgers.get(f.id)));
-const throttle = onKind && process.env.KUBEPROOF_KIND_NODE_CPUS ? `, nodes throttled to ${process.env.KUBEPROOF_KIND_NODE_CPUS} CPU each` : "";
+const nodeThrottle = onKind ? nodeThrottleFromEnv() : undefined;
+const throttle = nodeThrottle ? `, nodes throttled ${describeThrottle(nodeThrottle)}` : "";
 console.log(`\nself-test matrix (${provider}${throttle}, timeout scale ${scale}): per claim, its verdict on the healthy twin and on the broken cluster; a broken claim is caught when it reads contradicted there for the broken behaviour and holds on its twin`);
 console.log(`${"fault".padEnd(26)} ${"claim".padEnd(8)} ${"role".padEnd(8)} ${"healthy".padEnd(18)} ${"broken".padEnd(18)} result`);
 for (const c of cells) console.log(`${c.fault.padEnd(26)} ${c.claim.padEnd(8)} ${c.role.padEnd(8)} ${c.healthy.padEnd(18)} ${c.broken.padEnd(18)} ${c.ok ? (c.role === "breaks" ? "caught" : "ok") : `MISMATCH: ${c.why.slice(0, 400)}`}`);

@@ -20,6 +20,7 @@ import { dockerHasImage } from "./docker.js";
 import { parseExtraArgs, type ExtraArg } from "./extra-args.js";
 import { kubeadmPatch } from "./kind-kubeadm-patch.js";
 import { checkExtraArgs, kubeComponents } from "./component-flags.js";
+import { describeThrottle, nodeThrottleFromEnv, throttleContainer, type NodeThrottle } from "./node-throttle.js";
 
 const scripts = path.join(repoRoot, "scripts", "kind");
 export const kindKubeconfigDir = path.join(cacheDir, "kind", "kubeconfig");
@@ -88,6 +89,7 @@ export class KindProvider implements Provider {
     if (process.env.KUBEPROOF_SCHEDULER_CONFIG) throw new Error("KUBEPROOF_SCHEDULER_CONFIG is applied by the local provider only; the kind provider would ignore it. Unset it or use KUBEPROOF_PROVIDER=local");
     const args = parseExtraArgs(process.env.KUBEPROOF_EXTRA_ARGS);
     const patch = kubeadmPatch(args);
+    const throttle = nodeThrottleFromEnv();
     const phases: Record<string, number> = {};
     let t = Date.now();
     progress("kind: checking the Docker engine, the kind CLI and the node image");
@@ -125,7 +127,7 @@ export class KindProvider implements Provider {
       writeFileSync(settingsFile, settings);
       phases.cluster = Date.now() - t;
     }
-    await this.throttleNodes();
+    await this.throttleNodes(throttle);
     t = Date.now();
     const version = await Api.fromFile(this.kubeconfig).request<{ gitVersion: string }>("GET", "/version");
     phases.connect = Date.now() - t;
@@ -142,19 +144,15 @@ export class KindProvider implements Provider {
   }
 
   /**
-   * KUBEPROOF_KIND_NODE_CPUS: each node container of the cluster gets at most that many CPUs
-   * (`docker update --cpus`), to run the suite on slower nodes than the machine has: how a slow
+   * Each node container slower than the machine (harness/cluster/node-throttle.ts): how a slow
    * laptop's run reads (green, or inconclusive with the slowness named), and that a broken
-   * controller still reads contradicted under the same load.
+   * controller still reads contradicted under the same load. Nodes a test joins are not throttled.
    */
-  private async throttleNodes(): Promise<void> {
-    const asked = process.env.KUBEPROOF_KIND_NODE_CPUS;
-    if (!asked) return;
-    const cpus = Number(asked);
-    if (!Number.isFinite(cpus) || cpus <= 0) throw new Error(`KUBEPROOF_KIND_NODE_CPUS must be a positive number of CPUs (e.g. 1 or 0.5), got "${asked}"`);
+  private async throttleNodes(throttle: NodeThrottle | undefined): Promise<void> {
+    if (!throttle) return;
     const nodes = (await $({ quiet: true })`${this.kind} get nodes --name ${this.name}`).stdout.split("\n").map((n) => n.trim()).filter(Boolean);
-    for (const node of nodes) await $({ quiet: true })`docker update --cpus ${String(cpus)} ${node}`;
-    progress(`kind: nodes ${nodes.join(", ")} throttled to ${cpus} CPU${cpus === 1 ? "" : "s"} each (KUBEPROOF_KIND_NODE_CPUS)`);
+    for (const node of nodes) await throttleContainer(node, throttle);
+    progress(`kind: nodes ${nodes.join(", ")} throttled ${describeThrottle(throttle)}`);
   }
 
   /**

@@ -25,16 +25,21 @@ export default class SummaryReporter implements Reporter {
     this.started = Date.now();
   }
 
-  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<unknown>): void {
+  onTestRunEnd(modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<unknown>, reason?: string): void {
     const cluster = readJson(path.join(reportsDir, "cluster.json")) as RunSummary["cluster"];
     // `npm test` runs the conformance groups and the harness integration tests as one run.
-    const project = modules.some((x) => x.project.name.startsWith("conformance")) ? "conformance" : (modules[0]?.project.name ?? "unknown");
+    const project = modules.some((x) => x.project.name.startsWith("conformance")) ? "conformance" : (modules[0]?.project.name ?? "run");
+    // A global set-up that throws (a cluster that cannot come up) leaves vitest with no files and
+    // no unhandled error to report here: without this the run would read "0 passed, 0 failed".
+    const setupFailed = modules.length === 0 && reason === "failed" && unhandled.length === 0;
     // Evidence under the provider's name, so claims declared not checkable there read so.
     const collected = collect(modules, cluster?.provider ?? "run");
-    const summary = summarise(collected, { project, cluster, wallMs: Date.now() - this.started, unhandled: unhandled.length });
+    const summary = summarise(collected, { project, cluster, wallMs: Date.now() - this.started, unhandled: unhandled.length + (setupFailed ? 1 : 0) });
     mkdirSync(reportsDir, { recursive: true });
     writeFileSync(path.join(reportsDir, `summary-${project}.json`), JSON.stringify(summary, null, 2));
-    process.stdout.write(render(summary, collected.waits.length > 0).join("\n") + "\n");
+    const lines = render(summary, collected.waits.length > 0);
+    if (setupFailed) lines.splice(-1, 0, "  no test ran: the run's set-up failed before any file started (its error follows); counted as 1 failure");
+    process.stdout.write(lines.join("\n") + "\n");
   }
 }
 
