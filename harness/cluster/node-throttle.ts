@@ -59,7 +59,7 @@ async function narrowNestedCpusets(container: string, cpuset: string): Promise<v
       return;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === "EACCES" || code === "EPERM") throw new Error(`KUBEPROOF_KIND_NODE_CPUSET on a cgroup v1 host needs root: the pods nested in node ${container} must be narrowed before the node (${(e as Error).message})`);
+      if (code === "EACCES" || code === "EPERM") throw new Error(`KUBEPROOF_KIND_NODE_CPUSET on a cgroup v1 host needs root: the pods nested in node ${container} must be narrowed before the node (${(e as Error).message})`, { cause: e });
       if (attempt >= 5) throw e;
     }
   }

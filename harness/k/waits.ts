@@ -16,8 +16,12 @@ import { suiteBlind } from "../failures.js";
 import type { Kube } from "./kube.js";
 import { step } from "./step.js";
 
-/** Rows whose waits stand on pods starting (or stopping) on their nodes: stretched by the measured pod starts. */
-const podBound: ReadonlySet<TimeoutKind> = new Set(["podStart", "jobCompletion", "podTermination"]);
+/**
+ * Rows whose waits stand on pods starting (or stopping) on their nodes: stretched by the measured
+ * pod starts. volume too: a dynamic provisioner such as kind's local-path makes and removes a
+ * volume's directory with a helper pod of its own (98% of its 90 s on kind pinned to one core).
+ */
+const podBound: ReadonlySet<TimeoutKind> = new Set(["podStart", "jobCompletion", "podTermination", "volume"]);
 
 /**
  * What the suite could see of the cluster while a wait ran (since `since`): the flight recorder's

@@ -106,7 +106,7 @@ export const healthyPodStartMs = 5_000;
 export const maxPodStartScale = 3;
 
 /**
- * How much the waits that stand on pod starts (podStart, jobCompletion, podTermination) are
+ * How much the waits that stand on pod starts (podStart, jobCompletion, podTermination, volume) are
  * stretched, from the median pod start this spec file has measured so far: 1 on a fast cluster or
  * before any pod started, up to maxPodStartScale. Simulated pods start in no time and leave it 1.
  */
