@@ -24,6 +24,7 @@ describe("whether the suite could see the cluster when a wait ran out", () => {
     ["an infrastructure event", { infrastructure: ["kube-controller-manager restarted at 10:00"] }, /infrastructure events .*kube-controller-manager restarted/],
     ["pods starting slowly on their nodes", { slowStarts: ["pi-abc took 25.0 s from binding to Running"] }, /nodes were too slow: .*pi-abc took 25\.0 s/],
     ["something the suite brings", { suiteNeeds: "metrics-server serving metrics.k8s.io" }, /needs metrics-server/],
+    ["the HPA controller told the metrics API did not serve it", { apisUnserved: ["HorizontalPodAutoscaler/web FailedGetResourceMetric: failed to get cpu utilization: the server is currently unable to handle the request (get pods.metrics.k8s.io)"] }, /API the suite brings did not serve the cluster's controllers .*FailedGetResourceMetric/],
     ["a sampled API not serving", { notServed: "the API did not serve 3 of 3 samples, the last at 0.2 s" }, /did not serve 3 of 3 samples/],
   ])("could not, with %s", (_, change, said) => {
     const blind = blindSpots({ ...seeing, ...change });

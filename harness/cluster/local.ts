@@ -2,7 +2,7 @@
 // kube-controller-manager, kube-scheduler and metrics-server run as local processes bound to
 // 127.0.0.1; kwok simulates the kubelet of three fake nodes (Stages in local/stages.yaml).
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { $ } from "zx";
 import { stringify } from "yaml";
@@ -16,8 +16,10 @@ import { schedulerConfig } from "./scheduler-config.js";
 import { cacheDir, repoRoot } from "./paths.js";
 import type { ClusterInfo, NodeTaint, Provider } from "./types.js";
 import { progress } from "../progress.js";
-import { answers, removeLeftovers } from "./leftovers.js";
+import { answers, leftByDeadRun, removeLeftovers } from "./leftovers.js";
 import { kwokctlStart, supervise } from "./supervisor.js";
+import { hostLock } from "./host-lock.js";
+import { pickPorts, reservedPorts, type Ports } from "./local-ports.js";
 import { customMetricsBinary, startCustomMetrics, stopCustomMetrics } from "./custom-metrics.js";
 
 const here = path.join(repoRoot, "harness", "cluster", "local");
@@ -44,7 +46,7 @@ export function ensureBinaries(): string {
   return dir;
 }
 
-export function kwokctlConfig(bin: string, args: ExtraArg[], runMs: number, scheduler?: string): string {
+export function kwokctlConfig(bin: string, args: ExtraArg[], runMs: number, scheduler?: string, ports?: Ports): string {
   const byComponent = new Map<string, { key: string; value: string; override?: boolean }[]>();
   for (const a of args) {
     const list = byComponent.get(a.component) ?? [];
@@ -65,6 +67,7 @@ export function kwokctlConfig(bin: string, args: ExtraArg[], runMs: number, sche
       metricsServerManifests: [path.join(here, "metrics-server")],
       enable: ["metrics-server"],
       ...(scheduler ? { kubeSchedulerConfig: scheduler } : {}),
+      ...ports,
     },
     componentsPatches: [...byComponent].map(([name, extraArgs]) => ({ name, extraArgs })),
   };
@@ -85,6 +88,16 @@ export class LocalProvider implements Provider {
 
   private get clusterDir(): string {
     return path.join(kwokWorkdir, "clusters", this.name);
+  }
+
+  /** The settings the cluster was made with, compared when a kept cluster is reused. */
+  private get configFile(): string {
+    return path.join(kwokWorkdir, `${this.name}.config.yaml`);
+  }
+
+  /** The settings plus the ports picked for this creation: what kwokctl is given. */
+  private get createFile(): string {
+    return path.join(kwokWorkdir, `${this.name}.create.yaml`);
   }
 
   async up(): Promise<ClusterInfo> {
@@ -109,11 +122,19 @@ export class LocalProvider implements Provider {
       removeLeftovers("local", kwokctl, ["get", "clusters"], (n) => ["delete", "cluster", "--name", n], {
         env: env(),
         timeoutMs: 60_000,
-        before: (n) => stopCustomMetrics(path.join(kwokWorkdir, "clusters", n)),
+        before: (n) => {
+          stopCustomMetrics(path.join(kwokWorkdir, "clusters", n));
+          rmSync(path.join(kwokWorkdir, `${n}.config.yaml`), { force: true });
+        },
       }) ?? (await $({ env: env(), quiet: true })`${kwokctl} get clusters`).stdout.split("\n").map((s) => s.trim());
+    // The settings files of runs that are gone, whose clusters went without them (before 2026-12-04).
+    for (const f of readdirSync(kwokWorkdir)) {
+      const run = /^(.+)\.(config|create)\.yaml$/.exec(f)?.[1];
+      if (run && leftByDeadRun(run)) rmSync(path.join(kwokWorkdir, f), { force: true });
+    }
     let reused = false;
     phases.clusters = Date.now() - t;
-    const configFile = path.join(kwokWorkdir, `${this.name}.config.yaml`);
+    const configFile = this.configFile;
     const config = kwokctlConfig(bin, args, runMs, scheduler);
     if (existing.includes(this.name)) {
       // A kept cluster made with other component flags, scheduler configuration, pod run time or
@@ -134,20 +155,23 @@ export class LocalProvider implements Provider {
       t = Date.now();
       progress(`local: starting control plane ${this.name} (etcd, apiserver, controller-manager, scheduler, kwok, metrics-server)`);
       this.created = true;
-      // kwokctl picks "free" ports by probing; two creations at once can pick the same ones and
-      // end up with each other's apiserver. One creation at a time on this machine (flock).
-      const lock = path.join(kwokWorkdir, ".create.lock");
-      const create = [kwokctl, "create", "cluster", "--name", this.name, "--config", configFile, "--wait", "2m"];
-      // -o: the lock is the creation's alone; the control-plane processes kwokctl leaves running
-      // must not inherit it, or the next creation waits for this cluster to go.
-      const cmd = hasFlock() ? ["flock", "-o", lock, ...create] : create;
-      // In a process group of its own: a run interrupted mid-creation kills the whole creation
-      // (flock, kwokctl and what it started so far) before deleting the cluster (downSync).
-      const creation = $({ env: env(), quiet: true, nothrow: true, timeout: "300s", detached: true })`${cmd}`;
-      this.creating = creation.pid;
-      const r = await creation.finally(() => (this.creating = undefined));
-      if (r.exitCode !== 0) {
-        throw new Error(`kwokctl create cluster failed (exit ${r.exitCode}):\n${(r.stderr || r.stdout).split("\n").slice(-25).join("\n")}\nComponent logs: ${path.join(kwokWorkdir, "clusters", this.name, "logs")}`);
+      // One creation at a time on this host, ports picked and cluster made under the same lock:
+      // two creations at once could pick the same ports (harness/cluster/local-ports.ts).
+      const release = await hostLock(path.join(kwokWorkdir, ".create.lock"), `creating local cluster ${this.name}`);
+      try {
+        const ports = await pickPorts(reservedPorts(path.join(kwokWorkdir, "clusters")));
+        writeFileSync(this.createFile, kwokctlConfig(bin, args, runMs, scheduler, ports));
+        // In a process group of its own: a run interrupted mid-creation kills the whole creation
+        // (kwokctl and what it started so far) before deleting the cluster (downSync).
+        const creation = $({ env: env(), quiet: true, nothrow: true, timeout: "300s", detached: true })`${kwokctl} create cluster --name ${this.name} --config ${this.createFile} --wait 2m`;
+        this.creating = creation.pid;
+        const r = await creation.finally(() => (this.creating = undefined));
+        if (r.exitCode !== 0) {
+          throw new Error(`kwokctl create cluster failed (exit ${r.exitCode}):\n${(r.stderr || r.stdout).split("\n").slice(-25).join("\n")}\nComponent logs: ${path.join(kwokWorkdir, "clusters", this.name, "logs")}`);
+        }
+      } finally {
+        release();
+        rmSync(this.createFile, { force: true });
       }
       phases.controlPlane = Date.now() - t;
     }
@@ -208,16 +232,8 @@ export class LocalProvider implements Provider {
     } catch {
       // already gone
     }
+    rmSync(this.configFile, { force: true });
     this.created = false;
-  }
-}
-
-function hasFlock(): boolean {
-  try {
-    execFileSync("flock", ["--version"], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -49,7 +49,16 @@ export function evidenceOf(api: Api, rec: Recorder, suffix: string): (since: num
     } catch (e) {
       nodes = { error: (e as Error).message.split("\n")[0]!.slice(0, 200) };
     }
-    return { gaps, nodes, infrastructure, slowStarts: slowStarts(rec.entries, since - rec.started, Date.now() - rec.started) };
+    // The cluster's own controllers told that an aggregated API the suite brings did not serve them
+    // (the HPA's FailedGetResourceMetric "the server is currently unable to handle the request":
+    // the aggregator's 503 for metrics-server down): the controller had nothing to act on.
+    const unserved = new Map<string, string>();
+    for (const e of rec.entries) {
+      const ev = e.kind === "Event" && rec.started + e.t >= since ? e.facts.event : undefined;
+      if (ev && /the server is currently unable to handle the request/.test(ev.message)) unserved.set(`${ev.about} ${ev.reason}`, ev.message.slice(0, 200));
+    }
+    const apisUnserved = [...unserved].map(([what, message]) => `${what}: ${message}`);
+    return { gaps, nodes, infrastructure, apisUnserved, slowStarts: slowStarts(rec.entries, since - rec.started, Date.now() - rec.started) };
   };
 }
 

@@ -12,6 +12,8 @@ export interface Evidence {
   infrastructure: string[];
   /** The test's pods whose start on their node was slow while the wait ran (harness/record/pod-starts.ts). */
   slowStarts?: string[];
+  /** Warning events of the cluster's controllers saying an aggregated API (the metrics API) did not serve them. */
+  apisUnserved?: string[];
   /** Set where the wait's object needs something the suite brings (the metrics API, cluster DNS). */
   suiteNeeds?: string;
   /** Set where a sampled API answered 5xx to the wait's last samples: how many it did not serve. */
@@ -29,6 +31,7 @@ export function blindSpots(e: Evidence): string[] {
   const blind: string[] = [];
   if (e.suiteNeeds) blind.push(`it needs ${e.suiteNeeds}, which is the suite's to bring, not a behaviour of the tutorial`);
   if (e.notServed) blind.push(e.notServed);
+  if (e.apisUnserved?.length) blind.push(`an API the suite brings did not serve the cluster's controllers while it waited (${e.apisUnserved.slice(0, 2).join("; ")})`);
   if (e.gaps.length) blind.push(`its watch had a gap, so events went unseen (${e.gaps.join("; ")})`);
   if ("error" in e.nodes) blind.push(`the apiserver did not answer a node list at the deadline (${e.nodes.error})`);
   else {

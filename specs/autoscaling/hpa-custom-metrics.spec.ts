@@ -1,6 +1,6 @@
 import { describe, expect } from "vitest";
 import { test, type Kube } from "../../harness/test.js";
-import { customMetricsApiAvailable, deploymentReady, deploymentReplicas, hpaCondition, hpaMetricWrites, matches, periods, periodToleranceMs, scaledAbove, type Ref } from "../../harness/wait/index.js";
+import { customMetricsApiAvailable, metricsApiAvailable, deploymentReady, deploymentReplicas, hpaCondition, hpaMetricWrites, matches, periods, periodToleranceMs, scaledAbove, type Ref } from "../../harness/wait/index.js";
 import type { ConfigMap, Deployment, HPA } from "../../harness/api/kinds.js";
 import { customMetricAnnotation, intervalsOf, replicasHistory, reportObjectMetric, reportPodMetric, tickObjectMetric, withTemplateMetric } from "../../harness/ops/load.js";
 
@@ -92,6 +92,8 @@ describe("HorizontalPodAutoscaler on custom metrics", () => {
     { meta: { claims: ["HPA-3"], upstream: [] } },
     async ({ k }) => {
       await customMetricsServed(k);
+      // The resource metric is read through metrics-server, the suite's too.
+      await k.wait(metricsApiAvailable());
       // CPU idles (at most 20% of the request against 50%: asks for at most 2 of 4); each pod
       // reports 5 packets/s against 10 (four pods ask for 2); the queue holds 40 at 10 per
       // replica (asks for 4). The largest wins: 4.
