@@ -122,12 +122,10 @@ export class LocalProvider implements Provider {
       removeLeftovers("local", kwokctl, ["get", "clusters"], (n) => ["delete", "cluster", "--name", n], {
         env: env(),
         timeoutMs: 60_000,
-        before: (n) => {
-          stopCustomMetrics(path.join(kwokWorkdir, "clusters", n));
-          rmSync(path.join(kwokWorkdir, `${n}.config.yaml`), { force: true });
-        },
+        before: (n) => stopCustomMetrics(path.join(kwokWorkdir, "clusters", n)),
       }) ?? (await $({ env: env(), quiet: true })`${kwokctl} get clusters`).stdout.split("\n").map((s) => s.trim());
-    // The settings files of runs that are gone, whose clusters went without them (before 2026-12-04).
+    // The settings files of runs that are gone: those whose clusters were just removed, and those
+    // left before down() removed its own (until 2026-12-04).
     for (const f of readdirSync(kwokWorkdir)) {
       const run = /^(.+)\.(config|create)\.yaml$/.exec(f)?.[1];
       if (run && leftByDeadRun(run)) rmSync(path.join(kwokWorkdir, f), { force: true });
