@@ -115,6 +115,14 @@ export const clockFloors: Partial<Record<TimeoutKind, number>> = {
   cronMinute: 60_000,
   /** The pod GC's 40 s quarantine plus its 20 s period. */
   podGarbageCollection: 60_000,
+  /**
+   * A new pod's first CPU figure the HPA may use: metrics-server needs two scrapes of a container
+   * for a rate, the HPA skips a fresh pod's sample taken within a metrics window of its readiness,
+   * and then acts at its next sync (3 resolutions and a sync). Measured on the local cluster: 45.0,
+   * 60.4 and 60.8 s from a Deployment's apply to ValidMetricFound, in steps of the sync period; a
+   * self-test twin at scale 0.35 (63 s) ran out under a full CI run (polyglot, 2026-12-04).
+   */
+  autoscale: 3 * periods.metricResolution + periods.hpaSync,
 };
 
 /**

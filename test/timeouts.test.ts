@@ -26,6 +26,8 @@ describe("the timeout table", () => {
     expect(timeoutFor("controller")).toBe(15_750);
     // the next minute boundary may be 60 s away whatever the scale: 60 s + 0.35 x 35 s
     expect(timeoutFor("cronMinute")).toBe(72_250);
+    // a new pod's first usable CPU figure is about a minute away: 60 s + 0.35 x 120 s
+    expect(timeoutFor("autoscale")).toBe(102_000);
     expect(timeoutFor("binderPeriod")).toBe(20_000);
     expect(timeoutFor("hpaSyncPeriod")).toBe(20_000);
     process.env.KUBEPROOF_TIMEOUT_SCALE = "2";
