@@ -107,8 +107,9 @@ export function hpaReactionBound(realKubelet: boolean): { ms: number; why: strin
 }
 
 /**
- * Rows whose waits are mostly a clock, not a reaction: how long the clock alone may take. Wait
- * figures judge a wait of these rows by the part of the timeout above it (harness/report/wait-times.ts).
+ * Rows whose waits hold a clock the cluster cannot beat, besides its reaction: how long the clock
+ * alone may take. Wait figures judge a wait of these rows by the part of the timeout above it
+ * (harness/report/wait-times.ts).
  */
 export const clockFloors: Partial<Record<TimeoutKind, number>> = {
   /** The next minute boundary may be up to a minute away. */

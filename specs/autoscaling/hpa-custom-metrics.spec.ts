@@ -1,7 +1,8 @@
 import { describe, expect } from "vitest";
 import { test, type Kube } from "../../harness/test.js";
-import { customMetricsApiAvailable, metricsApiAvailable, deploymentReady, deploymentReplicas, hpaCondition, hpaMetricWrites, matches, periods, periodToleranceMs, scaledAbove, type Ref } from "../../harness/wait/index.js";
+import { deploymentReady, deploymentReplicas, hpaCondition, hpaMetricWrites, matches, periods, periodToleranceMs, scaledAbove, type Ref } from "../../harness/wait/index.js";
 import type { ConfigMap, Deployment, HPA } from "../../harness/api/kinds.js";
+import { customMetricsServed, resourceMetricsServed } from "../../harness/ops/metrics-apis.js";
 import { customMetricAnnotation, intervalsOf, replicasHistory, reportObjectMetric, reportPodMetric, tickObjectMetric, withTemplateMetric } from "../../harness/ops/load.js";
 
 // HPA-3: besides resource metrics, an HPA scales on per-pod custom metrics taken as raw values,
@@ -12,15 +13,6 @@ import { customMetricAnnotation, intervalsOf, replicasHistory, reportObjectMetri
 // Stackdriver on GCP, so no upstream test name is claimed here.
 const packets = "packets-per-second";
 const queueLength = "queue-length";
-
-
-async function customMetricsServed(k: Kube): Promise<void> {
-  k.requires(
-    "customMetrics",
-    "needs kubeproof's custom metrics API server (scripts/custom-metrics): the local and kind providers install it; on an existing kind cluster run scripts/kind/install-custom-metrics.sh <cluster>",
-  );
-  await k.wait(customMetricsApiAvailable());
-}
 
 /** Holds at n replicas through a whole HPA sync period and more. */
 function staysAt(k: Kube, dep: Ref, n: number): Promise<void> {
@@ -93,7 +85,7 @@ describe("HorizontalPodAutoscaler on custom metrics", () => {
     async ({ k }) => {
       await customMetricsServed(k);
       // The resource metric is read through metrics-server, the suite's too.
-      await k.wait(metricsApiAvailable());
+      await resourceMetricsServed(k);
       // CPU idles (at most 20% of the request against 50%: asks for at most 2 of 4); each pod
       // reports 5 packets/s against 10 (four pods ask for 2); the queue holds 40 at 10 per
       // replica (asks for 4). The largest wins: 4.

@@ -8,7 +8,6 @@ import {
   hpaReactionBound,
   scaledAbove,
   matches,
-  metricsApiAvailable,
   clusterDnsServing,
   hpaEvaluations,
   hpaFirstEvaluation,
@@ -19,15 +18,7 @@ import type { Deployment, HPA, Service } from "../../harness/api/kinds.js";
 import { parseQuantity } from "../../harness/api/quantity.js";
 import { maxConcurrent } from "../../harness/record/timeline.js";
 import { intervalsOf, replicasHistory, simulateUsage, withTemplateUsage } from "../../harness/ops/load.js";
-
-/**
- * The HPA reads pods' CPU and memory from metrics.k8s.io: a cluster without it skips, and on a new
- * cluster the test's clock starts once metrics-server answers (the cluster does not wait for it).
- */
-async function resourceMetricsServed(k: Kube): Promise<void> {
-  k.requires("resourceMetrics", "the HPA reads pods' CPU and memory from metrics.k8s.io");
-  await k.wait(metricsApiAvailable());
-}
+import { resourceMetricsServed } from "../../harness/ops/metrics-apis.js";
 
 /** The CPU-utilisation HPA of the tutorial over a Deployment whose pods request no CPU. */
 async function cpuHpaOnPodsWithoutRequests(k: Kube) {
