@@ -42,10 +42,6 @@ export default defineConfig({
   test: {
     // Tests of a file run concurrently (each has its own namespace); see the serial group below.
     sequence: { concurrent: true },
-    // @kubernetes/client-node is many modules; every worker (and the main process) loading them
-    // one by one cost 0.3 s a process. The two the harness imports (harness/api/client-node.ts)
-    // are bundled once into node_modules/.vite.
-    deps: { optimizer: { ssr: { enabled: true, include: ["@kubernetes/client-node/dist/config.js", "@kubernetes/client-node/dist/watch.js"] } } },
     // Spec files spend their time waiting on controllers, not on CPU: run them all at once
     // (vitest's default is one worker per spare core, i.e. one file at a time on 2 cores).
     maxWorkers: 10,
