@@ -5,10 +5,10 @@
 // HPA controller reads it like any adapter. On kind the same binary runs as a Deployment
 // (scripts/kind/custom-metrics.yaml).
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync, closeSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync, writeFileSync, closeSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
-import { fieldManager, type Api } from "../api/client.js";
+import { fieldManager, type Api, type KubeObject } from "../api/client.js";
 
 export const customMetricsBinary = "kubeproof-custom-metrics";
 const pidFile = (clusterDir: string) => path.join(clusterDir, `${customMetricsBinary}.pid`);
@@ -25,12 +25,34 @@ function freePort(): Promise<number> {
   });
 }
 
+const apiServiceName = "v1beta2.custom.metrics.k8s.io";
+
+/**
+ * The port of this cluster's server when it still runs from `binary` and the cluster's APIService
+ * still points at it: a kept cluster's server from an earlier run, which serves this one as it is.
+ */
+async function runningPort(api: Api, binary: string, clusterDir: string): Promise<number | undefined> {
+  try {
+    const pid = Number(readFileSync(pidFile(clusterDir), "utf8"));
+    if (realpathSync(`/proc/${pid}/exe`) !== realpathSync(binary)) return undefined;
+    const port = Number(/--secure-port=(\d+)/.exec(readFileSync(`/proc/${pid}/cmdline`, "utf8"))?.[1]);
+    const registered = await api.getOrNull<KubeObject & { spec?: { service?: { port?: number } } }>("apiregistration.k8s.io/v1", "APIService", apiServiceName);
+    return registered?.spec?.service?.port === port ? port : undefined;
+  } catch {
+    // no pid file, or the process is gone (no /proc entry)
+    return undefined;
+  }
+}
+
 /**
  * Starts the server for the cluster in clusterDir (log in its logs/, pid beside them) and
  * registers v1beta2.custom.metrics.k8s.io. Returns without waiting for it to serve: the specs
- * that need it wait for the APIService to be Available (customMetricsApiAvailable).
+ * that need it wait for the APIService to be Available (customMetricsApiAvailable). On a kept
+ * cluster (`reuse`) the server an earlier run started is kept when it still runs from this
+ * binary and is still registered: restarting it took the API away for a moment on every run.
  */
-export async function startCustomMetrics(api: Api, bin: string, clusterDir: string, kubeconfig: string): Promise<void> {
+export async function startCustomMetrics(api: Api, bin: string, clusterDir: string, kubeconfig: string, reuse = false): Promise<void> {
+  if (reuse && (await runningPort(api, path.join(bin, customMetricsBinary), clusterDir))) return;
   stopCustomMetrics(clusterDir);
   const port = await freePort();
   const certs = path.join(clusterDir, "custom-metrics-certs");
@@ -65,7 +87,7 @@ export async function startCustomMetrics(api: Api, bin: string, clusterDir: stri
   await api.apply({
     apiVersion: "apiregistration.k8s.io/v1",
     kind: "APIService",
-    metadata: { name: "v1beta2.custom.metrics.k8s.io", labels },
+    metadata: { name: apiServiceName, labels },
     spec: {
       group: "custom.metrics.k8s.io",
       version: "v1beta2",

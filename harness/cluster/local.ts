@@ -190,7 +190,7 @@ export class LocalProvider implements Provider {
         timed("capabilities", () => detectCapabilities(api, { addNodes: "fake", hostPathProvisioner: true, controllerManagerFiles: true, nodeFilesystem: "host", customMetrics, resourceMetrics: true })),
       ),
       timed("defaultClass", () => ensureDefaultStorageClass(api)),
-      customMetrics ? timed("customMetrics", () => startCustomMetrics(api, bin, this.clusterDir, kubeconfig)) : undefined,
+      customMetrics ? timed("customMetrics", () => startCustomMetrics(api, bin, this.clusterDir, kubeconfig, reused)) : undefined,
     ]);
     return {
       provider: "local",
