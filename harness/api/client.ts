@@ -96,11 +96,21 @@ export class Api {
   requests = 0;
   /** Requests the apiserver turned away with 429 and that were sent again. */
   throttled = 0;
+  /** Connections opened (a request on a kept one opens none). */
+  connections = 0;
 
   constructor(readonly kc: KubeConfig) {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error("kubeconfig has no current cluster");
     this.server = new URL(cluster.server);
+  }
+
+  private agent?: https.Agent;
+
+  /** One keep-alive agent with the TLS options client-node gave the first request. */
+  private keptAlive(opts: https.RequestOptions): https.Agent {
+    const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = opts;
+    return (this.agent ??= new https.Agent({ keepAlive: true, ca, cert, key, pfx, passphrase, servername, ...(rejectUnauthorized === undefined ? {} : { rejectUnauthorized }) }));
   }
 
   static fromFile(path: string): Api {
@@ -114,6 +124,10 @@ export class Api {
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const reqOpts: https.RequestOptions = { method, headers: { Accept: opts.accept ?? "application/json" } };
     await this.kc.applyToHTTPSOptions(reqOpts);
+    // client-node hands every request of a kubeconfig an https.Agent without keep-alive: each
+    // request paid a TLS handshake, in the worker and in the apiserver under test. The same TLS
+    // identity on one agent that keeps its connections (a proxy keeps client-node's own agent).
+    if (url.protocol === "https:" && !this.kc.getCurrentCluster()?.proxyUrl) reqOpts.agent = this.keptAlive(reqOpts);
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
     if (payload !== undefined) {
       (reqOpts.headers as Record<string, string>)["Content-Type"] = opts.contentType ?? "application/json";
@@ -131,12 +145,17 @@ export class Api {
           res.on("end", () => resolve({ code: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8"), retryAfter: res.headers["retry-after"] }));
           res.on("error", reject);
         });
-        req.on("error", reject);
+        req.once("socket", () => void (req.reusedSocket || this.connections++));
+        req.on("error", (e) => reject(Object.assign(e, { reusedSocket: req.reusedSocket })));
         req.setTimeout(60_000, () => req.destroy(new Error(`${method} ${url.pathname}: no answer within 60 s`)));
         if (payload !== undefined) req.write(payload);
         req.end();
       });
-    let { code, text, retryAfter } = await send();
+    let { code, text, retryAfter } = await send().catch((e: NodeJS.ErrnoException & { reusedSocket?: boolean }) => {
+      // A kept connection the apiserver closed as the request went out: it never reached the server.
+      if (e.reusedSocket && e.code === "ECONNRESET") return send();
+      throw e;
+    });
     // API Priority and Fairness turns requests away with 429 when its queues for this user are
     // full (kind's admin is not exempt: a burst of test starts filled them, and a flight recorder
     // that could not list went blind). A 429 was never executed, so any method may be sent again;
