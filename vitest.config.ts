@@ -10,8 +10,9 @@ import { sharedStateProjects } from "./harness/run/projects.js";
 
 // Every worker is a new process that imports @kubernetes/client-node and vitest's runtime afresh;
 // V8's code cache on disk spares them the compiling on every run after the first. Workers inherit
-// it through the environment, this process from here on.
-process.env.NODE_COMPILE_CACHE ??= path.join(repoRoot, "node_modules", ".cache", "node-compile");
+// it through the environment. `npm test` sets it before vitest starts, so this process's own
+// modules (vitest, vite) are served from it too; otherwise it starts here.
+process.env.NODE_COMPILE_CACHE = path.resolve(repoRoot, process.env.NODE_COMPILE_CACHE ?? path.join("node_modules", ".cache", "node-compile"));
 enableCompileCache(process.env.NODE_COMPILE_CACHE);
 
 /**
