@@ -109,7 +109,7 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
         return docs[0]!.obj as T;
       },
       ...objectsOf(api, transcript),
-      ...waitsOf({ api, rec, transcript, test: task.name, suffix }),
+      ...waitsOf({ api, rec, backlog: feed.backlog, transcript, test: task.name, suffix }),
       expectApiError: (op, expected, what) => step(`expect ${what ?? "the request"} to be refused with ${expected.code}${expected.reason ? ` ${expected.reason}` : ""}`, () => expectApiError(op, expected, what)),
       observed: async (what, value) => void (await allure.parameter(what, value)),
       kubectl: (...args) =>

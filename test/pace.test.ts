@@ -75,3 +75,41 @@ describe("a paced start", () => {
     expect(pacingOf([])).toBeUndefined();
   });
 });
+
+describe("the pod starts the feed saw, every namespace's", () => {
+  const inNs = (ns: string, name: string, phase: string, node?: string) => ({ ...pod(name, phase, node), metadata: { name, namespace: ns, uid: `${ns}/${name}` } });
+
+  it("measures each start from binding to running, and leaves out pods first seen running or gone before they ran", () => {
+    let now = 1_000;
+    const b = new PodBacklog(() => now);
+    b.onPod("ADDED", inNs("local-path-storage", "helper-pod-create-pvc-1", "Pending", "worker"));
+    b.onPod("ADDED", inNs("kp-a", "already", "Running", "worker"));
+    b.onPod("ADDED", inNs("kp-a", "deleted", "Pending", "worker"));
+    now += 14_000;
+    b.onPod("DELETED", inNs("kp-a", "deleted", "Pending", "worker"));
+    b.onPod("MODIFIED", inNs("local-path-storage", "helper-pod-create-pvc-1", "Succeeded", "worker"));
+    expect(b.finishedStarts()).toEqual([{ total: 14_000 }]);
+  });
+
+  it("names the slow starts of the namespaces asked for that overlapped a wait, finished or still under way", () => {
+    let now = 0;
+    const b = new PodBacklog(() => now);
+    b.onPod("ADDED", inNs("local-path-storage", "helper-pod-create-pvc-1", "Pending", "worker"));
+    b.onPod("ADDED", inNs("kp-a", "mine", "Pending", "worker"));
+    b.onPod("ADDED", inNs("kube-system", "quick", "Pending", "worker"));
+    now = 2_000;
+    b.onPod("MODIFIED", inNs("kube-system", "quick", "Running", "worker"));
+    now = 30_000;
+    b.onPod("ADDED", inNs("local-path-storage", "helper-pod-delete-pvc-2", "Pending", "worker2"));
+    now = 45_000;
+    b.onPod("MODIFIED", inNs("local-path-storage", "helper-pod-create-pvc-1", "Succeeded", "worker"));
+    now = 60_000;
+    const system = (ns: string) => !ns.startsWith("kp-");
+    expect(b.slowStarts(system, 10_000, now, 10_000)).toEqual([
+      "local-path-storage/helper-pod-create-pvc-1 took 45.0 s from binding to running",
+      "local-path-storage/helper-pod-delete-pvc-2 bound to worker2 30.0 s before and not running yet",
+    ]);
+    // a wait that ended before the first helper had been bound 10 s
+    expect(b.slowStarts(system, 3_000, 9_000, 10_000)).toEqual([]);
+  });
+});

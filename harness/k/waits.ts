@@ -2,7 +2,8 @@
 // repro script, ended at once as an infrastructure problem when a pod cannot get its image.
 import type { Api } from "../api/client.js";
 import { imageTrouble } from "../record/image-trouble.js";
-import { podStarts, podStartScale, podStartsOfFile, slowStarts } from "../record/pod-starts.js";
+import { podStarts, podStartScale, podStartsOfFile, slowPodStartMs, slowStarts } from "../record/pod-starts.js";
+import type { PodBacklog } from "../record/pod-backlog.js";
 import type { Recorder } from "../record/recorder.js";
 import type { Transcript } from "../record/repro.js";
 import { recordWait } from "../report/wait-times.js";
@@ -29,7 +30,7 @@ const podBound: ReadonlySet<TimeoutKind> = new Set(["podStart", "jobCompletion",
  * how fast, nodes Ready). Nodes a test made for itself (their names end with its suffix) are its
  * subject, not the suite's eyes, and are left out.
  */
-export function evidenceOf(api: Api, rec: Recorder, suffix: string): (since: number) => Promise<Omit<Evidence, "suiteNeeds" | "notServed">> {
+export function evidenceOf(api: Api, rec: Recorder, suffix: string, helpers?: PodBacklog): (since: number) => Promise<Omit<Evidence, "suiteNeeds" | "notServed">> {
   return async (since) => {
     const gaps = rec.gaps.filter((g) => rec.started + g.t >= since).map((g) => `the flight recorder at ${(g.t / 1000).toFixed(1)} s: ${g.message}`);
     // The metrics servers are add-ons the suite brings: their failures show where they matter, as
@@ -58,12 +59,23 @@ export function evidenceOf(api: Api, rec: Recorder, suffix: string): (since: num
       if (ev && /the server is currently unable to handle the request/.test(ev.message)) unserved.set(`${ev.about} ${ev.reason}`, ev.message.slice(0, 200));
     }
     const apisUnserved = [...unserved].map(([what, message]) => `${what}: ${message}`);
-    return { gaps, nodes, infrastructure, apisUnserved, slowStarts: slowStarts(rec.entries, since - rec.started, Date.now() - rec.started) };
+    const now = Date.now();
+    const helperStarts = helpers?.slowStarts((ns) => !ns.startsWith("kp-"), since, now, slowPodStartMs) ?? [];
+    return { gaps, nodes, infrastructure, apisUnserved, slowStarts: [...slowStarts(rec.entries, since - rec.started, now - rec.started), ...helperStarts] };
   };
 }
 
-export function waitsOf(c: { api: Api; rec: Recorder; transcript: Transcript; test: string; suffix: string }): Pick<Kube, "wait" | "never"> {
-  const evidence = evidenceOf(c.api, c.rec, c.suffix);
+/**
+ * Rows whose waits can stand on the cluster's own helper pods, outside the test's namespace: kind's
+ * local-path provisioner makes each volume's directory with a pod in its own namespace, and on slow
+ * nodes that pod's start was the whole wait (kind pinned to one core: a claim not Bound in 90 s
+ * while its provisioner's helper pod waited for a sandbox, read as the cluster contradicting SC-1).
+ */
+const helperPodRows: ReadonlySet<TimeoutKind> = new Set(["volume"]);
+
+export function waitsOf(c: { api: Api; rec: Recorder; backlog: PodBacklog; transcript: Transcript; test: string; suffix: string }): Pick<Kube, "wait" | "never"> {
+  const ownEvidence = evidenceOf(c.api, c.rec, c.suffix);
+  const helperEvidence = evidenceOf(c.api, c.rec, c.suffix, c.backlog);
   /** Runs a wait that ends at once, as an infrastructure problem, if a pod of the test cannot get its image. */
   const whileImagesArrive = async <T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> => {
     const ac = new AbortController();
@@ -85,9 +97,17 @@ export function waitsOf(c: { api: Api; rec: Recorder; transcript: Transcript; te
       // the time they need; past the bound the wait says the nodes were too slow. The scale is
       // taken when the wait starts and again when it runs out blind, with the pods this test has
       // seen start meanwhile: the first tests of a file start before any pod was measured.
+      // The file's own pods, and every pod its feed saw start on the nodes (the run's other files'
+      // and the cluster's own): a file's first tests would otherwise start from no figure at all.
       const stretchable = podBound.has(cond.timeout) && !cond.deadline;
       const base = timeoutOf(cond);
-      const scaleNow = () => (stretchable ? podStartScale([...podStartsOfFile(), ...podStarts(c.rec.entries)]) : { factor: 1, medianMs: 0, pods: 0 });
+      const evidence = helperPodRows.has(cond.timeout) ? helperEvidence : ownEvidence;
+      const scaleNow = () => {
+        if (!stretchable) return { factor: 1, medianMs: 0, pods: 0 };
+        const file = podStartScale([...podStartsOfFile(), ...podStarts(c.rec.entries)]);
+        const nodes = podStartScale(c.backlog.finishedStarts());
+        return nodes.factor > file.factor ? nodes : file;
+      };
       let scale = scaleNow().factor;
       let timeoutMs = Math.round(base * scale);
       c.transcript.waited(cond.description, timeoutMs);

@@ -14,9 +14,23 @@ export const stuckAfterMs = 60_000;
 
 type PodLike = KubeObject & { spec?: { nodeName?: string }; status?: { phase?: string } };
 
+/** How long a pod's start is remembered after it ended: longer than any wait's stretched timeout. */
+const startsKeptMs = 20 * 60_000;
+
+/** A pod's start as the feed saw it: bound at `bound`, Running (or ended) at `ran`, epoch ms. */
+export interface SeenStart {
+  name: string;
+  namespace: string;
+  node: string;
+  bound: number;
+  ran?: number;
+}
+
 export class PodBacklog {
   /** Pods bound and not yet Running (or ended), by uid: when the feed first saw them bound. */
   private readonly bound = new Map<string, { name: string; node: string; since: number }>();
+  /** Every pod start the feed saw, by uid, the ended ones for startsKeptMs. */
+  private readonly starts = new Map<string, SeenStart>();
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -29,7 +43,36 @@ export class PodBacklog {
     const had = this.bound.has(uid);
     if (type === "DELETED" || phase !== "Pending" || pod.metadata.deletionTimestamp) this.bound.delete(uid);
     else if (pod.spec?.nodeName && !had) this.bound.set(uid, { name: `${pod.metadata.namespace}/${pod.metadata.name}`, node: pod.spec.nodeName, since: this.now() });
+    this.seeStart(uid, type, pod, phase);
     if (had !== this.bound.has(uid)) for (const l of this.listeners) l();
+  }
+
+  private seeStart(uid: string, type: WatchEventType, pod: PodLike, phase: string): void {
+    const t = this.now();
+    const start = this.starts.get(uid);
+    if (!start && pod.spec?.nodeName && phase === "Pending" && type !== "DELETED" && !pod.metadata.deletionTimestamp) {
+      this.starts.set(uid, { name: pod.metadata.name ?? uid, namespace: pod.metadata.namespace ?? "", node: pod.spec.nodeName, bound: t });
+    } else if (start && start.ran === undefined && (phase !== "Pending" || type === "DELETED")) {
+      // Gone before it ran: not a start, as in the timeline's slow starts.
+      if (phase === "Pending") this.starts.delete(uid);
+      else start.ran = t;
+    }
+    for (const [k, s] of this.starts) if (s.ran !== undefined && t - s.ran > startsKeptMs) this.starts.delete(k);
+  }
+
+  /** The pod starts the feed saw (binding to Running or an end) that finished, every namespace's. */
+  finishedStarts(): { total: number }[] {
+    return [...this.starts.values()].flatMap((s) => (s.ran === undefined ? [] : [{ total: s.ran - s.bound }]));
+  }
+
+  /**
+   * The starts of pods in namespaces `which` selects that overlapped [from, to] (epoch ms) and took,
+   * or by `to` had taken, longer than `slowMs`, each with what was seen (as the timeline's slowStarts).
+   */
+  slowStarts(which: (namespace: string) => boolean, from: number, to: number, slowMs: number): string[] {
+    return [...this.starts.values()]
+      .filter((s) => which(s.namespace) && s.bound <= to && (s.ran ?? to) >= from && Math.min(s.ran ?? to, to) - s.bound > slowMs)
+      .map((s) => (s.ran !== undefined && s.ran <= to ? `${s.namespace}/${s.name} took ${((s.ran - s.bound) / 1000).toFixed(1)} s from binding to running` : `${s.namespace}/${s.name} bound to ${s.node} ${((to - s.bound) / 1000).toFixed(1)} s before and not running yet`));
   }
 
   /** The pods queued on their nodes now: bound, not running, not yet stuck. */
