@@ -95,10 +95,9 @@ export function waitsOf(c: { api: Api; rec: Recorder; backlog: PodBacklog; trans
     wait: (cond) => {
       // A wait on pod starts follows the measured pod starts (bounded): a slow machine's nodes get
       // the time they need; past the bound the wait says the nodes were too slow. The scale is
-      // taken when the wait starts and again when it runs out blind, with the pods this test has
-      // seen start meanwhile: the first tests of a file start before any pod was measured.
-      // The file's own pods, and every pod its feed saw start on the nodes (the run's other files'
-      // and the cluster's own): a file's first tests would otherwise start from no figure at all.
+      // taken when the wait starts and again when it runs out blind, from the file's own pods or
+      // every pod its feed saw start on the nodes (the run's other files', the cluster's own),
+      // whichever is slower: a file's first tests would otherwise start from no figure at all.
       const stretchable = podBound.has(cond.timeout) && !cond.deadline;
       const base = timeoutOf(cond);
       const evidence = helperPodRows.has(cond.timeout) ? helperEvidence : ownEvidence;
