@@ -9,11 +9,14 @@ import { suiteBlind } from "../failures.js";
 const imageReasons = new Set(["ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName"]);
 
 /**
- * The runtime could not set up the container's cgroup (on cgroup v1 a container's CPU quota cannot
- * exceed its node's: seen with the node containers throttled below a pod's limit). No restart
- * helps; the node cannot run the pod, whatever the behaviour under test.
+ * The runtime could not create the container: it could not set up its cgroup (on cgroup v1 a
+ * container's CPU quota cannot exceed its node's: seen with the node containers throttled below a
+ * pod's limit), or its shim did not start in time (kind pinned to one core: "failed to create
+ * containerd task: failed to create shim task: context deadline exceeded", the container's
+ * command never ran and a Job counted the pod failed). The node could not run the pod, whatever
+ * the behaviour under test.
  */
-const runtimeCannotCreate = /error setting cgroup config|failed to write "?\d+"?: write \/sys\/fs\/cgroup/;
+const runtimeCannotCreate = /error setting cgroup config|failed to write "?\d+"?: write \/sys\/fs\/cgroup|failed to create shim task: context deadline exceeded/;
 
 /** Messages of failures the suite could not help: the ledger reads them as inconclusive. */
 export const infrastructurePrefix = suiteBlind.infrastructure;
@@ -33,10 +36,11 @@ export function imageTrouble(objects: Iterable<KubeObject>): InfrastructureError
     const pod = o as Pod;
     const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
     for (const cs of statuses) {
-      const ended = cs.lastState?.terminated;
-      if (ended?.message && runtimeCannotCreate.test(ended.message)) {
+      // The last attempt of a restarted container, or the only one of a pod that is not restarted.
+      const ended = [cs.lastState?.terminated, cs.state?.terminated].find((t) => t?.message && runtimeCannotCreate.test(t.message));
+      if (ended?.message) {
         return new InfrastructureError(
-          `pod ${pod.metadata.namespace}/${pod.metadata.name} cannot run on node ${pod.spec?.nodeName}: its container runtime could not create container ${cs.name} (${ended.reason ?? "StartError"}: ${ended.message.slice(0, 400)}). The node cannot give the container what it asks (a node throttled below the pod's CPU limit, say).`,
+          `pod ${pod.metadata.namespace}/${pod.metadata.name} cannot run on node ${pod.spec?.nodeName}: its container runtime could not create container ${cs.name} (${ended.reason ?? "StartError"}: ${ended.message.slice(0, 400)}). The node could not give the container what it asks, or start it in time (a node throttled below the pod's CPU limit, or starved of CPU).`,
         );
       }
       const waiting = cs.state?.waiting;
