@@ -107,15 +107,6 @@ async function annotatePods(k: Kube, deployment: Ref, add: Record<string, string
   return live.map((p) => p.metadata.name!);
 }
 
-/** The gaps between consecutive times, in seconds, and their median. */
-export function intervalsOf(times: number[]): { intervals: number[]; median: number } {
-  const intervals = times.slice(1).map((t, i) => Math.round((t - times[i]!) / 100) / 10);
-  const sorted = [...intervals].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  return { intervals, median };
-}
-
 /** Every spec.replicas the Deployment had over the test, in order (from the recorder's timeline). */
 export function replicasHistory(entries: TimelineEntry[], deployment: string): number[] {
   const out: number[] = [];
