@@ -28,19 +28,19 @@ function freePort(): Promise<number> {
 const apiServiceName = "v1beta2.custom.metrics.k8s.io";
 
 /**
- * The port of this cluster's server when it still runs from `binary` and the cluster's APIService
- * still points at it: a kept cluster's server from an earlier run, which serves this one as it is.
+ * Whether this cluster's server still runs from `binary` and the cluster's APIService still points
+ * at its port: a kept cluster's server from an earlier run, which serves this one as it is.
  */
-async function runningPort(api: Api, binary: string, clusterDir: string): Promise<number | undefined> {
+async function stillServing(api: Api, binary: string, clusterDir: string): Promise<boolean> {
   try {
     const pid = Number(readFileSync(pidFile(clusterDir), "utf8"));
-    if (realpathSync(`/proc/${pid}/exe`) !== realpathSync(binary)) return undefined;
+    if (realpathSync(`/proc/${pid}/exe`) !== realpathSync(binary)) return false;
     const port = Number(/--secure-port=(\d+)/.exec(readFileSync(`/proc/${pid}/cmdline`, "utf8"))?.[1]);
     const registered = await api.getOrNull<KubeObject & { spec?: { service?: { port?: number } } }>("apiregistration.k8s.io/v1", "APIService", apiServiceName);
-    return registered?.spec?.service?.port === port ? port : undefined;
+    return registered?.spec?.service?.port === port;
   } catch {
     // no pid file, or the process is gone (no /proc entry)
-    return undefined;
+    return false;
   }
 }
 
@@ -52,7 +52,7 @@ async function runningPort(api: Api, binary: string, clusterDir: string): Promis
  * binary and is still registered: restarting it took the API away for a moment on every run.
  */
 export async function startCustomMetrics(api: Api, bin: string, clusterDir: string, kubeconfig: string, reuse = false): Promise<void> {
-  if (reuse && (await runningPort(api, path.join(bin, customMetricsBinary), clusterDir))) return;
+  if (reuse && (await stillServing(api, path.join(bin, customMetricsBinary), clusterDir))) return;
   stopCustomMetrics(clusterDir);
   const port = await freePort();
   const certs = path.join(clusterDir, "custom-metrics-certs");
