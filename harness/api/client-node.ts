@@ -1,11 +1,13 @@
-// The two parts of @kubernetes/client-node the harness runs: KubeConfig (reading a kubeconfig,
-// with its auth plugins: exec, OIDC, token files, which `existing` users need) and Watch.
+// The part of @kubernetes/client-node the harness runs: KubeConfig (reading a kubeconfig, with
+// its auth plugins: exec, OIDC, token files, which `existing` users need). Requests and watches
+// go through harness/api/transport.ts (one HTTP/2 connection; client-node's Watch opens one per watch).
 //
 // Loaded from one file bundled from the installed package, not from the package itself. KubeConfig's
 // own module imports the generated API's index, so a plain import loads 847 modules, 16.9 MB of
 // source: in vitest's main process (the global setup runs there, outside vite's dependency
 // optimizer) that alone was 40 MiB of its 220 MiB peak on a kept cluster (docs/performance.md,
-// "Kept cluster against Chainsaw"). Bundled with the API tree-shaken away it is 2.6 MB; every
+// "Kept cluster against Chainsaw"). Bundled with the API tree-shaken away it is 1.7 MB (the
+// generated models are side-effect free, so the ones KubeConfig does not use go too); every
 // process (vitest's main one, each worker, the scripts) imports that file natively, where Node's
 // compile cache serves it after the first run.
 import { createRequire } from "node:module";
@@ -17,7 +19,7 @@ import type * as ClientNode from "@kubernetes/client-node";
 const require = createRequire(import.meta.url);
 
 /** Raised when the recipe below changes, so an older bundle is not taken for a new one. */
-const recipe = 1;
+const recipe = 2;
 
 /** The bundle's path: beside the installed packages (npm ci starts it afresh), named for what it was built from. */
 function bundlePath(): string {
@@ -34,9 +36,17 @@ async function build(file: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const entry = path.join(dir, `entry-${process.pid}.mjs`);
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(entry, 'export { KubeConfig } from "@kubernetes/client-node/dist/config.js";\nexport { Watch } from "@kubernetes/client-node/dist/watch.js";\n');
+  writeFileSync(entry, 'export { KubeConfig } from "@kubernetes/client-node/dist/config.js";\n');
   try {
-    await rolldown({ input: entry, platform: "node", logLevel: "silent", write: true, output: { file: tmp, format: "esm", inlineDynamicImports: true } });
+    await rolldown({
+      input: entry,
+      platform: "node",
+      logLevel: "silent",
+      write: true,
+      // The generated API's modules only declare classes; config.js imports its index for two of them.
+      treeshake: { moduleSideEffects: (id) => !/@kubernetes[\\/]client-node[\\/]dist[\\/]gen[\\/]/.test(id) },
+      output: { file: tmp, format: "esm", codeSplitting: false },
+    });
     renameSync(tmp, file);
   } finally {
     rmSync(entry, { force: true });
@@ -46,9 +56,7 @@ async function build(file: string): Promise<void> {
 
 const file = bundlePath();
 if (!existsSync(file)) await build(file);
-const bundle = (await import(pathToFileURL(file).href)) as Pick<typeof ClientNode, "KubeConfig" | "Watch">;
+const bundle = (await import(pathToFileURL(file).href)) as Pick<typeof ClientNode, "KubeConfig">;
 
 export type KubeConfig = ClientNode.KubeConfig;
 export const KubeConfig = bundle.KubeConfig;
-export type Watch = ClientNode.Watch;
-export const Watch = bundle.Watch;

@@ -1,10 +1,10 @@
 // A small REST layer over the apiserver. client-node's typed APIs hide the raw Status of a
 // failed request; conformance checks need it exactly (code, reason, message), so every call goes
 // through here and failures become ApiError with the parsed Status.
-import https from "node:https";
+import type https from "node:https";
 import { suiteBlind } from "../failures.js";
-import http from "node:http";
 import { KubeConfig } from "./client-node.js";
+import { Transport, type Opened, type Prepared } from "./transport.js";
 
 export interface KubeObject {
   apiVersion?: string;
@@ -96,21 +96,18 @@ export class Api {
   requests = 0;
   /** Requests the apiserver turned away with 429 and that were sent again. */
   throttled = 0;
-  /** Connections opened (a request on a kept one opens none). */
-  connections = 0;
+  private readonly transport: Transport;
 
   constructor(readonly kc: KubeConfig) {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error("kubeconfig has no current cluster");
     this.server = new URL(cluster.server);
+    this.transport = new Transport(this.server, Boolean(cluster.proxyUrl));
   }
 
-  private agent?: https.Agent;
-
-  /** One keep-alive agent with the TLS options client-node gave the first request. */
-  private keptAlive(opts: https.RequestOptions): https.Agent {
-    const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = opts;
-    return (this.agent ??= new https.Agent({ keepAlive: true, ca, cert, key, pfx, passphrase, servername, ...(rejectUnauthorized === undefined ? {} : { rejectUnauthorized }) }));
+  /** Connections opened (a request on a kept one opens none). */
+  get connections(): number {
+    return this.transport.connections;
   }
 
   static fromFile(path: string): Api {
@@ -119,43 +116,29 @@ export class Api {
     return new Api(kc);
   }
 
-  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  /** The TLS identity and headers of one request, as the kubeconfig gives them (tokens renewed). */
+  private async prepared(accept: string): Promise<Prepared> {
+    const opts: https.RequestOptions = { headers: { Accept: accept } };
+    await this.kc.applyToHTTPSOptions(opts);
+    return opts as Prepared;
+  }
+
+  private url(path: string, query: RequestOptions["query"]): URL {
     const url = new URL(path, this.server);
-    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const reqOpts: https.RequestOptions = { method, headers: { Accept: opts.accept ?? "application/json" } };
-    await this.kc.applyToHTTPSOptions(reqOpts);
-    // client-node hands every request of a kubeconfig an https.Agent without keep-alive: each
-    // request paid a TLS handshake, in the worker and in the apiserver under test. The same TLS
-    // identity on one agent that keeps its connections (a proxy keeps client-node's own agent).
-    if (url.protocol === "https:" && !this.kc.getCurrentCluster()?.proxyUrl) reqOpts.agent = this.keptAlive(reqOpts);
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    return url;
+  }
+
+  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const url = this.url(path, opts.query);
+    const prepared = await this.prepared(opts.accept ?? "application/json");
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-    if (payload !== undefined) {
-      (reqOpts.headers as Record<string, string>)["Content-Type"] = opts.contentType ?? "application/json";
-      // Node sends a DELETE body neither chunked nor with a length unless told: the apiserver then
-      // reads no body, and DeleteOptions (propagationPolicy) were silently dropped.
-      (reqOpts.headers as Record<string, string>)["Content-Length"] = String(Buffer.byteLength(payload));
-    }
-    const mod = url.protocol === "https:" ? https : http;
-    const send = () =>
-      new Promise<{ code: number; text: string; retryAfter?: string }>((resolve, reject) => {
-        this.requests++;
-        const req = mod.request(url, reqOpts, (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => resolve({ code: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8"), retryAfter: res.headers["retry-after"] }));
-          res.on("error", reject);
-        });
-        req.once("socket", () => void (req.reusedSocket || this.connections++));
-        req.on("error", (e) => reject(Object.assign(e, { reusedSocket: req.reusedSocket })));
-        req.setTimeout(60_000, () => req.destroy(new Error(`${method} ${url.pathname}: no answer within 60 s`)));
-        if (payload !== undefined) req.write(payload);
-        req.end();
-      });
-    let { code, text, retryAfter } = await send().catch((e: NodeJS.ErrnoException & { reusedSocket?: boolean }) => {
-      // A kept connection the apiserver closed as the request went out: it never reached the server.
-      if (e.reusedSocket && e.code === "ECONNRESET") return send();
-      throw e;
-    });
+    if (payload !== undefined) prepared.headers["Content-Type"] = opts.contentType ?? "application/json";
+    const send = () => {
+      this.requests++;
+      return this.transport.exchange(method, url, prepared, payload, 60_000);
+    };
+    let { code, text, retryAfter } = await send();
     // API Priority and Fairness turns requests away with 429 when its queues for this user are
     // full (kind's admin is not exempt: a burst of test starts filled them, and a flight recorder
     // that could not list went blind). A 429 was never executed, so any method may be sent again;
@@ -226,6 +209,17 @@ export class Api {
     const base = r.group ? `/apis/${r.group}/${r.version}` : `/api/${r.version}`;
     const ns = r.namespaced && namespace ? `/namespaces/${encodeURIComponent(namespace)}` : "";
     return `${base}${ns}/${r.plural}${name ? `/${encodeURIComponent(name)}` : ""}`;
+  }
+
+  /**
+   * Opens a watch of a collection path: each line of the stream (one event) goes to `onLine`.
+   * Resolves once the server answered; an answer other than 200 (410 Gone, 429) comes back whole.
+   * A stream `idleMs` without a byte is closed as over (the server sends bookmarks; a quiet one
+   * is resumed by its caller).
+   */
+  async openWatch(path: string, query: RequestOptions["query"], onLine: (line: string) => void, idleMs: number): Promise<Opened> {
+    this.requests++;
+    return this.transport.stream(this.url(path, { ...query, watch: true }), await this.prepared("application/json"), onLine, idleMs);
   }
 
   async get<T extends KubeObject>(apiVersion: string, kind: string, name: string, namespace?: string): Promise<T> {

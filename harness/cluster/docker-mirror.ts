@@ -4,16 +4,18 @@
 // A stand-in for this machine, where no public registry answers: used only by
 // `npm run with-mirror -- --node-image`, and undone when it ends.
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { $ } from "zx";
+import { shell } from "../shell.js";
 
 const daemonJson = process.env.KUBEPROOF_DOCKER_DAEMON_JSON ?? "/etc/docker/daemon.json";
 
 async function mirrors(): Promise<string[]> {
+  const $ = await shell();
   const r = await $({ quiet: true })`docker info --format ${"{{json .RegistryConfig.Mirrors}}"}`;
   return (JSON.parse(r.stdout.trim() || "null") as string[] | null) ?? [];
 }
 
 async function reload(want: (m: string[]) => boolean, what: string): Promise<void> {
+  const $ = await shell();
   const r = await $({ quiet: true, nothrow: true })`pkill -HUP -x dockerd`;
   if (r.exitCode !== 0) throw new Error(`could not signal dockerd to reload ${daemonJson} (pkill exit ${r.exitCode}): the engine must be a local dockerd this user may signal`);
   for (let i = 0; i < 40; i++) {

@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { $ } from "zx";
+import { shell } from "../shell.js";
 import { Api } from "../api/client.js";
 import { cacheDir, repoRoot } from "./paths.js";
 import type { ClusterInfo, NodeTaint, Provider } from "./types.js";
@@ -27,6 +27,7 @@ export const kindKubeconfigDir = path.join(cacheDir, "kind", "kubeconfig");
 
 /** Runs a scripts/kind/ step, streaming its progress (stderr) and returning its last stdout line. */
 async function step(...call: [env: Record<string, string>, script: string, ...args: string[]] | [script: string, ...args: string[]]): Promise<string> {
+  const $ = await shell();
   const env = typeof call[0] === "string" ? {} : (call.shift() as Record<string, string>);
   const [script, ...args] = call as string[];
   const p = $({ quiet: true, nothrow: true, env: { ...process.env, ...env } })`bash ${path.join(scripts, script!)} ${args}`;
@@ -43,6 +44,7 @@ export async function kindBinary(): Promise<string> {
 
 /** Runs a command on a kind node (a container) through `docker exec`; returns its stdout. */
 export async function nodeExec(node: string, command: string[], input?: string): Promise<string> {
+  const $ = await shell();
   const r = await $({ quiet: true, nothrow: true, input })`docker exec -i ${node} ${command}`;
   if (r.exitCode !== 0) throw new Error(`docker exec ${node} ${command.join(" ")} failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
   return r.stdout;
@@ -53,6 +55,7 @@ export async function nodeExec(node: string, command: string[], input?: string):
  * network wired); resolves when it is a member. leaveNode undoes it.
  */
 export async function joinNode(cluster: string, node: string, kubeconfig: string, taint: NodeTaint): Promise<void> {
+  const $ = await shell();
   const note = prepareTestcontainers();
   if (note) progress(note);
   const image = (await $({ quiet: true })`docker inspect -f {{.Config.Image}} ${cluster}-worker`).stdout.trim();
@@ -85,6 +88,7 @@ export class KindProvider implements Provider {
   }
 
   async up(): Promise<ClusterInfo> {
+    const $ = await shell();
     // Silently ignoring it would make a "broken cluster" run pass on a healthy one.
     if (process.env.KUBEPROOF_SCHEDULER_CONFIG) throw new Error("KUBEPROOF_SCHEDULER_CONFIG is applied by the local provider only; the kind provider would ignore it. Unset it or use KUBEPROOF_PROVIDER=local");
     const args = parseExtraArgs(process.env.KUBEPROOF_EXTRA_ARGS);
@@ -149,6 +153,7 @@ export class KindProvider implements Provider {
    * controller still reads contradicted under the same load. Nodes a test joins are not throttled.
    */
   private async throttleNodes(throttle: NodeThrottle | undefined): Promise<void> {
+    const $ = await shell();
     if (!throttle) return;
     const nodes = (await $({ quiet: true })`${this.kind} get nodes --name ${this.name}`).stdout.split("\n").map((n) => n.trim()).filter(Boolean);
     for (const node of nodes) await throttleContainer(node, throttle);
@@ -161,6 +166,7 @@ export class KindProvider implements Provider {
    * (KUBEPROOF_OFFLINE=1, or the pull failed) the image assembled here from the Go module proxy.
    */
   private async nodeImage(): Promise<string> {
+    const $ = await shell();
     const asked = process.env.KUBEPROOF_KIND_NODE_IMAGE;
     if (asked) {
       progress(`kind: node image ${asked} (KUBEPROOF_KIND_NODE_IMAGE)`);
@@ -180,6 +186,7 @@ export class KindProvider implements Provider {
   }
 
   async down(): Promise<void> {
+    const $ = await shell();
     if (this.keep || !this.created) return;
     progress(`kind: deleting cluster ${this.name}`);
     await $({ quiet: true, nothrow: true })`${this.kind} delete cluster --name ${this.name}`;
@@ -211,6 +218,7 @@ function checkKindArgs(kubeVersion: string, args: ExtraArg[]): void {
 
 /** The node image a kind cluster's control plane runs ("" when it has none). */
 async function nodeImageOf(cluster: string): Promise<string> {
+  const $ = await shell();
   const r = await $({ quiet: true, nothrow: true })`docker inspect -f {{.Config.Image}} ${cluster}-control-plane`;
   return r.stdout.trim();
 }

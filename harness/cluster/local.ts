@@ -4,7 +4,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync, rmSync } from "node:fs";
 import path from "node:path";
-import { $ } from "zx";
+import { shell } from "../shell.js";
 import { stringify } from "yaml";
 import { Api } from "../api/client.js";
 import { waitFor } from "../wait/wait.js";
@@ -123,7 +123,7 @@ export class LocalProvider implements Provider {
         env: env(),
         timeoutMs: 60_000,
         before: (n) => stopCustomMetrics(path.join(kwokWorkdir, "clusters", n)),
-      }) ?? (await $({ env: env(), quiet: true })`${kwokctl} get clusters`).stdout.split("\n").map((s) => s.trim());
+      }) ?? (await (await shell())({ env: env(), quiet: true })`${kwokctl} get clusters`).stdout.split("\n").map((s) => s.trim());
     // The settings files of runs that are gone: those whose clusters were just removed, and those
     // left before down() removed its own (until 2026-12-04).
     for (const f of readdirSync(kwokWorkdir)) {
@@ -145,6 +145,7 @@ export class LocalProvider implements Provider {
       } else {
         // The custom metrics server is ours, not kwokctl's: it goes first, or it outlives the cluster.
         stopCustomMetrics(this.clusterDir);
+        const $ = await shell();
         await $({ env: env(), quiet: true, nothrow: true })`${kwokctl} delete cluster --name ${this.name}`;
       }
     }
@@ -161,6 +162,7 @@ export class LocalProvider implements Provider {
         writeFileSync(this.createFile, kwokctlConfig(bin, args, runMs, scheduler, ports));
         // In a process group of its own: a run interrupted mid-creation kills the whole creation
         // (kwokctl and what it started so far) before deleting the cluster (downSync).
+        const $ = await shell();
         const creation = $({ env: env(), quiet: true, nothrow: true, timeout: "300s", detached: true })`${kwokctl} create cluster --name ${this.name} --config ${this.createFile} --wait 2m`;
         this.creating = creation.pid;
         const r = await creation.finally(() => (this.creating = undefined));

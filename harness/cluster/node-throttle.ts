@@ -2,7 +2,7 @@
 // how a slow laptop's run reads, on this one.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { $ } from "zx";
+import { shell } from "../shell.js";
 
 export interface NodeThrottle {
   /** At most this many CPUs for each node container (docker's CFS quota). */
@@ -34,6 +34,7 @@ export function describeThrottle(t: NodeThrottle): string {
 
 /** Throttles one running node container. */
 export async function throttleContainer(container: string, t: NodeThrottle): Promise<void> {
+  const $ = await shell();
   if (t.cpuset) await narrowNestedCpusets(container, t.cpuset);
   const flags = [...(t.cpus !== undefined ? ["--cpus", String(t.cpus)] : []), ...(t.cpuset ? ["--cpuset-cpus", t.cpuset] : [])];
   await $({ quiet: true })`docker update ${flags} ${container}`;
@@ -47,6 +48,7 @@ export async function throttleContainer(container: string, t: NodeThrottle): Pro
  * repeats when a pod started in between (a new child still on every CPU).
  */
 async function narrowNestedCpusets(container: string, cpuset: string): Promise<void> {
+  const $ = await shell();
   if (existsSync("/sys/fs/cgroup/cgroup.controllers")) return;
   const pid = (await $({ quiet: true })`docker inspect -f {{.State.Pid}} ${container}`).stdout.trim();
   const line = readFileSync(`/proc/${pid}/cgroup`, "utf8").split("\n").find((l) => /^\d+:([^:]*,)?cpuset(,[^:]*)?:/.test(l));

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { GenericContainer, Wait, type StartedTestContainer } from "testcontainers";
-import { $ } from "zx";
+import { shell } from "../shell.js";
 import { imageList } from "../images.js";
 import { progress } from "../progress.js";
 import { cacheDir } from "./paths.js";
@@ -52,6 +52,7 @@ export function mirrorPath(ref: string): string {
  * docker.io pulls at the mirror, so the kind provider given that reference pulls it.
  */
 export async function startMirror(network = "kind", opts: { nodeImage?: string } = {}): Promise<Mirror> {
+  const $ = await shell();
   const note = prepareTestcontainers();
   if (note) progress(note);
   const images = builtWorkloadImages();

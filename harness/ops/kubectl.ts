@@ -3,7 +3,7 @@
 // what it teaches.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { $ } from "zx";
+import { shell } from "../shell.js";
 import { cacheDir } from "../cluster/paths.js";
 import { version } from "../versions.js";
 
@@ -29,6 +29,7 @@ export class KubectlError extends Error {
 
 /** Runs kubectl in the namespace; resolves with its stdout, rejects with its stderr. */
 export async function kubectl(kubeconfig: string, namespace: string, args: string[]): Promise<string> {
+  const $ = await shell();
   const bin = kubectlBinary();
   const r = await $({ quiet: true, nothrow: true, timeout: "60s" })`${bin} --kubeconfig ${kubeconfig} --namespace ${namespace} ${args}`;
   if (r.exitCode === null || r.exitCode === 127 || /ENOENT/.test(r.stderr)) throw new KubectlError(args, r.exitCode, `${bin} could not be run (npm run setup provides one, or put kubectl on PATH): ${r.stderr}`);

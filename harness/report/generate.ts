@@ -3,10 +3,11 @@
 // opens from disk on a machine without a network and tells nobody it was opened.
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { $ } from "zx";
+import { shell } from "../shell.js";
 
 /** Runs `allure generate` with the reports folder `reportsDir`; returns how many external references were stripped. */
 export async function generateAllure(results: string, reportsDir: string, quiet = false): Promise<number> {
+  const $ = await shell();
   await $({ stdio: quiet ? "pipe" : "inherit", env: { ...process.env, KUBEPROOF_REPORTS_DIR: reportsDir } })`npx allure generate ${results} --config allurerc.mjs`;
   let stripped = 0;
   const walk = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(path.join(dir, f)).isDirectory() ? walk(path.join(dir, f)) : [path.join(dir, f)]));

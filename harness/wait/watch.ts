@@ -1,7 +1,6 @@
 // List-then-watch over one collection: the current objects, then every change from the list's
 // resourceVersion. A 410 Gone (history compacted) re-lists. This is the only place that talks to
 // the watch API; waits and the flight recorder both stand on it.
-import { Watch } from "../api/client-node.js";
 import { retryDelayMs, type Api, type KubeObject } from "../api/client.js";
 
 export interface Selection {
@@ -38,7 +37,7 @@ const watchSeconds = 300;
 
 export function observe(api: Api, sel: Selection, observer: Observer): Observation {
   let stopped = false;
-  let abort: AbortController | undefined;
+  let close: (() => void) | undefined;
   let resolveReady!: () => void;
   let rejectReady!: (e: unknown) => void;
   const ready = new Promise<void>((res, rej) => {
@@ -74,53 +73,47 @@ export function observe(api: Api, sel: Selection, observer: Observer): Observati
       let throttled = 0;
       while (!stopped && !gone) {
         const path = await api.path(sel.apiVersion, sel.kind, sel.namespace);
-        const w = new Watch(api.kc);
-        // client-node 2 ends a watch after 30 s without a byte (a field it keeps private); a quiet
-        // collection is normal and the server ends the watch at timeoutSeconds anyway, so each
-        // quiet watch would cost a request every 30 s for nothing.
-        (w as unknown as { requestTimeoutMs: number }).requestTimeoutMs = (watchSeconds + 30) * 1000;
-        api.requests++;
-        await new Promise<void>((resolve) => {
-          w.watch(
+        const onLine = (line: string) => {
+          let event: { type: string; object: KubeObject & { code?: number } };
+          try {
+            event = JSON.parse(line) as typeof event;
+          } catch {
+            observer.onError?.(new Error(`watch of ${sel.kind}: a line that is not JSON: ${line.slice(0, 200)}`));
+            return;
+          }
+          const { type, object: obj } = event;
+          if (type === "BOOKMARK") {
+            rv = obj.metadata?.resourceVersion ?? rv;
+            return;
+          }
+          if (type === "ERROR") {
+            if (obj.code === 410) gone = true;
+            else observer.onError?.(new Error(`watch error: ${JSON.stringify(obj)}`));
+            return;
+          }
+          rv = obj.metadata?.resourceVersion ?? rv;
+          observer.onEvent(type as WatchEventType, { ...obj, apiVersion: sel.apiVersion, kind: sel.kind });
+        };
+        try {
+          // The server ends the watch at timeoutSeconds; a stream quiet for longer than that (and
+          // its bookmarks) is closed here and resumed.
+          const opened = await api.openWatch(
             path,
-            {
-              resourceVersion: rv,
-              allowWatchBookmarks: true,
-              labelSelector: sel.labelSelector,
-              fieldSelector: sel.fieldSelector,
-              timeoutSeconds: watchSeconds,
-            },
-            (type, obj: KubeObject & { code?: number }) => {
-              if (type === "BOOKMARK") {
-                rv = obj.metadata?.resourceVersion ?? rv;
-                return;
-              }
-              if (type === "ERROR") {
-                if (obj.code === 410) gone = true;
-                else observer.onError?.(new Error(`watch error: ${JSON.stringify(obj)}`));
-                return;
-              }
-              rv = obj.metadata?.resourceVersion ?? rv;
-              observer.onEvent(type as WatchEventType, { ...obj, apiVersion: sel.apiVersion, kind: sel.kind });
-            },
-            (err: unknown) => {
-              const code = (err as { statusCode?: number; code?: number } | null)?.statusCode;
-              if (code === 410) gone = true;
-              else if (code === 429) throttled++; // turned away by API Priority and Fairness: back off, then again
-              else if (err && !stopped && !isAbort(err)) observer.onError?.(err);
-              if (code !== 429) throttled = 0;
-              resolve();
-            },
-          )
-            .then((a) => {
-              abort = a;
-              if (stopped) a.abort();
-            })
-            .catch((err: unknown) => {
-              if (!stopped) observer.onError?.(err);
-              resolve();
-            });
-        });
+            { resourceVersion: rv, allowWatchBookmarks: true, labelSelector: sel.labelSelector, fieldSelector: sel.fieldSelector, timeoutSeconds: watchSeconds },
+            onLine,
+            (watchSeconds + 30) * 1000,
+          );
+          if (opened.code === 410) gone = true;
+          else if (opened.code === 429) throttled++; // turned away by API Priority and Fairness: back off, then again
+          else if (opened.code !== 200 && !stopped) observer.onError?.(new Error(`watch of ${sel.kind} answered ${opened.code}: ${opened.text.slice(0, 300)}`));
+          if (opened.code !== 429) throttled = 0;
+          close = opened.close;
+          if (stopped) opened.close();
+          const broke = await opened.ended;
+          if (broke && !stopped) observer.onError?.(broke);
+        } catch (err) {
+          if (!stopped) observer.onError?.(err);
+        }
         if (gone && !stopped) observer.onGap?.("the watch's resourceVersion was compacted away (410 Gone): re-listing");
         if (throttled) api.throttled++;
         if (!stopped && !gone) await new Promise((r) => setTimeout(r, throttled ? retryDelayMs(undefined, throttled) : 200));
@@ -132,12 +125,7 @@ export function observe(api: Api, sel: Selection, observer: Observer): Observati
     ready,
     stop() {
       stopped = true;
-      abort?.abort();
+      close?.();
     },
   };
-}
-
-function isAbort(err: unknown): boolean {
-  const e = err as { name?: string; type?: string; message?: string };
-  return e?.name === "AbortError" || e?.type === "aborted" || /aborted/i.test(e?.message ?? "");
 }

@@ -1,0 +1,251 @@
+// How requests reach the apiserver. As client-go does: one HTTP/2 connection per kubeconfig and
+// process, every request and every watch a stream on it. client-node opens a connection for each
+// watch, and an agent one for each request in flight: a test worker made 36 TLS handshakes (13
+// for requests, 23 for watches), each paid in the worker and in the apiserver under test. 36
+// connections cost a process 105 ms of CPU where 36 streams on one session cost 16 ms (2026-12-07,
+// polyglot). HTTP/1.1 (kept-alive connections, one per watch) where the cluster is reached over
+// plain http or through a proxy, or where its server offers no HTTP/2.
+import http from "node:http";
+import https from "node:https";
+import http2 from "node:http2";
+
+/** What the kubeconfig gives a request: the TLS identity and headers (client-node renews exec tokens). */
+export type Prepared = https.RequestOptions & { headers: Record<string, string> };
+
+/** A whole answer. */
+export interface Answer {
+  code: number;
+  text: string;
+  retryAfter?: string;
+}
+
+/** A stream whose lines arrive as the server sends them (a watch). */
+export interface Opened {
+  code: number;
+  /** The body of an answer other than 200 (the stream is over then). */
+  text: string;
+  retryAfter?: string;
+  /** Settles when the stream is over: undefined when the server ended it or it was closed here, else why it broke. */
+  ended: Promise<Error | undefined>;
+  close(): void;
+}
+
+/** Errors after which a request certainly never reached the server on a connection it shared: sent again once. */
+const neverServed = new Set(["ECONNRESET", "ERR_HTTP2_GOAWAY_SESSION", "ERR_HTTP2_INVALID_SESSION", "ERR_HTTP2_STREAM_CANCEL"]);
+
+/** An apiserver that does not speak HTTP/2 refuses the protocol in the TLS handshake. */
+const noHttp2 = new Set(["ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL", "ERR_HTTP2_ERROR"]);
+
+export class Transport {
+  /** Connections opened (a request on a kept one opens none). */
+  connections = 0;
+  private session?: http2.ClientHttp2Session;
+  private identity = "";
+  /** Streams open per session: a session holds the process open only while one is. */
+  private readonly open = new Map<http2.ClientHttp2Session, number>();
+  private http1: boolean;
+  private agent?: https.Agent;
+
+  constructor(
+    private readonly origin: URL,
+    private readonly proxied: boolean,
+  ) {
+    this.http1 = origin.protocol !== "https:" || proxied;
+  }
+
+  /** Sends a request and reads its whole answer; `timeoutMs` bounds the wait for it. */
+  async exchange(method: string, url: URL, prepared: Prepared, payload: string | undefined, timeoutMs: number): Promise<Answer> {
+    const once = async (): Promise<Answer> => {
+      const opened = await this.start(method, url, prepared, payload, timeoutMs, undefined);
+      return { code: opened.code, text: opened.text, retryAfter: opened.retryAfter };
+    };
+    return once().catch((e: NodeJS.ErrnoException & { shared?: boolean }) => {
+      if (e.shared && neverServed.has(e.code ?? "")) return once();
+      throw e;
+    });
+  }
+
+  /** Opens a stream of lines (a watch); `idleMs` without a byte closes it (quiet, not broken). */
+  async stream(url: URL, prepared: Prepared, onLine: (line: string) => void, idleMs: number): Promise<Opened> {
+    return this.start("GET", url, prepared, undefined, idleMs, onLine);
+  }
+
+  private async start(method: string, url: URL, prepared: Prepared, payload: string | undefined, timeoutMs: number, onLine: ((line: string) => void) | undefined): Promise<Opened> {
+    if (!this.http1) {
+      try {
+        return await this.overHttp2(method, url, prepared, payload, timeoutMs, onLine);
+      } catch (e) {
+        if (!(e as { refusedHttp2?: boolean }).refusedHttp2) throw e;
+        this.http1 = true;
+      }
+    }
+    return this.overHttp1(method, url, prepared, payload, timeoutMs, onLine);
+  }
+
+  private sessionFor(prepared: Prepared): { session: http2.ClientHttp2Session; shared: boolean } {
+    const { ca, cert, key, pfx, passphrase, servername, rejectUnauthorized } = prepared;
+    const identity = [ca, cert, key, pfx, passphrase, servername, rejectUnauthorized].map((v) => String(v ?? "")).join("\0");
+    const s = this.session;
+    if (s && !s.closed && !s.destroyed && identity === this.identity) return { session: s, shared: true };
+    s?.close();
+    const session = http2.connect(this.origin, { ca, cert, key, pfx, passphrase, servername, ...(rejectUnauthorized === undefined ? {} : { rejectUnauthorized }) });
+    this.connections++;
+    this.session = session;
+    this.identity = identity;
+    this.open.set(session, 0);
+    session.unref();
+    // Each stream on it reports the error; the session is only forgotten.
+    const forget = () => {
+      if (this.session === session) this.session = undefined;
+    };
+    session.on("error", forget);
+    session.on("goaway", forget);
+    session.on("close", () => {
+      forget();
+      clearInterval(health);
+      this.open.delete(session);
+    });
+    // As client-go checks its HTTP/2 connections: a ping every 30 s while streams are open, and a
+    // session that does not answer in 15 s is ended, with every stream on it (a watch then resumes
+    // on a new one) rather than waiting on a connection that is gone.
+    const health = setInterval(() => {
+      if (!this.open.get(session)) return;
+      const dead = setTimeout(() => session.destroy(new Error("the apiserver's connection stopped answering pings for 15 s")), 15_000);
+      dead.unref();
+      session.ping(() => clearTimeout(dead));
+    }, 30_000);
+    health.unref();
+    return { session, shared: false };
+  }
+
+  private overHttp2(method: string, url: URL, prepared: Prepared, payload: string | undefined, timeoutMs: number, onLine: ((line: string) => void) | undefined): Promise<Opened> {
+    const { session, shared } = this.sessionFor(prepared);
+    const headers: http2.OutgoingHttpHeaders = { ":method": method, ":path": url.pathname + url.search };
+    for (const [k, v] of Object.entries(prepared.headers)) if (!/^(connection|content-length|host|keep-alive|transfer-encoding)$/i.test(k)) headers[k.toLowerCase()] = v;
+    if (this.open.set(session, (this.open.get(session) ?? 0) + 1).get(session) === 1) session.ref();
+    const req = session.request(headers, { endStream: payload === undefined });
+    let closed = false;
+    const done = () => {
+      if (closed) return;
+      closed = true;
+      const n = (this.open.get(session) ?? 1) - 1;
+      this.open.set(session, n);
+      if (n === 0) session.unref();
+    };
+    req.on("close", done);
+    return new Promise<Opened>((resolve, reject) => {
+      let answered = false;
+      let ended!: (why: Error | undefined) => void;
+      const endedP = new Promise<Error | undefined>((r) => (ended = r));
+      req.on("error", (e: NodeJS.ErrnoException) => {
+        if (answered) return ended(e);
+        const refused = !shared && [e.code, (e.cause as NodeJS.ErrnoException | undefined)?.code].some((c) => noHttp2.has(c ?? ""));
+        reject(Object.assign(e, { shared, ...(refused ? { refusedHttp2: true } : {}) }));
+      });
+      // A stream reset without an error event must not leave its caller waiting.
+      req.on("close", () => {
+        if (answered) return ended(undefined);
+        reject(Object.assign(new Error(`${method} ${url.pathname}: the stream closed before its answer (code ${req.rstCode})`), { code: "ERR_HTTP2_STREAM_CANCEL", shared }));
+      });
+      req.setTimeout(timeoutMs, () => {
+        if (answered && onLine) {
+          // A quiet watch: closed here, and resumed by its caller.
+          req.close(http2.constants.NGHTTP2_CANCEL);
+          return ended(undefined);
+        }
+        req.close(http2.constants.NGHTTP2_CANCEL);
+        reject(new Error(`${method} ${url.pathname}: no answer within ${Math.round(timeoutMs / 1000)} s`));
+      });
+      req.on("response", (h) => {
+        const code = Number(h[":status"] ?? 0);
+        const retryAfter = h["retry-after"] as string | undefined;
+        if (onLine && code === 200) {
+          answered = true;
+          lines(req, onLine);
+          req.on("end", () => ended(undefined));
+          resolve({ code, text: "", retryAfter, ended: endedP, close: () => (req.close(http2.constants.NGHTTP2_CANCEL), ended(undefined)) });
+          return;
+        }
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => {
+          answered = true;
+          resolve({ code, text: Buffer.concat(chunks).toString("utf8"), retryAfter, ended: Promise.resolve(undefined), close: () => undefined });
+        });
+      });
+      if (payload !== undefined) req.end(payload);
+    });
+  }
+
+  private overHttp1(method: string, url: URL, prepared: Prepared, payload: string | undefined, timeoutMs: number, onLine: ((line: string) => void) | undefined): Promise<Opened> {
+    const opts: https.RequestOptions = { ...prepared, method, headers: { ...prepared.headers } };
+    // client-node hands every request an agent without keep-alive: one that keeps its connections,
+    // with the same TLS identity (a proxy keeps client-node's own agent).
+    if (url.protocol === "https:" && !this.proxied) opts.agent = this.keptAlive(prepared);
+    if (payload !== undefined) {
+      // Node sends a DELETE body neither chunked nor with a length unless told: the apiserver then
+      // reads no body, and DeleteOptions (propagationPolicy) were silently dropped.
+      (opts.headers as Record<string, string>)["Content-Length"] = String(Buffer.byteLength(payload));
+    }
+    const mod = url.protocol === "https:" ? https : http;
+    return new Promise<Opened>((resolve, reject) => {
+      let answered = false;
+      let ended!: (why: Error | undefined) => void;
+      const endedP = new Promise<Error | undefined>((r) => (ended = r));
+      const req = mod.request(url, opts, (res) => {
+        const code = res.statusCode ?? 0;
+        const retryAfter = res.headers["retry-after"];
+        if (onLine && code === 200) {
+          answered = true;
+          lines(res, onLine);
+          res.on("end", () => ended(undefined));
+          res.on("error", (e) => ended(e));
+          res.on("close", () => ended(undefined));
+          resolve({ code, text: "", retryAfter, ended: endedP, close: () => (req.destroy(), ended(undefined)) });
+          return;
+        }
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          answered = true;
+          resolve({ code, text: Buffer.concat(chunks).toString("utf8"), retryAfter, ended: Promise.resolve(undefined), close: () => undefined });
+        });
+        res.on("error", reject);
+      });
+      req.once("socket", () => void (req.reusedSocket || this.connections++));
+      req.on("error", (e) => (answered ? ended(e) : reject(Object.assign(e, { shared: req.reusedSocket }))));
+      req.setTimeout(timeoutMs, () => {
+        if (answered && onLine) {
+          req.destroy();
+          return ended(undefined);
+        }
+        req.destroy(new Error(`${method} ${url.pathname}: no answer within ${Math.round(timeoutMs / 1000)} s`));
+      });
+      if (payload !== undefined) req.write(payload);
+      req.end();
+    });
+  }
+
+  /** One keep-alive agent with the TLS options client-node gave the first request. */
+  private keptAlive(prepared: Prepared): https.Agent {
+    const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = prepared;
+    return (this.agent ??= new https.Agent({ keepAlive: true, ca, cert, key, pfx, passphrase, servername, ...(rejectUnauthorized === undefined ? {} : { rejectUnauthorized }) }));
+  }
+}
+
+/** Calls `onLine` with each complete line of a stream. */
+function lines(body: NodeJS.ReadableStream, onLine: (line: string) => void): void {
+  let rest = "";
+  body.setEncoding("utf8");
+  body.on("data", (chunk: string) => {
+    rest += chunk;
+    let nl: number;
+    while ((nl = rest.indexOf("\n")) >= 0) {
+      const line = rest.slice(0, nl);
+      rest = rest.slice(nl + 1);
+      if (line.trim()) onLine(line);
+    }
+  });
+  // A last line the server ended without a newline.
+  body.on("end", () => void (rest.trim() && onLine(rest)));
+}
