@@ -4,7 +4,7 @@
 import type { Provider, ProviderName } from "./types.js";
 import { providerName } from "./choice.js";
 
-export { ownClustersForSharedState, sharedStateBesideOthers, providerName, providerNames } from "./choice.js";
+export { ownClustersForSharedState, providerName, providerNames } from "./choice.js";
 
 
 /**

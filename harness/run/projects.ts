@@ -30,3 +30,14 @@ export const sharedStateProjects: Record<string, string> = {
 export function clusterPart(project: string): string | undefined {
   return project in sharedStateProjects ? project.replace(/^conformance-/, "") : undefined;
 }
+
+/**
+ * Whether those spec files run beside the others: on a cluster of their own (local), or on the
+ * one cluster where what they change can be kept from the others (kind: every node a test adds is
+ * tainted for that test's pods, and the node it cordons is one it added). On an existing cluster
+ * nodes may not be addable, so a shared node is cordoned: they run after the others there.
+ */
+export function sharedStateBesideOthers(env: NodeJS.ProcessEnv = process.env): boolean {
+  // KUBEPROOF_PROVIDER=auto resolves to kind or local, never to existing (harness/cluster/choice.ts).
+  return (env.KUBEPROOF_PROVIDER ?? "auto") !== "existing";
+}
