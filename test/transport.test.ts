@@ -12,6 +12,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it, type TestContext } from "vitest";
 import { KubeConfig } from "@kubernetes/client-node";
 import { Api } from "../harness/api/client.js";
+import { fromKubeConfig } from "../harness/api/kubeconfig.js";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "kp-transport-"));
 execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")], { stdio: "ignore" });
@@ -26,7 +27,7 @@ function apiAt(port: number): Api {
     contexts: [{ name: "x", cluster: "c", user: "u" }],
     currentContext: "x",
   });
-  return new Api(kc);
+  return new Api(fromKubeConfig(kc));
 }
 
 /** Answers GET /version with the protocol it came over; a watch with two events and then the end. */

@@ -3,7 +3,7 @@
 // through here and failures become ApiError with the parsed Status.
 import type https from "node:https";
 import { suiteBlind } from "../failures.js";
-import { KubeConfig } from "./client-node.js";
+import { plainKubeconfig, loadKubeconfig, type Kubeconfig } from "./kubeconfig.js";
 import { Transport, type Opened, type Prepared } from "./transport.js";
 
 export interface KubeObject {
@@ -92,51 +92,58 @@ export function retryDelayMs(retryAfter: string | undefined, attempt: number): n
 
 export class Api {
   private readonly discovery = new Map<string, Promise<Map<string, ResourceInfo>>>();
-  private readonly server: URL;
   requests = 0;
   /** Requests the apiserver turned away with 429 and that were sent again. */
   throttled = 0;
-  private readonly transport: Transport;
+  private readonly config: Promise<Kubeconfig>;
+  private resolved?: { kubeconfig: Kubeconfig; server: URL; transport: Transport };
 
-  constructor(readonly kc: KubeConfig) {
-    const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new Error("kubeconfig has no current cluster");
-    this.server = new URL(cluster.server);
-    this.transport = new Transport(this.server, Boolean(cluster.proxyUrl));
+  /** A kubeconfig read already, or being read (its errors come out of the first request). */
+  constructor(kubeconfig: Kubeconfig | Promise<Kubeconfig>) {
+    this.config = Promise.resolve(kubeconfig);
+    this.config.catch(() => undefined);
   }
 
   /** Connections opened (a request on a kept one opens none). */
   get connections(): number {
-    return this.transport.connections;
+    return this.resolved?.transport.connections ?? 0;
   }
 
-  static fromFile(path: string): Api {
-    const kc = new KubeConfig();
-    kc.loadFromFile(path);
-    return new Api(kc);
+  /** The kubeconfig of a file: a plain one read at once, any other by client-node (harness/api/kubeconfig.ts). */
+  static fromFile(file: string): Api {
+    return new Api(plainKubeconfig(file) ?? loadKubeconfig(file));
+  }
+
+  /** Where requests go and how, once the kubeconfig is read. */
+  private async ready(): Promise<NonNullable<Api["resolved"]>> {
+    if (this.resolved) return this.resolved;
+    const kubeconfig = await this.config;
+    const server = new URL(kubeconfig.server);
+    return (this.resolved ??= { kubeconfig, server, transport: new Transport(server, kubeconfig.proxied) });
   }
 
   /** The TLS identity and headers of one request, as the kubeconfig gives them (tokens renewed). */
-  private async prepared(accept: string): Promise<Prepared> {
+  private async prepared(kubeconfig: Kubeconfig, accept: string): Promise<Prepared> {
     const opts: https.RequestOptions = { headers: { Accept: accept } };
-    await this.kc.applyToHTTPSOptions(opts);
+    await kubeconfig.apply(opts);
     return opts as Prepared;
   }
 
-  private url(path: string, query: RequestOptions["query"]): URL {
-    const url = new URL(path, this.server);
+  private url(server: URL, path: string, query: RequestOptions["query"]): URL {
+    const url = new URL(path, server);
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     return url;
   }
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-    const url = this.url(path, opts.query);
-    const prepared = await this.prepared(opts.accept ?? "application/json");
+    const { kubeconfig, server, transport } = await this.ready();
+    const url = this.url(server, path, opts.query);
+    const prepared = await this.prepared(kubeconfig, opts.accept ?? "application/json");
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
     if (payload !== undefined) prepared.headers["Content-Type"] = opts.contentType ?? "application/json";
     const send = () => {
       this.requests++;
-      return this.transport.exchange(method, url, prepared, payload, 60_000);
+      return transport.exchange(method, url, prepared, payload, 60_000);
     };
     let { code, text, retryAfter } = await send();
     // API Priority and Fairness turns requests away with 429 when its queues for this user are
@@ -218,8 +225,9 @@ export class Api {
    * is resumed by its caller).
    */
   async openWatch(path: string, query: RequestOptions["query"], onLine: (line: string) => void, idleMs: number): Promise<Opened> {
+    const { kubeconfig, server, transport } = await this.ready();
     this.requests++;
-    return this.transport.stream(this.url(path, { ...query, watch: true }), await this.prepared("application/json"), onLine, idleMs);
+    return transport.stream(this.url(server, path, { ...query, watch: true }), await this.prepared(kubeconfig, "application/json"), onLine, idleMs);
   }
 
   async get<T extends KubeObject>(apiVersion: string, kind: string, name: string, namespace?: string): Promise<T> {

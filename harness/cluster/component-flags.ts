@@ -4,8 +4,12 @@
 // plugin a version no longer has stops that component at start with a line in its log; checked
 // here first, the run fails at once with the name, the component's version and what it does know
 // (gates removed in 1.37: JobPodReplacementPolicy, JobBackoffLimitPerIndex, JobSuccessPolicy).
-import { spawnSync } from "node:child_process";
+import { spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import type { ExtraArg } from "./extra-args.js";
+import { cacheDir } from "./paths.js";
 
 export interface ComponentHelp {
   flags: Set<string>;
@@ -59,15 +63,36 @@ export function unknownToComponent(component: string, version: string, help: Com
 
 const helpCache = new Map<string, ComponentHelp>();
 
+/**
+ * A binary's --help text, kept on disk: a binary's help never changes, and running it cost a run
+ * on a kept cluster 40 ms of CPU per component. A rebuilt binary has another size or time.
+ */
+function helpText(binary: string, run: (args: string[]) => SpawnSyncReturns<string>): string {
+  let file: string | undefined;
+  try {
+    const st = statSync(binary);
+    file = path.join(cacheDir, "component-help", `${createHash("sha256").update(`${realpathSync(binary)}\0${st.size}\0${st.mtimeMs}`).digest("hex").slice(0, 16)}.txt`);
+    return readFileSync(file, "utf8");
+  } catch {
+    /* not kept yet (or no such binary: running it says so) */
+  }
+  // --help prints to stdout and exits 0 on these components; a binary that cannot run throws here.
+  const help = run(["--help"]);
+  if (help.error || help.status !== 0) throw new Error(`${binary} --help did not run: ${help.error?.message ?? help.stderr.trim().split("\n").pop()}`);
+  if (file) {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(`${file}.${process.pid}`, help.stdout);
+    renameSync(`${file}.${process.pid}`, file);
+  }
+  return help.stdout;
+}
+
 /** The component binary's help, read once per binary. */
 export function componentHelp(binary: string): ComponentHelp {
   let h = helpCache.get(binary);
   if (!h) {
-    // --help prints to stdout and exits 0 on these components; a binary that cannot run throws here.
     const run = (args: string[]) => spawnSync(binary, args, { encoding: "utf8", timeout: 30_000 });
-    const help = run(["--help"]);
-    if (help.error || help.status !== 0) throw new Error(`${binary} --help did not run: ${help.error?.message ?? help.stderr.trim().split("\n").pop()}`);
-    h = parseHelp(help.stdout, (value) => {
+    h = parseHelp(helpText(binary, run), (value) => {
       // Gates are parsed with the flags, before --version prints; an unknown or locked one is refused there.
       const r = run([`--feature-gates=${value}`, "--version"]);
       return /(unrecognized feature gate|cannot set feature gate)[^"]*/.exec(r.stderr)?.[0];

@@ -4,6 +4,7 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Api } from "../api/client.js";
+import { loadKubeconfig, type Kubeconfig } from "../api/kubeconfig.js";
 import { detectCapabilities } from "./capabilities.js";
 import type { ClusterInfo, Provider } from "./types.js";
 
@@ -11,22 +12,23 @@ export class ExistingProvider implements Provider {
   async up(): Promise<ClusterInfo> {
     const file = (process.env.KUBECONFIG ?? path.join(os.homedir(), ".kube", "config")).split(path.delimiter)[0]!;
     if (!existsSync(file)) throw new Error(`KUBEPROOF_PROVIDER=existing: kubeconfig ${file} does not exist (set KUBECONFIG to the cluster's kubeconfig file)`);
-    let api: Api;
+    let kubeconfig: Kubeconfig;
     try {
-      api = Api.fromFile(file);
+      kubeconfig = await loadKubeconfig(file);
     } catch (e) {
       throw new Error(`KUBEPROOF_PROVIDER=existing: kubeconfig ${file} is not valid: ${(e as Error).message}`, { cause: e });
     }
+    const api = new Api(kubeconfig);
     const t = Date.now();
     let version: { gitVersion: string };
     try {
       version = await api.request<{ gitVersion: string }>("GET", "/version");
     } catch (e) {
-      throw new Error(`KUBEPROOF_PROVIDER=existing: the cluster in ${file} (${api.kc.getCurrentCluster()?.server}) does not answer: ${(e as Error).message}`, { cause: e });
+      throw new Error(`KUBEPROOF_PROVIDER=existing: the cluster in ${file} (${kubeconfig.server}) does not answer: ${(e as Error).message}`, { cause: e });
     }
     return {
       provider: "existing",
-      name: api.kc.getCurrentContext(),
+      name: kubeconfig.context,
       kubeconfig: file,
       kubeVersion: version.gitVersion,
       owned: false,

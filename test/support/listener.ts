@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach } from "vitest";
 import { KubeConfig } from "@kubernetes/client-node";
 import { Api } from "../../harness/api/client.js";
+import { fromKubeConfig } from "../../harness/api/kubeconfig.js";
 
 const servers: http.Server[] = [];
 afterEach(() => {
@@ -27,5 +28,5 @@ export async function listen(handler: (req: http.IncomingMessage, res: http.Serv
     contexts: [{ name: "x", cluster: "c", user: "u" }],
     currentContext: "x",
   });
-  return new Api(kc);
+  return new Api(fromKubeConfig(kc));
 }
