@@ -60,7 +60,8 @@ export class Transport {
       return { code: opened.code, text: opened.text, retryAfter: opened.retryAfter };
     };
     return once().catch((e: NodeJS.ErrnoException & { shared?: boolean }) => {
-      if (e.shared && neverServed.has(e.code ?? "")) return once();
+      // A stream the server refused (RST_STREAM REFUSED_STREAM, as it goes away) was not processed either.
+      if (e.shared && (neverServed.has(e.code ?? "") || /NGHTTP2_REFUSED_STREAM/.test(e.message))) return once();
       throw e;
     });
   }
