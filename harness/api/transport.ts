@@ -5,9 +5,12 @@
 // connections cost a process 105 ms of CPU where 36 streams on one session cost 16 ms (2026-12-07,
 // polyglot). HTTP/1.1 (kept-alive connections, one per watch) where the cluster is reached over
 // plain http or through a proxy, or where its server offers no HTTP/2.
-import http from "node:http";
-import https from "node:https";
 import http2 from "node:http2";
+// Types only: node:http and node:https are loaded by the HTTP/1.1 path alone. Importing node:http
+// as an ES module costs a process 25-40 ms of CPU (2026-12-07, polyglot), and a test worker
+// talking HTTP/2 never needs it.
+import type http from "node:http";
+import type https from "node:https";
 
 /** What the kubeconfig gives a request: the TLS identity and headers (client-node renews exec tokens). */
 export type Prepared = https.RequestOptions & { headers: Record<string, string> };
@@ -178,22 +181,22 @@ export class Transport {
     });
   }
 
-  private overHttp1(method: string, url: URL, prepared: Prepared, payload: string | undefined, timeoutMs: number, onLine: ((line: string) => void) | undefined): Promise<Opened> {
+  private async overHttp1(method: string, url: URL, prepared: Prepared, payload: string | undefined, timeoutMs: number, onLine: ((line: string) => void) | undefined): Promise<Opened> {
+    const mod: typeof https | typeof http = url.protocol === "https:" ? (await import("node:https")).default : (await import("node:http")).default;
     const opts: https.RequestOptions = { ...prepared, method, headers: { ...prepared.headers } };
     // client-node hands every request an agent without keep-alive: one that keeps its connections,
     // with the same TLS identity (a proxy keeps client-node's own agent).
-    if (url.protocol === "https:" && !this.proxied) opts.agent = this.keptAlive(prepared);
+    if (url.protocol === "https:" && !this.proxied) opts.agent = this.keptAlive(mod as typeof https, prepared);
     if (payload !== undefined) {
       // Node sends a DELETE body neither chunked nor with a length unless told: the apiserver then
       // reads no body, and DeleteOptions (propagationPolicy) were silently dropped.
       (opts.headers as Record<string, string>)["Content-Length"] = String(Buffer.byteLength(payload));
     }
-    const mod = url.protocol === "https:" ? https : http;
     return new Promise<Opened>((resolve, reject) => {
       let answered = false;
       let ended!: (why: Error | undefined) => void;
       const endedP = new Promise<Error | undefined>((r) => (ended = r));
-      const req = mod.request(url, opts, (res) => {
+      const req = mod.request(url, opts, (res: http.IncomingMessage) => {
         const code = res.statusCode ?? 0;
         const retryAfter = res.headers["retry-after"];
         if (onLine && code === 200) {
@@ -228,9 +231,9 @@ export class Transport {
   }
 
   /** One keep-alive agent with the TLS options client-node gave the first request. */
-  private keptAlive(prepared: Prepared): https.Agent {
+  private keptAlive(mod: typeof https, prepared: Prepared): https.Agent {
     const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = prepared;
-    return (this.agent ??= new https.Agent({ keepAlive: true, ca, cert, key, pfx, passphrase, servername, ...(rejectUnauthorized === undefined ? {} : { rejectUnauthorized }) }));
+    return (this.agent ??= new mod.Agent({ keepAlive: true, ca, cert, key, pfx, passphrase, servername, ...(rejectUnauthorized === undefined ? {} : { rejectUnauthorized }) }));
   }
 }
 
