@@ -158,8 +158,8 @@ go_install() { # <what> <module path>@<version> <dest>
   mv "$gobin"/* "$3"; rmdir "$gobin"
 }
 
-mkdir -p "$BIN"
-KDIR="$CACHE/kubernetes/$KUBE_VERSION"; mkdir -p "$KDIR"
+[ -d "$BIN" ] || mkdir -p "$BIN"
+KDIR="$CACHE/kubernetes/$KUBE_VERSION"; [ -d "$KDIR" ] || mkdir -p "$KDIR"
 missing=()
 for b in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
   [ -x "$KDIR/$b" ] && continue
@@ -175,14 +175,14 @@ fi
 EDIR="$CACHE/etcd/$ETCD_VERSION"
 etcd_release "$EDIR"
 
-WDIR="$CACHE/kwok/$KWOK_VERSION"; mkdir -p "$WDIR"
+WDIR="$CACHE/kwok/$KWOK_VERSION"; [ -d "$WDIR" ] || mkdir -p "$WDIR"
 for b in kwok kwokctl; do
   [ -x "$WDIR/$b" ] && continue
   try_download "https://github.com/kubernetes-sigs/kwok/releases/download/$KWOK_VERSION/$b-linux-$ARCH" "$WDIR/$b" && continue
   go_install "$b $KWOK_VERSION" "sigs.k8s.io/kwok/cmd/$b@$KWOK_VERSION" "$WDIR/"
 done
 
-MDIR="$CACHE/metrics-server/$METRICS_VERSION"; mkdir -p "$MDIR"
+MDIR="$CACHE/metrics-server/$METRICS_VERSION"; [ -d "$MDIR" ] || mkdir -p "$MDIR"
 if [ ! -x "$MDIR/metrics-server" ]; then
   try_download "https://github.com/kubernetes-sigs/metrics-server/releases/download/$METRICS_VERSION/metrics-server-linux-$ARCH" "$MDIR/metrics-server" \
     || go_install "metrics-server $METRICS_VERSION" "sigs.k8s.io/metrics-server/cmd/metrics-server@$METRICS_VERSION" "$MDIR/"
@@ -192,7 +192,7 @@ fi
 # cached by a hash of its sources.
 CM_SRC="$(cd "$(dirname "$0")" && pwd)/custom-metrics"
 CM_HASH=$(find "$CM_SRC" -maxdepth 1 \( -name 'go.*' -o -name '*.go' ! -name '*_test.go' \) | sort | xargs cat | sha256sum | cut -c1-12)
-CDIR="$CACHE/custom-metrics/$CM_HASH"; mkdir -p "$CDIR"
+CDIR="$CACHE/custom-metrics/$CM_HASH"; [ -d "$CDIR" ] || mkdir -p "$CDIR"
 if [ ! -x "$CDIR/kubeproof-custom-metrics" ] && ! have_go; then
   # No release of it exists to download: without Go the custom metrics specs skip, saying why.
   log "warning: kubeproof-custom-metrics needs Go to build; without it the custom metrics (HPA-3) specs are skipped"
@@ -202,8 +202,11 @@ elif [ ! -x "$CDIR/kubeproof-custom-metrics" ]; then
 fi
 
 # One directory of symlinks: kwokctl's kubeBinaryPrefix wants the kube binaries side by side.
+# Every run of the suite on the local provider calls this script: links already right are left
+# alone, with shell builtins only (no process per binary).
 for f in "$KDIR"/* "$EDIR/etcd" "$WDIR/kwok" "$WDIR/kwokctl" "$MDIR/metrics-server" "$CDIR/kubeproof-custom-metrics"; do
-  [ -x "$f" ] && ln -sfn "$f" "$BIN/$(basename "$f")"
+  link="$BIN/${f##*/}"
+  if [ -x "$f" ] && ! { [ -L "$link" ] && [ "$link" -ef "$f" ]; }; then ln -sfn "$f" "$link"; fi
 done
 cat >"$BIN/versions.json" <<JSON
 {"kubernetes":"$KUBE_VERSION","etcd":"$ETCD_VERSION","kwok":"$KWOK_VERSION","metricsServer":"$METRICS_VERSION"}
