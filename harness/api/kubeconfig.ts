@@ -42,25 +42,27 @@ export function fromKubeConfig(kc: import("./client-node.js").KubeConfig): Kubec
 const plainCluster = new Set(["server", "certificate-authority", "certificate-authority-data", "insecure-skip-tls-verify", "tls-server-name"]);
 const plainUser = new Set(["client-certificate", "client-certificate-data", "client-key", "client-key-data", "token"]);
 
-interface Named<T> {
-  name: string;
-  [k: string]: unknown;
-  cluster?: T;
-  user?: T;
-  context?: { cluster: string; user: string };
+/** The parts of a kubeconfig file read here. */
+interface KubeconfigFile {
+  "current-context"?: string;
+  contexts?: { name: string; context?: { cluster?: string; user?: string } }[];
+  clusters?: { name: string; cluster?: Record<string, unknown> }[];
+  users?: { name: string; user?: Record<string, unknown> }[];
 }
 
 /** The kubeconfig read here, or undefined when it is not plain (client-node reads it then). */
 export function plainKubeconfig(file: string): Kubeconfig | undefined {
-  let doc: { "current-context"?: string; contexts?: Named<never>[]; clusters?: Named<Record<string, unknown>>[]; users?: Named<Record<string, unknown>>[] };
+  let doc: KubeconfigFile | null;
   try {
-    doc = parse(readFileSync(file, "utf8")) as typeof doc;
+    doc = parse(readFileSync(file, "utf8")) as KubeconfigFile | null;
   } catch {
     return undefined; // client-node says what is wrong with it
   }
-  const context = doc?.contexts?.find((c) => c.name === doc["current-context"])?.context;
-  const cluster = doc?.clusters?.find((c) => c.name === context?.cluster)?.cluster;
-  const user = doc?.users?.find((u) => u.name === context?.user)?.user ?? {};
+  if (!doc) return undefined;
+  const current = doc["current-context"];
+  const context = doc.contexts?.find((c) => c.name === current)?.context;
+  const cluster = doc.clusters?.find((c) => c.name === context?.cluster)?.cluster;
+  const user = doc.users?.find((u) => u.name === context?.user)?.user ?? {};
   if (!context || !cluster || typeof cluster.server !== "string") return undefined;
   if (!Object.keys(cluster).every((k) => plainCluster.has(k)) || !Object.keys(user).every((k) => plainUser.has(k))) return undefined;
   // Relative paths in a kubeconfig are relative to the file (as kubectl reads them).
@@ -76,7 +78,7 @@ export function plainKubeconfig(file: string): Kubeconfig | undefined {
   const servername = typeof cluster["tls-server-name"] === "string" ? cluster["tls-server-name"] : undefined;
   const token = typeof user.token === "string" ? user.token : undefined;
   return {
-    context: doc["current-context"]!,
+    context: current!,
     server: cluster.server,
     proxied: false,
     async apply(opts) {

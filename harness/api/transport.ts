@@ -58,10 +58,7 @@ export class Transport {
 
   /** Sends a request and reads its whole answer; `timeoutMs` bounds the wait for it. */
   async exchange(method: string, url: URL, prepared: Prepared, payload: string | undefined, timeoutMs: number): Promise<Answer> {
-    const once = async (): Promise<Answer> => {
-      const opened = await this.start(method, url, prepared, payload, timeoutMs, undefined);
-      return { code: opened.code, text: opened.text, retryAfter: opened.retryAfter };
-    };
+    const once = (): Promise<Answer> => this.start(method, url, prepared, payload, timeoutMs, undefined);
     return once().catch((e: NodeJS.ErrnoException & { shared?: boolean }) => {
       // A stream the server refused (RST_STREAM REFUSED_STREAM, as it goes away) was not processed either.
       if (e.shared && (neverServed.has(e.code ?? "") || /NGHTTP2_REFUSED_STREAM/.test(e.message))) return once();
@@ -128,53 +125,33 @@ export class Transport {
     for (const [k, v] of Object.entries(prepared.headers)) if (!/^(connection|content-length|host|keep-alive|transfer-encoding)$/i.test(k)) headers[k.toLowerCase()] = v;
     if (this.open.set(session, (this.open.get(session) ?? 0) + 1).get(session) === 1) session.ref();
     const req = session.request(headers, { endStream: payload === undefined });
-    let closed = false;
-    const done = () => {
-      if (closed) return;
-      closed = true;
-      const n = (this.open.get(session) ?? 1) - 1;
-      this.open.set(session, n);
-      if (n === 0) session.unref();
-    };
-    req.on("close", done);
+    const cancel = () => req.close(http2.constants.NGHTTP2_CANCEL);
     return new Promise<Opened>((resolve, reject) => {
       let answered = false;
-      let ended!: (why: Error | undefined) => void;
-      const endedP = new Promise<Error | undefined>((r) => (ended = r));
+      const stream = ending(cancel);
       req.on("error", (e: NodeJS.ErrnoException) => {
-        if (answered) return ended(e);
+        if (answered) return stream.end(e);
         const refused = !shared && [e.code, (e.cause as NodeJS.ErrnoException | undefined)?.code].some((c) => noHttp2.has(c ?? ""));
         reject(Object.assign(e, { shared, ...(refused ? { refusedHttp2: true } : {}) }));
       });
-      // A stream reset without an error event must not leave its caller waiting.
       req.on("close", () => {
-        if (answered) return ended(undefined);
+        const n = (this.open.get(session) ?? 1) - 1;
+        this.open.set(session, n);
+        if (n === 0) session.unref();
+        // A stream reset without an error event must not leave its caller waiting.
+        if (answered) return stream.end(undefined);
         reject(Object.assign(new Error(`${method} ${url.pathname}: the stream closed before its answer (code ${req.rstCode})`), { code: "ERR_HTTP2_STREAM_CANCEL", shared }));
       });
       req.setTimeout(timeoutMs, () => {
-        if (answered && onLine) {
-          // A quiet watch: closed here, and resumed by its caller.
-          req.close(http2.constants.NGHTTP2_CANCEL);
-          return ended(undefined);
-        }
-        req.close(http2.constants.NGHTTP2_CANCEL);
+        cancel();
+        // A quiet watch is over, and resumed by its caller; anything else had no answer.
+        if (answered && onLine) return stream.end(undefined);
         reject(new Error(`${method} ${url.pathname}: no answer within ${Math.round(timeoutMs / 1000)} s`));
       });
       req.on("response", (h) => {
-        const code = Number(h[":status"] ?? 0);
-        const retryAfter = h["retry-after"] as string | undefined;
-        if (onLine && code === 200) {
+        readAnswer(req, Number(h[":status"] ?? 0), h["retry-after"] as string | undefined, onLine, stream, (o) => {
           answered = true;
-          lines(req, onLine);
-          req.on("end", () => ended(undefined));
-          resolve({ code, text: "", retryAfter, ended: endedP, close: () => (req.close(http2.constants.NGHTTP2_CANCEL), ended(undefined)) });
-          return;
-        }
-        const chunks: Buffer[] = [];
-        req.on("data", (c: Buffer) => chunks.push(c));
-        req.on("end", () => {
-          answered = true;
-          resolve({ code, text: Buffer.concat(chunks).toString("utf8"), retryAfter, ended: Promise.resolve(undefined), close: () => undefined });
+          resolve(o);
         });
       });
       if (payload !== undefined) req.end(payload);
@@ -194,34 +171,22 @@ export class Transport {
     }
     return new Promise<Opened>((resolve, reject) => {
       let answered = false;
-      let ended!: (why: Error | undefined) => void;
-      const endedP = new Promise<Error | undefined>((r) => (ended = r));
+      const stream = ending(() => req.destroy());
       const req = mod.request(url, opts, (res: http.IncomingMessage) => {
-        const code = res.statusCode ?? 0;
-        const retryAfter = res.headers["retry-after"];
-        if (onLine && code === 200) {
+        res.on("error", (e) => (answered ? stream.end(e) : reject(e)));
+        res.on("close", () => answered && stream.end(undefined));
+        readAnswer(res, res.statusCode ?? 0, res.headers["retry-after"], onLine, stream, (o) => {
           answered = true;
-          lines(res, onLine);
-          res.on("end", () => ended(undefined));
-          res.on("error", (e) => ended(e));
-          res.on("close", () => ended(undefined));
-          resolve({ code, text: "", retryAfter, ended: endedP, close: () => (req.destroy(), ended(undefined)) });
-          return;
-        }
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          answered = true;
-          resolve({ code, text: Buffer.concat(chunks).toString("utf8"), retryAfter, ended: Promise.resolve(undefined), close: () => undefined });
+          resolve(o);
         });
-        res.on("error", reject);
       });
       req.once("socket", () => void (req.reusedSocket || this.connections++));
-      req.on("error", (e) => (answered ? ended(e) : reject(Object.assign(e, { shared: req.reusedSocket }))));
+      req.on("error", (e) => (answered ? stream.end(e) : reject(Object.assign(e, { shared: req.reusedSocket }))));
       req.setTimeout(timeoutMs, () => {
+        // A quiet watch is over, and resumed by its caller; anything else had no answer.
         if (answered && onLine) {
           req.destroy();
-          return ended(undefined);
+          return stream.end(undefined);
         }
         req.destroy(new Error(`${method} ${url.pathname}: no answer within ${Math.round(timeoutMs / 1000)} s`));
       });
@@ -235,6 +200,36 @@ export class Transport {
     const { ca, cert, key, pfx, passphrase, rejectUnauthorized, servername } = prepared;
     return (this.agent ??= new mod.Agent({ keepAlive: true, ca, cert, key, pfx, passphrase, servername, ...(rejectUnauthorized === undefined ? {} : { rejectUnauthorized }) }));
   }
+}
+
+/** How a stream's end reaches the one who opened it; `close` ends it from this side. */
+interface Ending {
+  ended: Promise<Error | undefined>;
+  end(why: Error | undefined): void;
+  close(): void;
+}
+
+function ending(cancel: () => void): Ending {
+  let end!: (why: Error | undefined) => void;
+  const ended = new Promise<Error | undefined>((r) => (end = r));
+  return { ended, end, close: () => (cancel(), end(undefined)) };
+}
+
+/**
+ * Reads a response: a watch's 200 as lines from here on (its end told through `stream`), any other
+ * answer whole. `answer` is called as soon as the answer is known, synchronously with the event
+ * that tells it, so that the caller's error and close handlers already see it answered.
+ */
+function readAnswer(body: NodeJS.ReadableStream, code: number, retryAfter: string | undefined, onLine: ((line: string) => void) | undefined, stream: Ending, answer: (o: Opened) => void): void {
+  if (onLine && code === 200) {
+    lines(body, onLine);
+    body.on("end", () => stream.end(undefined));
+    answer({ code, text: "", retryAfter, ended: stream.ended, close: stream.close });
+    return;
+  }
+  const chunks: Buffer[] = [];
+  body.on("data", (c: Buffer) => chunks.push(c));
+  body.on("end", () => answer({ code, text: Buffer.concat(chunks).toString("utf8"), retryAfter, ended: Promise.resolve(undefined), close: () => undefined }));
 }
 
 /** Calls `onLine` with each complete line of a stream. */

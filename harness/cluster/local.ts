@@ -118,12 +118,15 @@ export class LocalProvider implements Provider {
     checkExtraArgs(bin, versions.kubernetes, args);
 
     t = Date.now();
-    const existing =
-      removeLeftovers("local", kwokctl, ["get", "clusters"], (n) => ["delete", "cluster", "--name", n], {
-        env: env(),
-        timeoutMs: 60_000,
-        before: (n) => stopCustomMetrics(path.join(kwokWorkdir, "clusters", n)),
-      }) ?? (await (await shell())({ env: env(), quiet: true })`${kwokctl} get clusters`).stdout.split("\n").map((s) => s.trim());
+    let existing = removeLeftovers("local", kwokctl, ["get", "clusters"], (n) => ["delete", "cluster", "--name", n], {
+      env: env(),
+      timeoutMs: 60_000,
+      before: (n) => stopCustomMetrics(path.join(kwokWorkdir, "clusters", n)),
+    });
+    if (!existing) {
+      const $ = await shell();
+      existing = (await $({ env: env(), quiet: true })`${kwokctl} get clusters`).stdout.split("\n").map((s) => s.trim());
+    }
     // The settings files of runs that are gone: those whose clusters were just removed, and those
     // left before down() removed its own (until 2026-12-04).
     for (const f of readdirSync(kwokWorkdir)) {
