@@ -43,6 +43,7 @@ const reports = process.env.KUBEPROOF_REPORTS_DIR ?? "reports";
 
 export default defineConfig({
   test: {
+    server: { deps: { external: [/\/harness\//] } },
     // Tests of a file run concurrently (each has its own namespace); see the serial group below.
     sequence: { concurrent: true },
     // Spec files spend their time waiting on controllers, not on CPU: run them all at once

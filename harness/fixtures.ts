@@ -5,21 +5,24 @@ import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
-import type { KubeObject } from "./api/client.js";
-import { containersOf, imagesFile, parseMirrors, rewriteImage, testImages } from "./images.js";
-import { refTo, type Ref } from "./wait/conditions.js";
+import type { KubeObject } from "./api/client.ts";
+import { containersOf, imagesFile, parseMirrors, rewriteImage, testImages } from "./images.ts";
+import { refTo, type Ref } from "./wait/conditions.ts";
 
 export const fixturesDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "fixtures");
 
 export class FixtureError extends Error {
-  constructor(
-    readonly file: string,
-    readonly doc: number | undefined,
-    readonly object: string | undefined,
-    readonly problem: string,
-  ) {
+  readonly file: string;
+  readonly doc: number | undefined;
+  readonly object: string | undefined;
+  readonly problem: string;
+  constructor(file: string, doc: number | undefined, object: string | undefined, problem: string) {
     super(`${file}${doc !== undefined ? `, document ${doc + 1}` : ""}${object ? ` (${object})` : ""}: ${problem}`);
     this.name = "FixtureError";
+    this.file = file;
+    this.doc = doc;
+    this.object = object;
+    this.problem = problem;
   }
 }
 

@@ -5,32 +5,32 @@
 import { test as base, inject } from "vitest";
 import * as allure from "allure-js-commons";
 import { randomBytes } from "node:crypto";
-import type { KubeObject } from "./api/client.js";
-import { expectApiError } from "./api/expected-error.js";
-import type { ClaimId } from "./report/claims.js";
-import type { ClusterInfo } from "./cluster/types.js";
-import { attachDiagnostics, attachTimeline } from "./record/diagnostics.js";
-import { collectLogs } from "./record/logs.js";
-import { Feed } from "./record/feed.js";
-import { Transcript } from "./record/repro.js";
-import { kubectl } from "./ops/kubectl.js";
-import { clusterApi } from "./api/cluster-api.js";
-import { fileId, fileLabel, runLabel } from "./api/ownership.js";
-import { refTo } from "./wait/index.js";
-import { labelTest } from "./k/labels.js";
-import { Cleanup } from "./k/cleanup.js";
-import { fixtureApplier, fixturePlacer } from "./k/apply.js";
-import { openNamespace } from "./k/namespace.js";
-import { timelineOf } from "./k/timeline.js";
-import { podStarts, recordPodStarts } from "./record/pod-starts.js";
-import { objectsOf } from "./k/objects.js";
-import { waitsOf } from "./k/waits.js";
-import { step } from "./k/step.js";
-import type { Kube } from "./k/kube.js";
-import { cpuBudget, loadShare, takeCpu } from "./run/cpu-budget.js";
-import { backlogLimit, machineCores, queuedPerCore, recordPaced, whenNodesHaveRoom } from "./k/pace.js";
+import type { KubeObject } from "./api/client.ts";
+import { expectApiError } from "./api/expected-error.ts";
+import type { ClaimId } from "./report/claims.ts";
+import type { ClusterInfo } from "./cluster/types.ts";
+import { attachDiagnostics, attachTimeline } from "./record/diagnostics.ts";
+import { collectLogs } from "./record/logs.ts";
+import { Feed } from "./record/feed.ts";
+import { Transcript } from "./record/repro.ts";
+import { kubectl } from "./ops/kubectl.ts";
+import { clusterApi } from "./api/cluster-api.ts";
+import { fileId, fileLabel, runLabel } from "./api/ownership.ts";
+import { refTo } from "./wait/index.ts";
+import { labelTest } from "./k/labels.ts";
+import { Cleanup } from "./k/cleanup.ts";
+import { fixtureApplier, fixturePlacer } from "./k/apply.ts";
+import { openNamespace } from "./k/namespace.ts";
+import { timelineOf } from "./k/timeline.ts";
+import { podStarts, recordPodStarts } from "./record/pod-starts.ts";
+import { objectsOf } from "./k/objects.ts";
+import { waitsOf } from "./k/waits.ts";
+import { step } from "./k/step.ts";
+import type { Kube } from "./k/kube.ts";
+import { cpuBudget, loadShare, takeCpu } from "./run/cpu-budget.ts";
+import { backlogLimit, machineCores, queuedPerCore, recordPaced, whenNodesHaveRoom } from "./k/pace.ts";
 
-export type { Kube } from "./k/kube.js";
+export type { Kube } from "./k/kube.ts";
 
 declare module "vitest" {
   interface ProvidedContext {

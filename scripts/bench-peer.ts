@@ -11,11 +11,11 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { repoRoot, reportsDir } from "../harness/cluster/paths.js";
-import { keptClusterName, providerName } from "../harness/cluster/index.js";
-import { kwokWorkdir } from "../harness/cluster/local.js";
-import { kindKubeconfigDir } from "../harness/cluster/kind.js";
-import { readResults } from "./ledger.js";
+import { repoRoot, reportsDir } from "../harness/cluster/paths.ts";
+import { keptClusterName, providerName } from "../harness/cluster/index.ts";
+import { kwokWorkdir } from "../harness/cluster/local.ts";
+import { kindKubeconfigDir } from "../harness/cluster/kind.ts";
+import { readResults } from "./ledger.ts";
 
 /** The three behaviours, as kubeproof names its tests of them. */
 export const peerTests = [

@@ -7,10 +7,10 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { repoRoot, reportsDir } from "../harness/cluster/paths.js";
-import type { RunSummary } from "../harness/report/run-summary.js";
-import { insertRow, machineLine, rowMarkdown } from "../harness/report/performance-row.js";
-import { benchPeer } from "./bench-peer.js";
+import { repoRoot, reportsDir } from "../harness/cluster/paths.ts";
+import type { RunSummary } from "../harness/report/run-summary.ts";
+import { insertRow, machineLine, rowMarkdown } from "../harness/report/performance-row.ts";
+import { benchPeer } from "./bench-peer.ts";
 
 type Summary = Pick<RunSummary, "wallMs" | "criticalPathMs" | "passed" | "failed" | "skipped" | "retries" | "cluster" | "topics"> & Partial<Pick<RunSummary, "infraEvents" | "waits" | "floorMs" | "podStarts">>;
 

@@ -6,12 +6,12 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { $ } from "zx";
-import { keptClusterName, providerName } from "../harness/cluster/index.js";
-import { LocalProvider, kwokWorkdir, ensureBinaries } from "../harness/cluster/local.js";
-import { KindProvider, kindBinary } from "../harness/cluster/kind.js";
-import { dockerAnswers } from "../harness/cluster/docker.js";
-import { stopCustomMetrics } from "../harness/cluster/custom-metrics.js";
-import { clusterPart, sharedStateProjects } from "../harness/run/projects.js";
+import { keptClusterName, providerName } from "../harness/cluster/index.ts";
+import { LocalProvider, kwokWorkdir, ensureBinaries } from "../harness/cluster/local.ts";
+import { KindProvider, kindBinary } from "../harness/cluster/kind.ts";
+import { dockerAnswers } from "../harness/cluster/docker.ts";
+import { stopCustomMetrics } from "../harness/cluster/custom-metrics.ts";
+import { clusterPart, sharedStateProjects } from "../harness/run/projects.ts";
 
 const cmd = process.argv[2] ?? "status";
 const main = keptClusterName();

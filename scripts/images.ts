@@ -1,6 +1,6 @@
 // `npm run images`: every image a run uses, one reference per line (after KUBEPROOF_IMAGE_MIRRORS),
 // for people who mirror images into a private registry. `--explain` adds what each is for.
-import { imageList, parseMirrors, rewriteImage } from "../harness/images.js";
+import { imageList, parseMirrors, rewriteImage } from "../harness/images.ts";
 
 const mirrors = parseMirrors(process.env.KUBEPROOF_IMAGE_MIRRORS);
 const explain = process.argv.includes("--explain");

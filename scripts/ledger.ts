@@ -4,9 +4,9 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { beyondMarkdown, beyondTutorial, buildLedger, byVersionMarkdown, byVersionText, claimsByVersion, ledgerHtml, ledgerMarkdown, recordVerdicts, regressions, regressionText, type LedgerRow, type Regression, type ResultLike, type VerdictHistory } from "../harness/report/ledger.js";
-import { reportsDir } from "../harness/cluster/paths.js";
-import { expectedTests } from "../harness/report/spec-claims.js";
+import { beyondMarkdown, beyondTutorial, buildLedger, byVersionMarkdown, byVersionText, claimsByVersion, ledgerHtml, ledgerMarkdown, recordVerdicts, regressions, regressionText, type LedgerRow, type Regression, type ResultLike, type VerdictHistory } from "../harness/report/ledger.ts";
+import { reportsDir } from "../harness/cluster/paths.ts";
+import { expectedTests } from "../harness/report/spec-claims.ts";
 
 export const historyFile = path.join(reportsDir, "ledger-history.json");
 /** The Allure report addresses a test result by the md5 of its uuid. */

@@ -6,7 +6,7 @@
 //   harness/report/ of harness/cluster/ only types.ts and paths.ts (no provider)
 //   harness/wait/  only harness/api/, harness/timeouts.ts, harness/failures.ts and itself
 //   harness/api/   only itself and harness/failures.ts (the beginnings of failure messages)
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
 const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(path.join(d, f)).isDirectory() ? walk(path.join(d, f)) : [path.join(d, f)]));
@@ -18,7 +18,7 @@ function importsOf(file: string): { spec: string; target?: string }[] {
   return [...text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+["']([^"']+)["']/gms)].map((m) => {
     const spec = m[1]!;
     if (!spec.startsWith(".")) return { spec };
-    return { spec, target: path.normalize(path.join(path.dirname(file), spec)).replace(/\.js$/, ".ts") };
+    return { spec, target: path.normalize(path.join(path.dirname(file), spec)) };
   });
 }
 
@@ -60,6 +60,9 @@ const graph = new Map<string, string[]>();
 for (const f of sources) {
   const imports = importsOf(f);
   graph.set(f, imports.flatMap((i) => (i.target ? [i.target] : [])));
+  // Node loads the harness itself (vitest.config.ts: server.deps.external), stripping types as
+  // it goes; it resolves a specifier as written, so an import names the .ts file, never a .js.
+  for (const i of imports) if (i.target && !existsSync(i.target)) problems.push(`${f}: imports ${i.spec}: no such file (name the .ts file itself)`);
   for (const r of rules) {
     if (!r.applies(f)) continue;
     for (const i of imports) if (!r.allowed(i)) problems.push(`${f}: imports ${i.spec}: ${r.why}`);

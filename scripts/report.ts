@@ -3,10 +3,10 @@
 // Anything in the generated pages that would call out to the internet is stripped.
 import { existsSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { reportsDir } from "../harness/cluster/paths.js";
-import { generateAllure } from "../harness/report/generate.js";
-import { ledgerHtml, regressionText } from "../harness/report/ledger.js";
-import { md5, writeLedger } from "./ledger.js";
+import { reportsDir } from "../harness/cluster/paths.ts";
+import { generateAllure } from "../harness/report/generate.ts";
+import { ledgerHtml, regressionText } from "../harness/report/ledger.ts";
+import { md5, writeLedger } from "./ledger.ts";
 
 const results = path.join(reportsDir, "allure-results");
 if (!existsSync(results) || readdirSync(results).length === 0) {

@@ -7,8 +7,8 @@
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { chromium, type Page } from "playwright-core";
-import { reportsDir } from "../harness/cluster/paths.js";
-import { generateAllure } from "../harness/report/generate.js";
+import { reportsDir } from "../harness/cluster/paths.ts";
+import { generateAllure } from "../harness/report/generate.ts";
 
 const report = path.join(reportsDir, "allure-report", "single", "index.html");
 if (!existsSync(report)) {

@@ -13,18 +13,18 @@
 // nodes too slow for a fast machine's timings, beside a healthy twin under the same throttle.
 // Results go to reports/selftest-kind/.
 import { spawn } from "node:child_process";
-import { describeThrottle, nodeThrottleFromEnv } from "../harness/cluster/node-throttle.js";
+import { describeThrottle, nodeThrottleFromEnv } from "../harness/cluster/node-throttle.ts";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { reportsDir, repoRoot } from "../harness/cluster/paths.js";
-import { claims, type ClaimId } from "../harness/report/claims.js";
-import { expectedTests } from "../harness/report/spec-claims.js";
-import { readRunSummary } from "../harness/report/run-summary.js";
-import { buildLedger, type LedgerRow } from "../harness/report/ledger.js";
-import { judgeFault, type CellJudgement } from "../harness/report/selftest-verdicts.js";
-import { readResults } from "./ledger.js";
-import { version } from "../harness/versions.js";
-import { faultsFor, policyFile, type Fault } from "./faults/faults.js";
+import { reportsDir, repoRoot } from "../harness/cluster/paths.ts";
+import { claims, type ClaimId } from "../harness/report/claims.ts";
+import { expectedTests } from "../harness/report/spec-claims.ts";
+import { readRunSummary } from "../harness/report/run-summary.ts";
+import { buildLedger, type LedgerRow } from "../harness/report/ledger.ts";
+import { judgeFault, type CellJudgement } from "../harness/report/selftest-verdicts.ts";
+import { readResults } from "./ledger.ts";
+import { version } from "../harness/versions.ts";
+import { faultsFor, policyFile, type Fault } from "./faults/faults.ts";
 
 /** Why no fault of a local cluster breaks these claims (yet). */
 const noFault: Record<string, string> = {

@@ -3,8 +3,8 @@
 // have run but left no summary counts as one failure.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { reportsDir } from "../harness/cluster/paths.js";
-import { readRunSummary } from "../harness/report/run-summary.js";
+import { reportsDir } from "../harness/cluster/paths.ts";
+import { readRunSummary } from "../harness/report/run-summary.ts";
 
 let passed = 0;
 let failed = 0;

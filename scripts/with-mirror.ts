@@ -6,7 +6,7 @@
 // under another docker.io name, the Docker engine pulls docker.io through the mirror, and the
 // command gets KUBEPROOF_KIND_NODE_IMAGE set to that name: the kind provider pulls its node image.
 import { execFileSync, spawn } from "node:child_process";
-import { startMirror } from "../harness/cluster/registry.js";
+import { startMirror } from "../harness/cluster/registry.ts";
 
 const argv = process.argv.slice(2);
 let nodeImage: string | undefined;

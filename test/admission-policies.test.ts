@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { admissionPolicies } from "../harness/cluster/admission-policies.js";
+import { admissionPolicies } from "../harness/cluster/admission-policies.ts";
 
 const faults = path.resolve(import.meta.dirname, "..", "scripts", "faults");
 

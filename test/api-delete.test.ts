@@ -4,7 +4,7 @@
 // test once it waited for the pods to be deleted rather than merely unowned). A plain HTTP
 // listener records what arrives.
 import { describe, expect, it } from "vitest";
-import { listen } from "./support/listener.js";
+import { listen } from "./support/listener.ts";
 
 describe("a delete with a propagation policy", () => {
   it("sends its DeleteOptions with a length the server reads", async () => {

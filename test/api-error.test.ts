@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../harness/api/client.js";
-import { expectApiError } from "../harness/api/expected-error.js";
+import { ApiError } from "../harness/api/client.ts";
+import { expectApiError } from "../harness/api/expected-error.ts";
 
 const quotaError = () =>
   new ApiError("POST", "/api/v1/namespaces/t/pods", 403, {
@@ -33,8 +33,8 @@ describe("expected API errors", () => {
 
 describe("an API that answers 5xx", () => {
   it("is the suite's blindness, named: the ledger reads it as inconclusive, never as the cluster contradicting a claim", async () => {
-    const { listen } = await import("./support/listener.js");
-    const { buildLedger } = await import("../harness/report/ledger.js");
+    const { listen } = await import("./support/listener.ts");
+    const { buildLedger } = await import("../harness/report/ledger.ts");
     const api = await listen((_req, res) => {
       res.statusCode = 503;
       res.setHeader("Content-Type", "text/plain");
@@ -56,7 +56,7 @@ describe("a sampled wait whose API answers 5xx", () => {
     res.end(JSON.stringify({ kind: "APIResourceList", groupVersion: "metrics.k8s.io/v1beta1", resources: [{ name: "pods", kind: "PodMetrics", namespaced: true, verbs: ["get", "list"] }] }));
     return true;
   };
-  const sampled = (api: Awaited<ReturnType<typeof import("./support/listener.js").listen>>) => ({
+  const sampled = (api: Awaited<ReturnType<typeof import("./support/listener.ts").listen>>) => ({
     description: "PodMetrics ns/p to be served",
     timeout: "autoscale" as const,
     selection: { apiVersion: "metrics.k8s.io/v1beta1", kind: "PodMetrics", namespace: "ns" },
@@ -65,8 +65,8 @@ describe("a sampled wait whose API answers 5xx", () => {
   });
 
   it("takes a 503 for not yet, and is met once the API serves again", async () => {
-    const { listen } = await import("./support/listener.js");
-    const { waitFor } = await import("../harness/wait/wait.js");
+    const { listen } = await import("./support/listener.ts");
+    const { waitFor } = await import("../harness/wait/wait.ts");
     let n = 0;
     const api = await listen((req, res) => {
       if (discovery(req, res)) return;
@@ -82,8 +82,8 @@ describe("a sampled wait whose API answers 5xx", () => {
   });
 
   it("runs out as the suite's blindness, naming the API and how many samples it did not serve", async () => {
-    const { listen } = await import("./support/listener.js");
-    const { waitFor } = await import("../harness/wait/wait.js");
+    const { listen } = await import("./support/listener.ts");
+    const { waitFor } = await import("../harness/wait/wait.ts");
     const api = await listen((req, res) => {
       if (discovery(req, res)) return;
       res.statusCode = 503;
@@ -98,7 +98,7 @@ describe("a sampled wait whose API answers 5xx", () => {
 
 describe("a request the cluster's authorization refuses", () => {
   const refusal = async (message: string) => {
-    const { listen } = await import("./support/listener.js");
+    const { listen } = await import("./support/listener.ts");
     const api = await listen((req, res) => {
       res.setHeader("Content-Type", "application/json");
       if (new URL(req.url!, "http://x").pathname === "/api/v1") return void res.end(JSON.stringify({ kind: "APIResourceList", groupVersion: "v1", resources: [{ name: "pods", kind: "Pod", namespaced: true, verbs: ["list"] }] }));
@@ -109,7 +109,7 @@ describe("a request the cluster's authorization refuses", () => {
   };
 
   it("is the suite's want of a permission (RBAC names the user and verb): inconclusive, never contradicted", async () => {
-    const { buildLedger } = await import("../harness/report/ledger.js");
+    const { buildLedger } = await import("../harness/report/ledger.ts");
     const err = await refusal('pods is forbidden: User "viewer" cannot list resource "pods" in API group "" in the namespace "ns"');
     expect(err.message).toMatch(/^Permission denied: GET \/api\/v1\/namespaces\/ns\/pods -> 403 Forbidden: .*cannot list resource "pods"/);
     const rows = buildLedger([{ name: "t", status: "failed", statusDetails: { message: err.message }, labels: [{ name: "claim", value: "JOB-1" }], parameters: [{ name: "provider", value: "existing" }] }]);

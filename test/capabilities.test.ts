@@ -1,7 +1,7 @@
 // Reading a cluster's capabilities: the pure part (which kind cluster a node belongs to).
 import { describe, expect, it } from "vitest";
-import { kindClusterOf } from "../harness/cluster/capabilities.js";
-import type { Node } from "../harness/api/kinds.js";
+import { kindClusterOf } from "../harness/cluster/capabilities.ts";
+import type { Node } from "../harness/api/kinds.ts";
 
 const node = (providerID?: string): Node => ({ apiVersion: "v1", kind: "Node", metadata: { name: "n" }, spec: { providerID } });
 

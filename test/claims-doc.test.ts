@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { claims } from "../harness/report/claims.js";
+import { claims } from "../harness/report/claims.ts";
 
 // docs/claims.md tells each claim in full; harness/report/claims.ts is the table the specs and
 // the ledger use. The doc is checked against the table, so neither can gain or lose a claim alone.

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ExistingProvider } from "../harness/cluster/existing.js";
+import { ExistingProvider } from "../harness/cluster/existing.ts";
 
 const repo = path.resolve(import.meta.dirname, "..");
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseHelp, unknownToComponent } from "../harness/cluster/component-flags.js";
-import { parseExtraArgs } from "../harness/cluster/extra-args.js";
+import { parseHelp, unknownToComponent } from "../harness/cluster/component-flags.ts";
+import { parseExtraArgs } from "../harness/cluster/extra-args.ts";
 
 // The shape of a kube component's --help (cobra/pflag), cut down.
 const help = `Usage:

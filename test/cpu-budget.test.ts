@@ -1,6 +1,6 @@
 // The run's CPU budget: what tests that burn CPU share, across worker processes.
 import { describe, expect, it } from "vitest";
-import { cpuBudget, dropCpuBudget, takeCpu } from "../harness/run/cpu-budget.js";
+import { cpuBudget, dropCpuBudget, takeCpu } from "../harness/run/cpu-budget.ts";
 
 describe("the CPU budget", () => {
   it("is three quarters of the machine's cores", () => {

@@ -3,11 +3,11 @@
 // The branches of the judge on plain data, then the wait itself against a plain HTTP listener
 // speaking the list and watch wire format (no Kubernetes server: it serves one unchanging list).
 import { describe, expect, it } from "vitest";
-import { blindSpots, type Evidence } from "../harness/wait/observability.js";
-import { waitFor, WaitError } from "../harness/wait/wait.js";
-import { count } from "../harness/wait/objects.js";
-import { suiteFailure } from "../harness/failures.js";
-import { listen } from "./support/listener.js";
+import { blindSpots, type Evidence } from "../harness/wait/observability.ts";
+import { waitFor, WaitError } from "../harness/wait/wait.ts";
+import { count } from "../harness/wait/objects.ts";
+import { suiteFailure } from "../harness/failures.ts";
+import { listen } from "./support/listener.ts";
 
 const seeing: Evidence = { gaps: [], nodes: { ms: 12, count: 1, notReady: [] }, infrastructure: [] };
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { mergeExtraArgs, parseExtraArgs } from "../harness/cluster/extra-args.js";
-import { chooseProvider } from "../harness/cluster/index.js";
-import { kubeadmPatch } from "../harness/cluster/kind-kubeadm-patch.js";
+import { mergeExtraArgs, parseExtraArgs } from "../harness/cluster/extra-args.ts";
+import { chooseProvider } from "../harness/cluster/index.ts";
+import { kubeadmPatch } from "../harness/cluster/kind-kubeadm-patch.ts";
 import { parse } from "yaml";
 
 describe("KUBEPROOF_EXTRA_ARGS", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addressable, parseFixture, place, readFixture, FixtureError } from "../harness/fixtures.js";
+import { addressable, parseFixture, place, readFixture, FixtureError } from "../harness/fixtures.ts";
 
 const isNamespaced = async (_v: string, kind: string) => !["PersistentVolume", "StorageClass", "Node"].includes(kind);
 
@@ -30,7 +30,7 @@ describe("fixture loading", () => {
   it("every fixture in the repository parses", async () => {
     const { readdirSync, statSync } = await import("node:fs");
     const path = await import("node:path");
-    const { fixturesDir } = await import("../harness/fixtures.js");
+    const { fixturesDir } = await import("../harness/fixtures.ts");
     const walk = (d: string): string[] => readdirSync(d).flatMap((f) => (statSync(path.join(d, f)).isDirectory() ? walk(path.join(d, f)) : [path.join(d, f)]));
     const files = walk(fixturesDir).filter((f) => f.endsWith(".yaml"));
     expect(files.length).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 // Pods a node cannot run, whatever the behaviour under test: an image it cannot get, a container
 // its runtime cannot create. On plain objects.
 import { describe, expect, it } from "vitest";
-import { imageTrouble } from "../harness/record/image-trouble.js";
+import { imageTrouble } from "../harness/record/image-trouble.ts";
 
 const pod = (containerStatus: object) => ({
   apiVersion: "v1",

@@ -2,8 +2,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseFixture, place, fixturesDir } from "../harness/fixtures.js";
-import { containersOf, normalise, parseMirrors, rewriteImage, testImages } from "../harness/images.js";
+import { parseFixture, place, fixturesDir } from "../harness/fixtures.ts";
+import { containersOf, normalise, parseMirrors, rewriteImage, testImages } from "../harness/images.ts";
 
 const isNamespaced = async () => true;
 const pod = (image: string) => `apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: main, image: "${image}"}\n`;
@@ -72,14 +72,14 @@ describe("images", () => {
 
 describe("registry mirror", () => {
   it("serves each image at its repository path, the registry's host dropped", async () => {
-    const { mirrorPath } = await import("../harness/cluster/registry.js");
+    const { mirrorPath } = await import("../harness/cluster/registry.ts");
     expect(mirrorPath("docker.io/library/busybox:1.37.0")).toBe("library/busybox:1.37.0");
     expect(mirrorPath("registry.k8s.io/metrics-server/metrics-server:v0.8.0")).toBe("metrics-server/metrics-server:v0.8.0");
   });
 
   it("every image it may serve has a distinct repository path (one mirror serves docker.io and registry.k8s.io)", async () => {
-    const { mirrorPath } = await import("../harness/cluster/registry.js");
-    const { imageList } = await import("../harness/images.js");
+    const { mirrorPath } = await import("../harness/cluster/registry.ts");
+    const { imageList } = await import("../harness/images.ts");
     const l = imageList();
     const refs = [...Object.values(l.test), ...Object.values(l.cluster)].map((e) => e.ref);
     const paths = refs.map((r) => mirrorPath(r).split(":")[0]);

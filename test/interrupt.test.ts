@@ -5,7 +5,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { kwokWorkdir } from "../harness/cluster/local.js";
+import { kwokWorkdir } from "../harness/cluster/local.ts";
 
 const repo = path.resolve(import.meta.dirname, "..");
 const kwokctl = () => path.join(execFileSync("bash", [path.join(repo, "scripts", "toolchain.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim().split("\n").pop()!, "kwokctl");

@@ -7,7 +7,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { KubeConfig } from "@kubernetes/client-node";
-import { fromKubeConfig, plainKubeconfig } from "../harness/api/kubeconfig.js";
+import { fromKubeConfig, plainKubeconfig } from "../harness/api/kubeconfig.ts";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "kp-kubeconfig-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

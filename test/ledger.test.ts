@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { claims } from "../harness/report/claims.js";
-import { clusterFailed, suiteBlind } from "../harness/failures.js";
-import { beyondMarkdown, beyondTutorial, buildLedger, byVersionMarkdown, byVersionText, claimsByVersion, latest, ledgerHtml, ledgerMarkdown, recordVerdicts, regressions, regressionText, type ResultLike } from "../harness/report/ledger.js";
+import { claims } from "../harness/report/claims.ts";
+import { clusterFailed, suiteBlind } from "../harness/failures.ts";
+import { beyondMarkdown, beyondTutorial, buildLedger, byVersionMarkdown, byVersionText, claimsByVersion, latest, ledgerHtml, ledgerMarkdown, recordVerdicts, regressions, regressionText, type ResultLike } from "../harness/report/ledger.ts";
 
 const r = (name: string, status: ResultLike["status"], claim: string, provider = "local", stop = 1, message?: string): ResultLike => ({
   name,
@@ -81,7 +81,7 @@ describe("claims ledger", () => {
   });
 
   it("knows every spec test that names a claim, and refuses a claims list it cannot attribute", async () => {
-    const { expectedTests, specClaims } = await import("../harness/report/spec-claims.js");
+    const { expectedTests, specClaims } = await import("../harness/report/spec-claims.ts");
     const all = expectedTests();
     expect(all.get("JOB-2")?.map((t) => t.test)).toContain("runs completions one after another when parallelism is not set");
     for (const c of all.keys()) expect(Object.keys(claims)).toContain(c);

@@ -6,8 +6,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { hostLock } from "../harness/cluster/host-lock.js";
-import { listenable, pickPorts, portOptions, reservedPorts } from "../harness/cluster/local-ports.js";
+import { hostLock } from "../harness/cluster/host-lock.ts";
+import { listenable, pickPorts, portOptions, reservedPorts } from "../harness/cluster/local-ports.ts";
 
 /** A kwok.yaml as kwokctl's binary runtime saves it: ports in the options and as components' ports. */
 function cluster(dir: string, name: string, options: Record<string, number>, componentPorts: number[]) {

@@ -1,7 +1,7 @@
 // The kind nodes' throttle as the environment asks for it: bad values stop the run before a
 // cluster is made, with the variable and the value named.
 import { describe, expect, it } from "vitest";
-import { describeThrottle, nodeThrottleFromEnv } from "../harness/cluster/node-throttle.js";
+import { describeThrottle, nodeThrottleFromEnv } from "../harness/cluster/node-throttle.ts";
 
 describe("kind node throttle", () => {
   it("is off unless asked", () => {

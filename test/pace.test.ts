@@ -1,9 +1,9 @@
 // Pacing test starts to the nodes' start backlog: what counts as queued, how many cores the nodes'
 // machines have, and when a waiting start is let go. On plain objects and a fake clock.
 import { describe, expect, it } from "vitest";
-import { PodBacklog, stuckAfterMs } from "../harness/record/pod-backlog.js";
-import { backlogLimit, machineCores, whenNodesHaveRoom } from "../harness/k/pace.js";
-import { pacingOf } from "../harness/report/summary-reporter.js";
+import { PodBacklog, stuckAfterMs } from "../harness/record/pod-backlog.ts";
+import { backlogLimit, machineCores, whenNodesHaveRoom } from "../harness/k/pace.ts";
+import { pacingOf } from "../harness/report/summary-reporter.ts";
 
 const pod = (name: string, phase: string, node?: string) => ({ apiVersion: "v1", kind: "Pod", metadata: { name, namespace: "ns", uid: name }, spec: node ? { nodeName: node } : {}, status: { phase } });
 const node = (name: string, uuid: string, cpu: string) => ({ apiVersion: "v1", kind: "Node", metadata: { name }, status: { capacity: { cpu }, nodeInfo: { systemUUID: uuid } } });

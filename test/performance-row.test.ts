@@ -1,6 +1,6 @@
 // The bench's own row in docs/performance.md: where it goes, and a clear error where it cannot.
 import { describe, expect, it } from "vitest";
-import { insertRow, rowMarkdown } from "../harness/report/performance-row.js";
+import { insertRow, rowMarkdown } from "../harness/report/performance-row.ts";
 
 const doc = ["# Performance", "", "## Runs, warm caches", "", "| date | machine | command | result | wall |", "|---|---|---|---|---|", "| old | m | c | r | w |", "", "## Next"].join("\n");
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { podStartFigures, podStarts } from "../harness/record/pod-starts.js";
-import { render, type Facts, type TimelineEntry } from "../harness/record/timeline.js";
+import { podStartFigures, podStarts } from "../harness/record/pod-starts.ts";
+import { render, type Facts, type TimelineEntry } from "../harness/record/timeline.ts";
 
 let seq = 0;
 const at = (t: number, kind: string, name: string, facts: Facts, type: TimelineEntry["type"] = "MODIFIED"): TimelineEntry => ({ seq: ++seq, t, type, kind, name, facts, state: render(facts) });
@@ -45,7 +45,7 @@ describe("pod starts read from a timeline", () => {
 describe("slow pod starts while a wait ran", () => {
   const e = (t: number, name: string, facts: TimelineEntry["facts"], type: TimelineEntry["type"] = "MODIFIED", uid = name): TimelineEntry => ({ seq: t, t, type, kind: "Pod", name, uid, facts, state: "" });
   it("names pods bound to a node and slow to run, within the wait's window only", async () => {
-    const { slowStarts } = await import("../harness/record/pod-starts.js");
+    const { slowStarts } = await import("../harness/record/pod-starts.ts");
     const entries = [
       e(0, "quick", { phase: "Pending" }, "ADDED"),
       e(100, "quick", { phase: "Pending", node: "n1" }),
@@ -65,7 +65,7 @@ describe("slow pod starts while a wait ran", () => {
 describe("the pod-start scale of waits on pods", () => {
   const start = (total: number) => ({ pod: "p", total, phases: { schedule: 0, sandbox: 0, image: 0, start: 0, status: total } });
   it("is 1 before any pod started and on a fast cluster; follows the median; stops at its bound", async () => {
-    const { podStartScale, maxPodStartScale } = await import("../harness/record/pod-starts.js");
+    const { podStartScale, maxPodStartScale } = await import("../harness/record/pod-starts.ts");
     expect(podStartScale([]).factor).toBe(1);
     expect(podStartScale([start(1_000), start(2_000), start(60_000)]).factor).toBe(1);
     expect(podStartScale([start(10_000), start(20_000), start(30_000)])).toEqual({ factor: 4 > maxPodStartScale ? maxPodStartScale : 4, medianMs: 20_000, pods: 3 });

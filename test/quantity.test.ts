@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mebibytes, parseQuantity, sameQuantity } from "../harness/api/quantity.js";
+import { mebibytes, parseQuantity, sameQuantity } from "../harness/api/quantity.ts";
 
 describe("resource quantities", () => {
   it("reads CPU in cores from the forms metrics-server and fixtures use", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { execFileSync } from "node:child_process";
-import { Transcript } from "../harness/record/repro.js";
+import { Transcript } from "../harness/record/repro.ts";
 
 const ns = "kp-some-test-abc123";
 const job = { apiVersion: "batch/v1", kind: "Job", metadata: { name: "pi", namespace: ns, labels: { "kubeproof.dev/run": "r1", "kubeproof.dev/file": "f1", app: "pi" } }, spec: { completions: 5 } };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { nodeCoverage } from "../harness/ops/rollout.js";
-import { podEntries } from "./support/entries.js";
+import { nodeCoverage } from "../harness/ops/rollout.ts";
+import { podEntries } from "./support/entries.ts";
 
 const ds = { kind: "DaemonSet", name: "ds" };
 let e = podEntries(ds);

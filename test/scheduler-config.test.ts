@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { schedulerConfig } from "../harness/cluster/scheduler-config.js";
+import { schedulerConfig } from "../harness/cluster/scheduler-config.ts";
 
 describe("KUBEPROOF_SCHEDULER_CONFIG", () => {
   const dir = mkdtempSync(path.join(tmpdir(), "kp-scheduler-config-"));

@@ -1,8 +1,8 @@
 // The self-test's judge on plain ledger rows: a catch needs the broken claim contradicted for the
 // broken behaviour and green on the healthy twin; anything else is a mismatch.
 import { describe, expect, it } from "vitest";
-import { judgeFault, type FaultRow } from "../harness/report/selftest-verdicts.js";
-import type { LedgerRow, Verdict } from "../harness/report/ledger.js";
+import { judgeFault, type FaultRow } from "../harness/report/selftest-verdicts.ts";
+import type { LedgerRow, Verdict } from "../harness/report/ledger.ts";
 
 const row = (claim: string, verdict: Verdict, detail = ""): LedgerRow => ({ claim: claim as LedgerRow["claim"], title: "", provider: "local", verdict, detail, tests: [] });
 const gcOff: FaultRow = { id: "gc-off", breaks: ["JOB-4"], controls: ["JOB-2"], catches: /to be deleted/ };

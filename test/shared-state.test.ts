@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { sharedStateFiles, type SharedState } from "../harness/run/projects.js";
+import { sharedStateFiles, type SharedState } from "../harness/run/projects.ts";
 
 // The spec files that change shared state run beside the others, and the leak check compares that
 // state only around them. Both rest on this: no other spec file touches it. Read from the specs

@@ -2,8 +2,8 @@
 // Priority and Fairness does: the request is sent again (same method and body) after the delay,
 // and a server that keeps refusing still ends in the ApiError.
 import { describe, expect, it } from "vitest";
-import { ApiError, retryDelayMs, throttleRetries, type Api } from "../harness/api/client.js";
-import { listen } from "./support/listener.js";
+import { ApiError, retryDelayMs, throttleRetries, type Api } from "../harness/api/client.ts";
+import { listen } from "./support/listener.ts";
 
 async function serve(refusals: number): Promise<{ api: Api; bodies: string[] }> {
   const bodies: string[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { lifetimes, maxConcurrent, overlaps, render, strictlySequential, timelineSvg } from "../harness/record/timeline.js";
-import { podEntries } from "./support/entries.js";
+import { lifetimes, maxConcurrent, overlaps, render, strictlySequential, timelineSvg } from "../harness/record/timeline.ts";
+import { podEntries } from "./support/entries.ts";
 
 let e = podEntries();
 

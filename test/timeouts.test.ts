@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { hpaReactionBound, timeoutFor } from "../harness/timeouts.js";
+import { hpaReactionBound, timeoutFor } from "../harness/timeouts.ts";
 
 describe("the timeout table", () => {
   afterEach(() => {

@@ -11,8 +11,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it, type TestContext } from "vitest";
 import { KubeConfig } from "@kubernetes/client-node";
-import { Api } from "../harness/api/client.js";
-import { fromKubeConfig } from "../harness/api/kubeconfig.js";
+import { Api } from "../harness/api/client.ts";
+import { fromKubeConfig } from "../harness/api/kubeconfig.ts";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "kp-transport-"));
 execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")], { stdio: "ignore" });

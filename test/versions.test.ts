@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseVersions, version } from "../harness/versions.js";
+import { parseVersions, version } from "../harness/versions.ts";
 
 const images = JSON.parse(readFileSync(new URL("../images.json", import.meta.url), "utf8")) as { cluster: Record<string, { ref: string }> };
 

@@ -1,6 +1,6 @@
 // The wait figures of the run summary, from plain data.
 import { describe, expect, it } from "vitest";
-import { byRow, describeRows, type WaitTime } from "../harness/report/wait-times.js";
+import { byRow, describeRows, type WaitTime } from "../harness/report/wait-times.ts";
 
 const w = (row: WaitTime["row"], ms: number, met = true, what = `${row} ${ms}`): WaitTime => ({ row, what, test: "t", ms, timeoutMs: row === "api" ? 15_000 : 120_000, met });
 

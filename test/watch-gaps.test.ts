@@ -3,10 +3,10 @@
 // sends when history is compacted, 410 Gone), `never` must fail instead of passing, and a wait
 // must forget objects deleted during the gap.
 import { describe, expect, it } from "vitest";
-import type { Api } from "../harness/api/client.js";
-import { listen } from "./support/listener.js";
-import { never, waitFor, WaitError } from "../harness/wait/wait.js";
-import { count } from "../harness/wait/objects.js";
+import type { Api } from "../harness/api/client.ts";
+import { listen } from "./support/listener.ts";
+import { never, waitFor, WaitError } from "../harness/wait/wait.ts";
+import { count } from "../harness/wait/objects.ts";
 
 const cm = (name: string) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "ns", resourceVersion: "5" } });
 

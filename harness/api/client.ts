@@ -2,9 +2,9 @@
 // failed request; conformance checks need it exactly (code, reason, message), so every call goes
 // through here and failures become ApiError with the parsed Status.
 import type https from "node:https";
-import { suiteBlind } from "../failures.js";
-import { plainKubeconfig, loadKubeconfig, type Kubeconfig } from "./kubeconfig.js";
-import { Transport, type Opened, type Prepared } from "./transport.js";
+import { suiteBlind } from "../failures.ts";
+import { plainKubeconfig, loadKubeconfig, type Kubeconfig } from "./kubeconfig.ts";
+import { Transport, type Opened, type Prepared } from "./transport.ts";
 
 export interface KubeObject {
   apiVersion?: string;
@@ -44,12 +44,11 @@ export interface Status {
 export const fieldManager = "kubeproof";
 
 export class ApiError extends Error {
-  constructor(
-    readonly method: string,
-    readonly path: string,
-    readonly code: number,
-    readonly status: Status,
-  ) {
+  readonly method: string;
+  readonly path: string;
+  readonly code: number;
+  readonly status: Status;
+  constructor(method: string, path: string, code: number, status: Status) {
     // A 5xx is an API that did not serve the request (an aggregated API whose server is down
     // answers 503): what the suite could not read, never what the cluster answered about a claim.
     const unserved = code >= 500 ? `${suiteBlind.apiUnavailable} ` : "";
@@ -58,6 +57,10 @@ export class ApiError extends Error {
     const denied = code === 403 && /\bcannot [a-z]+ resource\b/.test(status.message ?? "") ? `${suiteBlind.permissionDenied} ` : "";
     super(`${unserved}${denied}${method} ${path} -> ${code} ${status.reason ?? ""}: ${status.message ?? "(no message)"}`);
     this.name = "ApiError";
+    this.method = method;
+    this.path = path;
+    this.code = code;
+    this.status = status;
   }
   get reason(): string | undefined {
     return this.status.reason;

@@ -1,5 +1,5 @@
 // Expected API errors are first-class: an operation that must be refused, and exactly how.
-import { ApiError } from "./client.js";
+import { ApiError } from "./client.ts";
 
 export interface ExpectedError {
   code: number;

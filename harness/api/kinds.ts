@@ -1,6 +1,6 @@
 // Typed shapes of the kinds the specs handle: client-node's models joined with our KubeObject.
 import type * as k8s from "@kubernetes/client-node";
-import type { KubeObject } from "./client.js";
+import type { KubeObject } from "./client.ts";
 
 type K<T> = T & KubeObject;
 export type Pod = K<k8s.V1Pod>;
@@ -21,4 +21,4 @@ export type Toleration = k8s.V1Toleration;
 /** A core/v1 Event (what kubectl get events shows). */
 export type CoreEvent = K<k8s.CoreV1Event>;
 
-export type { KubeObject } from "./client.js";
+export type { KubeObject } from "./client.ts";

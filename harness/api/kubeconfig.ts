@@ -26,14 +26,14 @@ export async function loadKubeconfig(file: string): Promise<Kubeconfig> {
 
 /** client-node's reading of a kubeconfig file. */
 async function clientNodeKubeconfig(file: string): Promise<Kubeconfig> {
-  const { KubeConfig } = await import("./client-node.js");
+  const { KubeConfig } = await import("./client-node.ts");
   const kc = new KubeConfig();
   kc.loadFromFile(file);
   return fromKubeConfig(kc);
 }
 
 /** A kubeconfig client-node has read (or built: unit tests' listeners). */
-export function fromKubeConfig(kc: import("./client-node.js").KubeConfig): Kubeconfig {
+export function fromKubeConfig(kc: import("./client-node.ts").KubeConfig): Kubeconfig {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error("kubeconfig has no current cluster");
   return { context: kc.getCurrentContext(), server: cluster.server, proxied: Boolean(cluster.proxyUrl), apply: (opts) => kc.applyToHTTPSOptions(opts) };

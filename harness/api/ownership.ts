@@ -2,7 +2,7 @@
 // and the namespaces a file's tests used are remembered, so the leak check can tell this file's
 // leftovers from objects of files running beside it.
 import path from "node:path";
-import type { KubeObject } from "./client.js";
+import type { KubeObject } from "./client.ts";
 
 /** The object's controller is the owner (its ownerReference with controller: true names it). */
 export function controlledBy(o: KubeObject, owner: { kind: string; name: string }): boolean {

@@ -49,10 +49,11 @@ export class Transport {
   private http1: boolean;
   private agent?: https.Agent;
 
-  constructor(
-    private readonly origin: URL,
-    private readonly proxied: boolean,
-  ) {
+  private readonly origin: URL;
+  private readonly proxied: boolean;
+  constructor(origin: URL, proxied: boolean) {
+    this.origin = origin;
+    this.proxied = proxied;
     this.http1 = origin.protocol !== "https:" || proxied;
   }
 

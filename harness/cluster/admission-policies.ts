@@ -4,8 +4,8 @@
 // flag can break this way (scripts/faults/): the apiserver itself refuses or rewrites requests.
 import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
-import { Api, ApiError, type KubeObject } from "../api/client.js";
-import { progress } from "../progress.js";
+import { Api, ApiError, type KubeObject } from "../api/client.ts";
+import { progress } from "../progress.ts";
 
 /** The policy objects of the files in KUBEPROOF_ADMISSION_POLICIES; a bad file is named with what is wrong. */
 export function admissionPolicies(raw = process.env.KUBEPROOF_ADMISSION_POLICIES): { file: string; obj: KubeObject }[] {

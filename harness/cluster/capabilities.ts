@@ -2,9 +2,9 @@
 // name, so `existing` pointed at a kind cluster runs what the kind provider runs. Each missing
 // capability carries the reason a skipped test will give.
 import { execFileSync } from "node:child_process";
-import type { Api, KubeObject } from "../api/client.js";
-import type { Node, Pod } from "../api/kinds.js";
-import type { Capabilities } from "./types.js";
+import type { Api, KubeObject } from "../api/client.ts";
+import type { Node, Pod } from "../api/kinds.ts";
+import type { Capabilities } from "./types.ts";
 
 export interface Detected {
   capabilities: Capabilities;

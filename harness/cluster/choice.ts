@@ -1,9 +1,9 @@
 // Which provider a run takes, asked cheaply (vitest.config.ts asks too, to shape the run's
 // projects): no provider module is loaded here.
 import { execFileSync } from "node:child_process";
-import { imageList } from "../images.js";
-import { dockerAnswers, dockerHasImage } from "./docker.js";
-import type { ProviderName } from "./types.js";
+import { imageList } from "../images.ts";
+import { dockerAnswers, dockerHasImage } from "./docker.ts";
+import type { ProviderName } from "./types.ts";
 
 export const providerNames = ["auto", "local", "kind", "existing"] as const;
 

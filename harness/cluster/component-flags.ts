@@ -8,8 +8,8 @@ import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { ExtraArg } from "./extra-args.js";
-import { cacheDir } from "./paths.js";
+import type { ExtraArg } from "./extra-args.ts";
+import { cacheDir } from "./paths.ts";
 
 export interface ComponentHelp {
   flags: Set<string>;

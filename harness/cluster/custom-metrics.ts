@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, realpathSync, rmSync, writeFileSync, closeSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
-import { fieldManager, type Api, type KubeObject } from "../api/client.js";
+import { fieldManager, type Api, type KubeObject } from "../api/client.ts";
 
 export const customMetricsBinary = "kubeproof-custom-metrics";
 const pidFile = (clusterDir: string) => path.join(clusterDir, `${customMetricsBinary}.pid`);

@@ -4,7 +4,7 @@
 // A stand-in for this machine, where no public registry answers: used only by
 // `npm run with-mirror -- --node-image`, and undone when it ends.
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { shell } from "../shell.js";
+import { shell } from "../shell.ts";
 
 const daemonJson = process.env.KUBEPROOF_DOCKER_DAEMON_JSON ?? "/etc/docker/daemon.json";
 

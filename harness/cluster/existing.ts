@@ -3,10 +3,10 @@
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { Api } from "../api/client.js";
-import { loadKubeconfig, type Kubeconfig } from "../api/kubeconfig.js";
-import { detectCapabilities } from "./capabilities.js";
-import type { ClusterInfo, Provider } from "./types.js";
+import { Api } from "../api/client.ts";
+import { loadKubeconfig, type Kubeconfig } from "../api/kubeconfig.ts";
+import { detectCapabilities } from "./capabilities.ts";
+import type { ClusterInfo, Provider } from "./types.ts";
 
 export class ExistingProvider implements Provider {
   async up(): Promise<ClusterInfo> {

@@ -1,10 +1,10 @@
 // Provider choice: KUBEPROOF_PROVIDER = local | kind | existing | auto (default auto). auto
 // means kind when a Docker engine answers and the kind node image is built
 // (npm run kind:image), else local.
-import type { Provider, ProviderName } from "./types.js";
-import { providerName } from "./choice.js";
+import type { Provider, ProviderName } from "./types.ts";
+import { providerName } from "./choice.ts";
 
-export { ownClustersForSharedState, providerName, providerNames } from "./choice.js";
+export { ownClustersForSharedState, providerName, providerNames } from "./choice.ts";
 
 
 /**
@@ -18,11 +18,11 @@ export async function chooseProvider(env: NodeJS.ProcessEnv = process.env, part?
   // a quarter of a second that a run on a kept local cluster would pay for nothing.
   switch (providerName(env)) {
     case "local":
-      return { name: "local", provider: new (await import("./local.js")).LocalProvider(name, keep) };
+      return { name: "local", provider: new (await import("./local.ts")).LocalProvider(name, keep) };
     case "existing":
-      return { name: "existing", provider: new (await import("./existing.js")).ExistingProvider() };
+      return { name: "existing", provider: new (await import("./existing.ts")).ExistingProvider() };
     case "kind":
-      return { name: "kind", provider: new (await import("./kind.js")).KindProvider(name, keep) };
+      return { name: "kind", provider: new (await import("./kind.ts")).KindProvider(name, keep) };
   }
 }
 

@@ -4,7 +4,7 @@
 // and runtime-config stay unless a flag of the same name replaces them). The patch is one of the
 // cluster config's kubeadmConfigPatches (scripts/kind/lib.sh kind_config).
 import { stringify } from "yaml";
-import type { ExtraArg } from "./extra-args.js";
+import type { ExtraArg } from "./extra-args.ts";
 
 /** Where each component's flags live in kubeadm's ClusterConfiguration. */
 const section: Record<string, string[]> = {

@@ -5,22 +5,22 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { shell } from "../shell.js";
-import { Api } from "../api/client.js";
-import { cacheDir, repoRoot } from "./paths.js";
-import type { ClusterInfo, NodeTaint, Provider } from "./types.js";
-import { progress } from "../progress.js";
-import { answers, removeLeftovers } from "./leftovers.js";
-import { detectCapabilities } from "./capabilities.js";
-import { imageList } from "../images.js";
+import { shell } from "../shell.ts";
+import { Api } from "../api/client.ts";
+import { cacheDir, repoRoot } from "./paths.ts";
+import type { ClusterInfo, NodeTaint, Provider } from "./types.ts";
+import { progress } from "../progress.ts";
+import { answers, removeLeftovers } from "./leftovers.ts";
+import { detectCapabilities } from "./capabilities.ts";
+import { imageList } from "../images.ts";
 import type { StartedTestContainer } from "testcontainers";
-import { startKindNode } from "./kind-node.js";
-import { prepareTestcontainers } from "./testcontainers.js";
-import { dockerHasImage } from "./docker.js";
-import { parseExtraArgs, type ExtraArg } from "./extra-args.js";
-import { kubeadmPatch } from "./kind-kubeadm-patch.js";
-import { checkExtraArgs, kubeComponents } from "./component-flags.js";
-import { describeThrottle, nodeThrottleFromEnv, throttleContainer, type NodeThrottle } from "./node-throttle.js";
+import { startKindNode } from "./kind-node.ts";
+import { prepareTestcontainers } from "./testcontainers.ts";
+import { dockerHasImage } from "./docker.ts";
+import { parseExtraArgs, type ExtraArg } from "./extra-args.ts";
+import { kubeadmPatch } from "./kind-kubeadm-patch.ts";
+import { checkExtraArgs, kubeComponents } from "./component-flags.ts";
+import { describeThrottle, nodeThrottleFromEnv, throttleContainer, type NodeThrottle } from "./node-throttle.ts";
 
 const scripts = path.join(repoRoot, "scripts", "kind");
 export const kindKubeconfigDir = path.join(cacheDir, "kind", "kubeconfig");
@@ -78,10 +78,12 @@ const joined = new Map<string, StartedTestContainer>();
 export class KindProvider implements Provider {
   private created = false;
   private kind = "";
-  constructor(
-    readonly name: string,
-    private readonly keep: boolean,
-  ) {}
+  readonly name: string;
+  private readonly keep: boolean;
+  constructor(name: string, keep: boolean) {
+    this.name = name;
+    this.keep = keep;
+  }
 
   get kubeconfig(): string {
     return path.join(kindKubeconfigDir, `${this.name}.yaml`);

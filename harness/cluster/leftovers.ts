@@ -2,8 +2,8 @@
 // answers, and which clusters were left by a run whose process is gone (named kubeproof-<pid>[-<part>]).
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { Api } from "../api/client.js";
-import { progress } from "../progress.js";
+import { Api } from "../api/client.ts";
+import { progress } from "../progress.ts";
 
 /** Whether the apiserver of this kubeconfig answers /readyz. */
 export async function answers(kubeconfig: string): Promise<boolean> {

@@ -4,23 +4,23 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync, rmSync } from "node:fs";
 import path from "node:path";
-import { shell } from "../shell.js";
+import { shell } from "../shell.ts";
 import { stringify } from "yaml";
-import { Api } from "../api/client.js";
-import { waitFor } from "../wait/wait.js";
-import { onList, met, notYet, conditionOf } from "../wait/conditions.js";
-import { detectCapabilities } from "./capabilities.js";
-import { mergeExtraArgs, parseExtraArgs, type ExtraArg } from "./extra-args.js";
-import { checkExtraArgs } from "./component-flags.js";
-import { schedulerConfig } from "./scheduler-config.js";
-import { cacheDir, repoRoot } from "./paths.js";
-import type { ClusterInfo, NodeTaint, Provider } from "./types.js";
-import { progress } from "../progress.js";
-import { answers, leftByDeadRun, removeLeftovers } from "./leftovers.js";
-import { kwokctlStart, supervise } from "./supervisor.js";
-import { hostLock } from "./host-lock.js";
-import { pickPorts, reservedPorts, type Ports } from "./local-ports.js";
-import { customMetricsBinary, startCustomMetrics, stopCustomMetrics } from "./custom-metrics.js";
+import { Api } from "../api/client.ts";
+import { waitFor } from "../wait/wait.ts";
+import { onList, met, notYet, conditionOf } from "../wait/conditions.ts";
+import { detectCapabilities } from "./capabilities.ts";
+import { mergeExtraArgs, parseExtraArgs, type ExtraArg } from "./extra-args.ts";
+import { checkExtraArgs } from "./component-flags.ts";
+import { schedulerConfig } from "./scheduler-config.ts";
+import { cacheDir, repoRoot } from "./paths.ts";
+import type { ClusterInfo, NodeTaint, Provider } from "./types.ts";
+import { progress } from "../progress.ts";
+import { answers, leftByDeadRun, removeLeftovers } from "./leftovers.ts";
+import { kwokctlStart, supervise } from "./supervisor.ts";
+import { hostLock } from "./host-lock.ts";
+import { pickPorts, reservedPorts, type Ports } from "./local-ports.ts";
+import { customMetricsBinary, startCustomMetrics, stopCustomMetrics } from "./custom-metrics.ts";
 
 const here = path.join(repoRoot, "harness", "cluster", "local");
 export const kwokWorkdir = path.join(cacheDir, "kwok-workdir");
@@ -81,10 +81,12 @@ export class LocalProvider implements Provider {
   private creating?: number;
   private kwokctlPath = "";
   private stopSupervisor = () => undefined as void;
-  constructor(
-    readonly name: string,
-    private readonly keep: boolean,
-  ) {}
+  readonly name: string;
+  private readonly keep: boolean;
+  constructor(name: string, keep: boolean) {
+    this.name = name;
+    this.keep = keep;
+  }
 
   private get clusterDir(): string {
     return path.join(kwokWorkdir, "clusters", this.name);

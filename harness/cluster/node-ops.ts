@@ -2,10 +2,10 @@
 // run a command on one. Each provider answers in its own way (a simulated node created through
 // the API on local, a kind node container joined with kubeadm on kind); helpers in harness/ops/
 // reach nodes only through this interface, as e2e-framework's providers expose AddNode/RemoveNode.
-import type { Api } from "../api/client.js";
-import { ApiError } from "../api/client.js";
-import { deleted, waitFor } from "../wait/index.js";
-import type { ClusterInfo, NodeTaint } from "./types.js";
+import type { Api } from "../api/client.ts";
+import { ApiError } from "../api/client.ts";
+import { deleted, waitFor } from "../wait/index.ts";
+import type { ClusterInfo, NodeTaint } from "./types.ts";
 
 export interface NodeOps {
   /** The node joins, registered with the taint; resolves once it is a member (Ready comes after). */
@@ -22,8 +22,8 @@ export interface NodeOps {
 
 // The providers' modules load when a node operation runs, not with every spec file that could
 // use one: kind's brings testcontainers and a Docker client along.
-const kind = () => import("./kind.js");
-const local = () => import("./local.js");
+const kind = () => import("./kind.ts");
+const local = () => import("./local.ts");
 
 /** The node operations of the cluster; throws where the provider has none. */
 export function nodeOps(cluster: ClusterInfo, api: Api): NodeOps {

@@ -2,7 +2,7 @@
 // how a slow laptop's run reads, on this one.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { shell } from "../shell.js";
+import { shell } from "../shell.ts";
 
 export interface NodeThrottle {
   /** At most this many CPUs for each node container (docker's CFS quota). */

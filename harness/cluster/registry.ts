@@ -6,13 +6,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { GenericContainer, Wait, type StartedTestContainer } from "testcontainers";
-import { shell } from "../shell.js";
-import { imageList } from "../images.js";
-import { progress } from "../progress.js";
-import { cacheDir } from "./paths.js";
-import { dockerHasImage } from "./docker.js";
-import { dockerPullsThrough } from "./docker-mirror.js";
-import { prepareTestcontainers } from "./testcontainers.js";
+import { shell } from "../shell.ts";
+import { imageList } from "../images.ts";
+import { progress } from "../progress.ts";
+import { cacheDir } from "./paths.ts";
+import { dockerHasImage } from "./docker.ts";
+import { dockerPullsThrough } from "./docker-mirror.ts";
+import { prepareTestcontainers } from "./testcontainers.ts";
 
 /** The registry's name on the kind network: what the nodes' hosts.toml points at. */
 const mirrorAlias = "kubeproof-registry";

@@ -6,8 +6,8 @@
 import { execFileSync } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { progress } from "../progress.js";
-import { infraEventsFile, type InfraEvent } from "../report/infra-events.js";
+import { progress } from "../progress.ts";
+import { infraEventsFile, type InfraEvent } from "../report/infra-events.ts";
 
 
 /** Alive and not a zombie (an exited child nobody reaped still has a pid). */

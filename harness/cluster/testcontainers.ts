@@ -2,7 +2,7 @@
 // local (inside a container it would look for the engine's gateway), and whether Ryuk, its reaper,
 // can run. Ryuk needs its image; where no registry answers (KUBEPROOF_OFFLINE=1) and the image is
 // not here it cannot be pulled: Ryuk is disabled, saying so, and the suite removes its containers itself.
-import { dockerHasImage } from "./docker.js";
+import { dockerHasImage } from "./docker.ts";
 
 const ryukImage = "testcontainers/ryuk:0.14.0";
 let decided = false;

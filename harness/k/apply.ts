@@ -1,11 +1,11 @@
 // k.apply: a fixture file into the test's place, validated whole by a server-side dry run before
 // anything is created, each object's removal registered as it is created.
-import { ApiError, fieldManager, type Api, type KubeObject } from "../api/client.js";
-import { addressable, FixtureError, place, readFixture, type Applied } from "../fixtures.js";
-import type { Transcript } from "../record/repro.js";
-import { waitFor } from "../wait/wait.js";
-import { deleted, refTo, show } from "../wait/index.js";
-import { ignoreNotFound, type Cleanup } from "./cleanup.js";
+import { ApiError, fieldManager, type Api, type KubeObject } from "../api/client.ts";
+import { addressable, FixtureError, place, readFixture, type Applied } from "../fixtures.ts";
+import type { Transcript } from "../record/repro.ts";
+import { waitFor } from "../wait/wait.ts";
+import { deleted, refTo, show } from "../wait/index.ts";
+import { ignoreNotFound, type Cleanup } from "./cleanup.ts";
 
 export interface ApplyContext {
   api: Api;

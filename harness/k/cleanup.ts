@@ -1,8 +1,8 @@
 // A test's cleanup, in three rounds: its own defers (newest first), then its namespace (its
 // claims and pods go with it), then the cluster-scoped fixture objects, each awaited until gone.
 // A bound PV deleted before its claim would wait on pv-protection for nothing.
-import { ApiError } from "../api/client.js";
-import { suiteBlind } from "../failures.js";
+import { ApiError } from "../api/client.ts";
+import { suiteBlind } from "../failures.ts";
 
 interface Step {
   what: string;

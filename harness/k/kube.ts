@@ -1,13 +1,13 @@
 // What a spec holds as `k`: its test's namespace on the run's one cluster, fixtures, named waits
 // and negatives, API error expectations, the flight recorder's timeline, and cleanup.
-import type { Api, ApiError, KubeObject } from "../api/client.js";
-import type { ExpectedError } from "../api/expected-error.js";
-import type { Capabilities, ClusterInfo } from "../cluster/types.js";
-import type { Applied } from "../fixtures.js";
-import type { Lifetime, TimelineEntry } from "../record/timeline.js";
-import type { TimeoutKind } from "../timeouts.js";
-import type { Ref } from "../wait/conditions.js";
-import type { Condition } from "../wait/wait.js";
+import type { Api, ApiError, KubeObject } from "../api/client.ts";
+import type { ExpectedError } from "../api/expected-error.ts";
+import type { Capabilities, ClusterInfo } from "../cluster/types.ts";
+import type { Applied } from "../fixtures.ts";
+import type { Lifetime, TimelineEntry } from "../record/timeline.ts";
+import type { TimeoutKind } from "../timeouts.ts";
+import type { Ref } from "../wait/conditions.ts";
+import type { Condition } from "../wait/wait.ts";
 
 export interface Kube {
   readonly api: Api;

@@ -2,8 +2,8 @@
 // on which cluster it ran, and what a failure would cost.
 import * as allure from "allure-js-commons";
 import path from "node:path";
-import type { ClusterInfo } from "../cluster/types.js";
-import { claims as claimTable, type ClaimId } from "../report/claims.js";
+import type { ClusterInfo } from "../cluster/types.ts";
+import { claims as claimTable, type ClaimId } from "../report/claims.ts";
 
 export interface LabelledTask {
   name: string;

@@ -1,11 +1,11 @@
 // The test's namespace: created with its owners' labels, ready for pods, its recorder started.
-import type { Api } from "../api/client.js";
-import { rememberNamespace } from "../api/ownership.js";
-import type { Feed } from "../record/feed.js";
-import { Recorder } from "../record/recorder.js";
-import { waitFor } from "../wait/wait.js";
-import { exists } from "../wait/index.js";
-import { ignoreNotFound, type Cleanup } from "./cleanup.js";
+import type { Api } from "../api/client.ts";
+import { rememberNamespace } from "../api/ownership.ts";
+import type { Feed } from "../record/feed.ts";
+import { Recorder } from "../record/recorder.ts";
+import { waitFor } from "../wait/wait.ts";
+import { exists } from "../wait/index.ts";
+import { ignoreNotFound, type Cleanup } from "./cleanup.ts";
 
 /**
  * Creates the namespace, registers its deletion, and resolves once pods may be created in it and

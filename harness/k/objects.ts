@@ -1,10 +1,10 @@
 // k.delete, k.patch and k.get: object operations by object or ref, the changing ones written to
 // the repro script as the kubectl command a person would type.
-import type { Api, KubeObject } from "../api/client.js";
-import type { Transcript } from "../record/repro.js";
-import { refTo, show, type Ref } from "../wait/conditions.js";
-import type { Kube } from "./kube.js";
-import { step } from "./step.js";
+import type { Api, KubeObject } from "../api/client.ts";
+import type { Transcript } from "../record/repro.ts";
+import { refTo, show, type Ref } from "../wait/conditions.ts";
+import type { Kube } from "./kube.ts";
+import { step } from "./step.ts";
 
 function toRef(o: KubeObject | Ref): Ref {
   return "metadata" in o ? refTo(o as KubeObject) : (o as Ref);

@@ -4,8 +4,8 @@
 // each other (binding to Running 38 s, pods bound 78 s and not running), and Job tests timed out
 // while nothing was wrong with the Job controller. On a fast cluster the backlog stays short and
 // nothing waits; on a slow one tests start as the nodes catch up, and the wait is reported.
-import type { KubeObject } from "../api/client.js";
-import type { PodBacklog } from "../record/pod-backlog.js";
+import type { KubeObject } from "../api/client.ts";
+import type { PodBacklog } from "../record/pod-backlog.ts";
 
 /** Pods a core's worth of kubelet and runtime can have starting at once and still start each in seconds. */
 export const queuedPerCore = 2;

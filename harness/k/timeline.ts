@@ -1,8 +1,8 @@
 // k.timeline: questions a spec asks of what the flight recorder saw.
-import type { Recorder } from "../record/recorder.js";
-import { lifetimes } from "../record/timeline.js";
-import type { Kube } from "./kube.js";
-import { suiteBlind } from "../failures.js";
+import type { Recorder } from "../record/recorder.ts";
+import { lifetimes } from "../record/timeline.ts";
+import type { Kube } from "./kube.ts";
+import { suiteBlind } from "../failures.ts";
 
 export function timelineOf(rec: Recorder): Kube["timeline"] {
   return {

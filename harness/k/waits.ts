@@ -1,21 +1,21 @@
 // k.wait and k.never: named waits and negatives, each a step in the report and a line in the
 // repro script, ended at once as an infrastructure problem when a pod cannot get its image.
-import type { Api } from "../api/client.js";
-import { imageTrouble } from "../record/image-trouble.js";
-import { podStarts, podStartScale, podStartsOfFile, slowPodStartMs, slowStarts } from "../record/pod-starts.js";
-import type { PodBacklog } from "../record/pod-backlog.js";
-import type { Recorder } from "../record/recorder.js";
-import type { Transcript } from "../record/repro.js";
-import { recordWait } from "../report/wait-times.js";
-import { timeoutFor, type TimeoutKind } from "../timeouts.js";
-import { never, timeoutOf, waitFor, WaitError } from "../wait/wait.js";
-import type { Evidence } from "../wait/observability.js";
-import type { Node } from "../api/kinds.js";
-import { readInfraEvents } from "../report/infra-events.js";
-import { addedByTaint } from "../api/ownership.js";
-import { suiteBlind } from "../failures.js";
-import type { Kube } from "./kube.js";
-import { step } from "./step.js";
+import type { Api } from "../api/client.ts";
+import { imageTrouble } from "../record/image-trouble.ts";
+import { podStarts, podStartScale, podStartsOfFile, slowPodStartMs, slowStarts } from "../record/pod-starts.ts";
+import type { PodBacklog } from "../record/pod-backlog.ts";
+import type { Recorder } from "../record/recorder.ts";
+import type { Transcript } from "../record/repro.ts";
+import { recordWait } from "../report/wait-times.ts";
+import { timeoutFor, type TimeoutKind } from "../timeouts.ts";
+import { never, timeoutOf, waitFor, WaitError } from "../wait/wait.ts";
+import type { Evidence } from "../wait/observability.ts";
+import type { Node } from "../api/kinds.ts";
+import { readInfraEvents } from "../report/infra-events.ts";
+import { addedByTaint } from "../api/ownership.ts";
+import { suiteBlind } from "../failures.ts";
+import type { Kube } from "./kube.ts";
+import { step } from "./step.ts";
 
 /**
  * Rows whose waits stand on pods starting (or stopping) on their nodes: stretched by the measured

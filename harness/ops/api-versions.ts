@@ -2,9 +2,9 @@
 // spec asks the cluster which versions of a group it serves and creates an object under an old
 // version straight at that version's path, so the answer is the apiserver's own (a client's
 // discovery would refuse first, with its own words).
-import type { KubeObject } from "../api/client.js";
-import { place, readFixture } from "../fixtures.js";
-import type { Kube } from "../test.js";
+import type { KubeObject } from "../api/client.ts";
+import { place, readFixture } from "../fixtures.ts";
+import type { Kube } from "../test.ts";
 
 /** The versions of an API group the cluster serves, as the apiserver lists them (GET /apis/<group>). */
 export async function servedVersions(k: Kube, group: string): Promise<string[]> {

@@ -1,9 +1,9 @@
 // What the scheduler counts on a node: allocatable minus the requests of the pods bound to it.
 // Specs that exercise the scheduler's bookkeeping size their pods from this, so they hold on any
 // cluster whatever its nodes' size and whatever else runs there.
-import type { Kube } from "../test.js";
-import type { Node, Pod } from "../api/kinds.js";
-import { parseQuantity } from "../api/quantity.js";
+import type { Kube } from "../test.ts";
+import type { Node, Pod } from "../api/kinds.ts";
+import { parseQuantity } from "../api/quantity.ts";
 
 type Resource = "cpu" | "memory";
 

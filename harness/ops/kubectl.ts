@@ -3,9 +3,9 @@
 // what it teaches.
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { shell } from "../shell.js";
-import { cacheDir } from "../cluster/paths.js";
-import { version } from "../versions.js";
+import { shell } from "../shell.ts";
+import { cacheDir } from "../cluster/paths.ts";
+import { version } from "../versions.ts";
 
 let binary: string | undefined;
 

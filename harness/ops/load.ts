@@ -7,10 +7,10 @@
 // volume (the kubelet refreshes it when they change) and really holds the memory and spins the
 // CPU, up to its limit; metrics-server then measures what it did. Either way the HPA sees the load
 // through the metrics API only.
-import type { Kube } from "../test.js";
-import type { Deployment, Pod } from "../api/kinds.js";
-import type { Ref } from "../wait/index.js";
-import type { TimelineEntry } from "../record/timeline.js";
+import type { Kube } from "../test.ts";
+import type { Deployment, Pod } from "../api/kinds.ts";
+import type { Ref } from "../wait/index.ts";
+import type { TimelineEntry } from "../record/timeline.ts";
 
 export const usageAnnotation = { cpu: "kwok.x-k8s.io/usage-cpu", memory: "kwok.x-k8s.io/usage-memory" } as const;
 

@@ -1,8 +1,8 @@
 // The metrics APIs an HPA reads, which the suite brings (metrics-server, kubeproof's custom
 // metrics server): a cluster without one skips the test with the reason; on a new cluster the
 // test's clock starts once the API answers (the cluster does not wait for it).
-import type { Kube } from "../test.js";
-import { customMetricsApiAvailable, metricsApiAvailable } from "../wait/index.js";
+import type { Kube } from "../test.ts";
+import { customMetricsApiAvailable, metricsApiAvailable } from "../wait/index.ts";
 
 /** The HPA reads pods' CPU and memory from metrics.k8s.io. */
 export async function resourceMetricsServed(k: Kube): Promise<void> {

@@ -6,10 +6,10 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Api } from "../api/client.js";
-import { nodeOps, type NodeOps } from "../cluster/node-ops.js";
-import type { ClusterInfo } from "../cluster/types.js";
-import { timeoutFor, type TimeoutKind } from "../timeouts.js";
+import type { Api } from "../api/client.ts";
+import { nodeOps, type NodeOps } from "../cluster/node-ops.ts";
+import type { ClusterInfo } from "../cluster/types.ts";
+import { timeoutFor, type TimeoutKind } from "../timeouts.ts";
 
 
 export interface NodeFiles {

@@ -1,13 +1,13 @@
 // Node changes: add and remove a node, cordon, label. Every change registers its
 // own undo with k.defer, so a test leaves the nodes as it found them even when it fails.
-import type { Kube } from "../test.js";
-import type { Node } from "../api/kinds.js";
-import type { Toleration } from "../api/kinds.js";
-import type { NodeTaint } from "../cluster/types.js";
-import { ApiError } from "../api/client.js";
-import { addedByTaint } from "../api/ownership.js";
-import { nodeOps } from "../cluster/node-ops.js";
-import { nodeReady, waitFor, type Ref } from "../wait/index.js";
+import type { Kube } from "../test.ts";
+import type { Node } from "../api/kinds.ts";
+import type { Toleration } from "../api/kinds.ts";
+import type { NodeTaint } from "../cluster/types.ts";
+import { ApiError } from "../api/client.ts";
+import { addedByTaint } from "../api/ownership.ts";
+import { nodeOps } from "../cluster/node-ops.ts";
+import { nodeReady, waitFor, type Ref } from "../wait/index.ts";
 
 const nodeRef = (name: string): Ref => ({ apiVersion: "v1", kind: "Node", name });
 

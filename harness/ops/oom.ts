@@ -3,9 +3,9 @@
 // reports reason "Error" with exit code 137 (seen on kind here under load). The kernel's log is
 // the ground truth: the memory cgroup OOM killer names the container's cgroup (with its ID) in an
 // "oom-kill:constraint=CONSTRAINT_MEMCG" line. Where node access exists, that line is the evidence.
-import type { Kube } from "../test.js";
-import type { Pod } from "../api/kinds.js";
-import { nodeOps } from "../cluster/node-ops.js";
+import type { Kube } from "../test.ts";
+import type { Pod } from "../api/kinds.ts";
+import { nodeOps } from "../cluster/node-ops.ts";
 
 /** How we know the memory limit killed the container: the runtime's reason, or the kernel's line. */
 export async function oomKillEvidence(k: Kube, pod: Pod, container: string): Promise<string> {

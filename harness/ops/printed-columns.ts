@@ -1,7 +1,7 @@
 // What `kubectl get` prints as its header: the apiserver renders lists as a Table (server-side
 // printing), and kubectl shows its columns of priority 0, upper-cased. Read here from the Table
 // itself, so the header exists even for a kind with no objects.
-import type { Kube } from "../test.js";
+import type { Kube } from "../test.ts";
 
 interface Table {
   columnDefinitions?: { name: string; priority?: number }[];

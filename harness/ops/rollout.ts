@@ -1,6 +1,6 @@
 // Pure analysis of a DaemonSet's pods in a recorded timeline: how many nodes were left without a
 // ready pod at the same moment (what maxUnavailable bounds during a rolling update).
-import type { OwnerRef, TimelineEntry } from "../record/timeline.js";
+import type { OwnerRef, TimelineEntry } from "../record/timeline.ts";
 
 export interface Coverage {
   /** The most nodes without a ready pod at one moment, counted once every node had been covered. */

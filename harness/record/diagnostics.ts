@@ -4,10 +4,10 @@
 // script that does again what the test did (harness/record/repro.ts).
 import { attachment, step } from "allure-js-commons";
 import { stringify } from "yaml";
-import type { Recorder } from "./recorder.js";
-import type { Transcript } from "./repro.js";
-import { timelineSvg } from "./timeline.js";
-import { tidy } from "../wait/wait.js";
+import type { Recorder } from "./recorder.ts";
+import type { Transcript } from "./repro.ts";
+import { timelineSvg } from "./timeline.ts";
+import { tidy } from "../wait/wait.ts";
 
 export async function attachTimeline(rec: Recorder, title: string): Promise<void> {
   await attachment("timeline.svg", timelineSvg(rec.entries, title, Date.now() - rec.started), "image/svg+xml");

@@ -4,10 +4,10 @@
 // API Priority and Fairness queues for one user, and a recorder whose list was refused stayed
 // blind to that kind for its whole test. Now a file costs 13 lists and 13 watches, however many
 // tests it has.
-import type { Api, KubeObject } from "../api/client.js";
-import { observe, type Observation, type WatchEventType } from "../wait/watch.js";
-import { PodBacklog } from "./pod-backlog.js";
-import { suiteBlind } from "../failures.js";
+import type { Api, KubeObject } from "../api/client.ts";
+import { observe, type Observation, type WatchEventType } from "../wait/watch.ts";
+import { PodBacklog } from "./pod-backlog.ts";
+import { suiteBlind } from "../failures.ts";
 
 /** What a flight recorder keeps: the kinds the specs make or cause, namespaced and cluster-scoped. */
 const recorded: [string, string][] = [

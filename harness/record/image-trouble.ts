@@ -1,9 +1,9 @@
 // A pod that cannot get its image will never do what a test waits for: the wait fails at once,
 // naming the pod, the image and the kubelet's Warning event, as an infrastructure problem (the
 // cluster could not run the test), not as the cluster contradicting the tutorial.
-import type { KubeObject } from "../api/client.js";
-import type { CoreEvent, Pod } from "../api/kinds.js";
-import { suiteBlind } from "../failures.js";
+import type { KubeObject } from "../api/client.ts";
+import type { CoreEvent, Pod } from "../api/kinds.ts";
+import { suiteBlind } from "../failures.ts";
 
 /** The kubelet's waiting reasons that mean the image cannot be had (retrying will not help soon). */
 const imageReasons = new Set(["ErrImagePull", "ImagePullBackOff", "ErrImageNeverPull", "InvalidImageName"]);

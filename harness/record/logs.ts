@@ -5,9 +5,9 @@
 // each component's log (kwokctl keeps them under its cluster directory).
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { Api, KubeObject } from "../api/client.js";
-import type { ClusterInfo } from "../cluster/types.js";
-import type { Pod } from "../api/kinds.js";
+import type { Api, KubeObject } from "../api/client.ts";
+import type { ClusterInfo } from "../cluster/types.ts";
+import type { Pod } from "../api/kinds.ts";
 
 const podTailLines = 60;
 const componentTailLines = 40;

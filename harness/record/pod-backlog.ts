@@ -3,8 +3,8 @@
 // sandboxes and container starts behind each other), and it is the cluster's own answer to "can
 // it take more now?", so the suite paces the start of its tests by it (harness/k/pace.ts) rather
 // than by a constant.
-import type { KubeObject } from "../api/client.js";
-import type { WatchEventType } from "../wait/watch.js";
+import type { KubeObject } from "../api/client.ts";
+import type { WatchEventType } from "../wait/watch.ts";
 
 /**
  * A pod bound this long ago and still not running is stuck (a volume that never comes, an image it
@@ -33,7 +33,10 @@ export class PodBacklog {
   private readonly starts = new Map<string, SeenStart>();
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  private readonly now: () => number;
+  constructor(now: () => number = Date.now) {
+    this.now = now;
+  }
 
   /** From the feed: every change of a Pod in any namespace. */
   onPod(type: WatchEventType, obj: KubeObject): void {

@@ -3,7 +3,7 @@
 // admitting it and creating its sandbox), to the image being there (a pull, or "already
 // present"), to the container started, to the Running phase reaching the apiserver (the kubelet's
 // status report). Only pods a real kubelet started have every step; simulated ones have none.
-import type { TimelineEntry } from "./timeline.js";
+import type { TimelineEntry } from "./timeline.ts";
 
 export const podStartPhases = ["schedule", "sandbox", "image", "start", "status"] as const;
 export type PodStartPhase = (typeof podStartPhases)[number];

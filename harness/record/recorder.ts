@@ -2,11 +2,11 @@
 // cluster-scoped objects it may touch, every transition with a timestamp (from the file's shared
 // watches, harness/record/feed.ts). Specs query the timeline (harness/record/timeline.ts); on failure it is
 // attached as data and as a picture.
-import type { KubeObject } from "../api/client.js";
-import type { CoreEvent } from "../api/kinds.js";
-import type { Feed } from "./feed.js";
-import { render, type Facts, type TimelineEntry } from "./timeline.js";
-import { suiteBlind } from "../failures.js";
+import type { KubeObject } from "../api/client.ts";
+import type { CoreEvent } from "../api/kinds.ts";
+import type { Feed } from "./feed.ts";
+import { render, type Facts, type TimelineEntry } from "./timeline.ts";
+import { suiteBlind } from "../failures.ts";
 
 type Obj = KubeObject & { status?: Record<string, unknown>; spec?: Record<string, unknown> };
 
@@ -82,12 +82,15 @@ export class Recorder {
   private seq = 0;
   readonly started = Date.now();
 
-  constructor(
-    private readonly feed: Feed,
-    readonly namespace: string,
-    /** Cluster-scoped objects belong to this test when their name ends with it. */
-    private readonly suffix: string,
-  ) {}
+  private readonly feed: Feed;
+  readonly namespace: string;
+  /** Cluster-scoped objects belong to this test when their name ends with it. */
+  private readonly suffix: string;
+  constructor(feed: Feed, namespace: string, suffix: string) {
+    this.feed = feed;
+    this.namespace = namespace;
+    this.suffix = suffix;
+  }
 
   async start(): Promise<void> {
     await this.feed.ready;

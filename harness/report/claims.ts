@@ -1,7 +1,7 @@
 // The claims of the tutorial (docs/claims.md), one source for the ledger. Specs name the
 // claims they check in their test options (`meta: { claims: [...] }`, typed against this table);
 // the ledger joins this table with the results of a run.
-import type { ProviderName } from "../cluster/types.js";
+import type { ProviderName } from "../cluster/types.ts";
 
 export interface Claim {
   title: string;

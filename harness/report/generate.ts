@@ -3,7 +3,7 @@
 // opens from disk on a machine without a network and tells nobody it was opened.
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { shell } from "../shell.js";
+import { shell } from "../shell.ts";
 
 /** Runs `allure generate` with the reports folder `reportsDir`; returns how many external references were stripped. */
 export async function generateAllure(results: string, reportsDir: string, quiet = false): Promise<number> {

@@ -3,7 +3,7 @@
 // provider, counted by the run summary apart from test retries.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { reportsDir } from "../cluster/paths.js";
+import { reportsDir } from "../cluster/paths.ts";
 
 export interface InfraEvent {
   at: string;

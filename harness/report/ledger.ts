@@ -1,7 +1,7 @@
 // The claims ledger: for every claim of the tutorial and every provider that ran, a verdict
 // drawn from the test results (Allure result files), never typed by hand.
-import { claims, type ClaimId } from "./claims.js";
-import { suiteFailure } from "../failures.js";
+import { claims, type ClaimId } from "./claims.ts";
+import { suiteFailure } from "../failures.ts";
 
 export interface ResultLike {
   /** The result file's uuid; the Allure report addresses the test as md5(uuid). */

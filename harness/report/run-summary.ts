@@ -1,10 +1,10 @@
 // What one run left in reports/summary-<project>.json: written by the summary reporter, read by
 // the CI's closing line (scripts/summary.ts), the benchmark and the self-test. One type for all.
 import { existsSync, readFileSync } from "node:fs";
-import type { InfraEvent } from "./infra-events.js";
-import type { Verdict } from "./ledger.js";
-import type { RowFigures } from "./wait-times.js";
-import type { PodStartFigures } from "../record/pod-starts.js";
+import type { InfraEvent } from "./infra-events.ts";
+import type { Verdict } from "./ledger.ts";
+import type { RowFigures } from "./wait-times.ts";
+import type { PodStartFigures } from "../record/pod-starts.ts";
 
 export interface TestTime {
   name: string;

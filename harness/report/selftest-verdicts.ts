@@ -3,8 +3,8 @@
 // verdict's detail), and every control holds; on its healthy twin (the same settings and timeout
 // scale without the fault) every claim of the row holds. A red twin, a timeout, a harness error
 // or an inconclusive verdict is a mismatch, never a catch.
-import type { ClaimId } from "./claims.js";
-import type { LedgerRow, Verdict } from "./ledger.js";
+import type { ClaimId } from "./claims.ts";
+import type { LedgerRow, Verdict } from "./ledger.ts";
 
 export interface FaultRow {
   id: string;

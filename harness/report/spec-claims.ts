@@ -3,7 +3,7 @@
 // failed to load, a filter, a crash): a missing result makes a claim incomplete, never confirmed.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { repoRoot } from "../cluster/paths.js";
+import { repoRoot } from "../cluster/paths.ts";
 
 export interface SpecTest {
   file: string;

@@ -4,15 +4,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Reporter, TestModule } from "vitest/node";
-import { reportsDir } from "../cluster/paths.js";
-import { buildLedger, verdictOrder, type ResultLike, type Verdict } from "./ledger.js";
-import { expectedTests } from "./spec-claims.js";
-import { readInfraEvents } from "./infra-events.js";
-import { byRow, describeRows, type WaitTime } from "./wait-times.js";
-import { podStartFigures, podStartPhases, type PodStart } from "../record/pod-starts.js";
-import type { Pacing, RunSummary, Topic } from "./run-summary.js";
-import { queuedPerCore, type PacedStart } from "../k/pace.js";
-import { sharedStateFiles, sharedStateProjects } from "../run/projects.js";
+import { reportsDir } from "../cluster/paths.ts";
+import { buildLedger, verdictOrder, type ResultLike, type Verdict } from "./ledger.ts";
+import { expectedTests } from "./spec-claims.ts";
+import { readInfraEvents } from "./infra-events.ts";
+import { byRow, describeRows, type WaitTime } from "./wait-times.ts";
+import { podStartFigures, podStartPhases, type PodStart } from "../record/pod-starts.ts";
+import type { Pacing, RunSummary, Topic } from "./run-summary.ts";
+import { queuedPerCore, type PacedStart } from "../k/pace.ts";
+import { sharedStateFiles, sharedStateProjects } from "../run/projects.ts";
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 /** A test file's topic: its path under specs/ (or from the repository root) without the suffix. */

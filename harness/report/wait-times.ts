@@ -3,7 +3,7 @@
 // A row whose slowest wait used most of its timeout is the next flake on a slower machine: the
 // summary says so before the flake does. Rows that wait on a clock (the next minute, the pod GC's
 // quarantine) are judged by the part of the timeout above the clock.
-import { clockFloors, type TimeoutKind } from "../timeouts.js";
+import { clockFloors, type TimeoutKind } from "../timeouts.ts";
 
 export interface WaitTime {
   row: TimeoutKind;

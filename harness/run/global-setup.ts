@@ -4,22 +4,22 @@
 // cluster-wide state (harness/run/projects.ts) gets one of its own, brought up beside the main
 // one. Every project calls this; the first call for a cluster brings it up, its last teardown
 // takes it down.
-import { applyAdmissionPolicies, removeAdmissionPolicies, thisRunsPolicies } from "../cluster/admission-policies.js";
+import { applyAdmissionPolicies, removeAdmissionPolicies, thisRunsPolicies } from "../cluster/admission-policies.ts";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { Api } from "../api/client.js";
-import { chooseProvider } from "../cluster/index.js";
-import { ownClustersForSharedState, providerName } from "../cluster/choice.js";
-import { reportsDir } from "../cluster/paths.js";
-import type { ClusterInfo, Provider } from "../cluster/types.js";
-import { progress } from "../progress.js";
-import { infraEventsFile } from "../report/infra-events.js";
-import { clusterPart, sharedStateBesideOthers } from "./projects.js";
+import { Api } from "../api/client.ts";
+import { chooseProvider } from "../cluster/index.ts";
+import { ownClustersForSharedState, providerName } from "../cluster/choice.ts";
+import { reportsDir } from "../cluster/paths.ts";
+import type { ClusterInfo, Provider } from "../cluster/types.ts";
+import { progress } from "../progress.ts";
+import { infraEventsFile } from "../report/infra-events.ts";
+import { clusterPart, sharedStateBesideOthers } from "./projects.ts";
 import { availableParallelism } from "node:os";
-import { cpuBudget, dropCpuBudget, loadShare } from "./cpu-budget.js";
-import { queuedPerCore } from "../k/pace.js";
-import { maxPodStartScale } from "../record/pod-starts.js";
+import { cpuBudget, dropCpuBudget, loadShare } from "./cpu-budget.ts";
+import { queuedPerCore } from "../k/pace.ts";
+import { maxPodStartScale } from "../record/pod-starts.ts";
 
 interface Shared {
   cluster: Promise<ClusterInfo>;

@@ -10,17 +10,17 @@
 import { afterAll, beforeAll, inject } from "vitest";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import type { Api, KubeObject } from "../api/client.js";
-import { clusterApi } from "../api/cluster-api.js";
-import { reportsDir, repoRoot } from "../cluster/paths.js";
-import { sharedStateFiles, type SharedState } from "./projects.js";
-import { fileId, fileLabel, namespacesOf, runLabel } from "../api/ownership.js";
-import { waitFor } from "../wait/wait.js";
-import { met, notYet, onList } from "../wait/conditions.js";
-import type { Node, PersistentVolume, StorageClass } from "../api/kinds.js";
-import { waitTimes } from "../report/wait-times.js";
-import { podStartsOfFile } from "../record/pod-starts.js";
-import { pacedOfFile } from "../k/pace.js";
+import type { Api, KubeObject } from "../api/client.ts";
+import { clusterApi } from "../api/cluster-api.ts";
+import { reportsDir, repoRoot } from "../cluster/paths.ts";
+import { sharedStateFiles, type SharedState } from "./projects.ts";
+import { fileId, fileLabel, namespacesOf, runLabel } from "../api/ownership.ts";
+import { waitFor } from "../wait/wait.ts";
+import { met, notYet, onList } from "../wait/conditions.ts";
+import type { Node, PersistentVolume, StorageClass } from "../api/kinds.ts";
+import { waitTimes } from "../report/wait-times.ts";
+import { podStartsOfFile } from "../record/pod-starts.ts";
+import { pacedOfFile } from "../k/pace.ts";
 
 const owned: [string, string][] = [
   ["v1", "PersistentVolume"],

@@ -1,12 +1,12 @@
 // Waits on HorizontalPodAutoscalers and their scale targets, and on the metrics API.
-import type { CoreEvent, Deployment, HPA } from "../api/kinds.js";
-import type { KubeObject } from "../api/client.js";
-import { periods } from "../timeouts.js";
-import { conditionOf, met, notYet, onList, onObject, type Ref } from "./conditions.js";
-import type { Judgement } from "./wait.js";
+import type { CoreEvent, Deployment, HPA } from "../api/kinds.ts";
+import type { KubeObject } from "../api/client.ts";
+import { periods } from "../timeouts.ts";
+import { conditionOf, met, notYet, onList, onObject, type Ref } from "./conditions.ts";
+import type { Judgement } from "./wait.ts";
 
 // The periods HPA bounds are built from live in the timeout table; specs read them here.
-export { hpaReactionBound, periods } from "../timeouts.js";
+export { hpaReactionBound, periods } from "../timeouts.ts";
 
 /** The HPA has the condition with the status (and reason, if given). */
 export function hpaCondition(hpa: Ref, type: "AbleToScale" | "ScalingActive" | "ScalingLimited", status: "True" | "False", reason?: string) {

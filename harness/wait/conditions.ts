@@ -1,7 +1,7 @@
 // Building blocks for named conditions: one object by name, or a collection by selector.
-import type { KubeObject } from "../api/client.js";
-import type { TimeoutKind } from "../timeouts.js";
-import type { Condition, Judgement } from "./wait.js";
+import type { KubeObject } from "../api/client.ts";
+import type { TimeoutKind } from "../timeouts.ts";
+import type { Condition, Judgement } from "./wait.ts";
 
 export interface Ref {
   apiVersion: string;

@@ -1,7 +1,7 @@
 // Waits on Events: what a controller, the scheduler or the kubelet reported about an object.
-import type { CoreEvent } from "../api/kinds.js";
-import type { TimeoutKind } from "../timeouts.js";
-import { met, notYet, onList } from "./conditions.js";
+import type { CoreEvent } from "../api/kinds.ts";
+import type { TimeoutKind } from "../timeouts.ts";
+import { met, notYet, onList } from "./conditions.ts";
 
 /**
  * An Event with the reason about the object (the scheduler's Scheduled about a pod, the binder's

@@ -1,12 +1,12 @@
 // Named waits, one import for specs.
-export * from "./conditions.js";
-export * from "./objects.js";
-export * from "./workloads.js";
-export * from "./storage.js";
-export * from "./autoscaling.js";
-export * from "./nodes.js";
-export * from "./quota.js";
-export * from "./services.js";
-export * from "./events.js";
-export { waitFor, never, WaitError, type Condition } from "./wait.js";
-export * from "./metrics.js";
+export * from "./conditions.ts";
+export * from "./objects.ts";
+export * from "./workloads.ts";
+export * from "./storage.ts";
+export * from "./autoscaling.ts";
+export * from "./nodes.ts";
+export * from "./quota.ts";
+export * from "./services.ts";
+export * from "./events.ts";
+export { waitFor, never, WaitError, type Condition } from "./wait.ts";
+export * from "./metrics.ts";

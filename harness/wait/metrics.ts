@@ -1,11 +1,11 @@
 // Waits on what metrics-server reports (metrics.k8s.io). PodMetrics cannot be watched (the
 // aggregated API serves get and list only), so these conditions are sampled; the sample period is
 // well under metrics-server's resolution, so no window of usage goes unseen.
-import type { Api, KubeObject } from "../api/client.js";
-import { ApiError } from "../api/client.js";
-import { parseQuantity } from "../api/quantity.js";
-import { met, notYet, show, type Ref } from "./conditions.js";
-import type { Condition } from "./wait.js";
+import type { Api, KubeObject } from "../api/client.ts";
+import { ApiError } from "../api/client.ts";
+import { parseQuantity } from "../api/quantity.ts";
+import { met, notYet, show, type Ref } from "./conditions.ts";
+import type { Condition } from "./wait.ts";
 
 export interface PodMetrics extends KubeObject {
   timestamp?: string;

@@ -1,6 +1,6 @@
 // Waits on Nodes.
-import type { Node } from "../api/kinds.js";
-import { conditionOf, met, notYet, onList, onObject } from "./conditions.js";
+import type { Node } from "../api/kinds.ts";
+import { conditionOf, met, notYet, onList, onObject } from "./conditions.ts";
 
 /** Taints a DaemonSet pod tolerates by default (the controller adds these tolerations). */
 const daemonTolerated = new Set([

@@ -1,7 +1,7 @@
 // Generic waits on any kind.
-import type { KubeObject } from "../api/client.js";
-import type { TimeoutKind } from "../timeouts.js";
-import { met, notYet, onList, onObject, show, type Ref } from "./conditions.js";
+import type { KubeObject } from "../api/client.ts";
+import type { TimeoutKind } from "../timeouts.ts";
+import { met, notYet, onList, onObject, show, type Ref } from "./conditions.ts";
 
 /** The object is gone from the API (finalizers done, garbage collected). */
 export function deleted(ref: Ref, timeout: TimeoutKind = "garbageCollection") {

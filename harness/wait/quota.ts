@@ -1,10 +1,10 @@
 // Waits on ResourceQuotas and on how quota refusals surface when a controller (not a user) creates
 // the pods: the ReplicaSet's ReplicaFailure condition and FailedCreate events.
-import type { KubeObject } from "../api/client.js";
-import type { ResourceQuota } from "../api/kinds.js";
-import { controlledBy } from "../api/ownership.js";
-import { sameQuantity } from "../api/quantity.js";
-import { conditionOf, met, notYet, onList, onObject, type Ref } from "./conditions.js";
+import type { KubeObject } from "../api/client.ts";
+import type { ResourceQuota } from "../api/kinds.ts";
+import { controlledBy } from "../api/ownership.ts";
+import { sameQuantity } from "../api/quantity.ts";
+import { conditionOf, met, notYet, onList, onObject, type Ref } from "./conditions.ts";
 
 function describeUsed(used: Record<string, string>): string {
   return Object.entries(used)

@@ -1,6 +1,6 @@
 // Waits on Services: whether a Service has somewhere to send its traffic.
-import type { EndpointSlice } from "../api/kinds.js";
-import { met, notYet, onList } from "./conditions.js";
+import type { EndpointSlice } from "../api/kinds.ts";
+import { met, notYet, onList } from "./conditions.ts";
 
 /** The Service has at least one ready endpoint (an EndpointSlice of it lists a ready address). */
 export function serviceServing(namespace: string, service: string, what: string) {

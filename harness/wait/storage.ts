@@ -1,8 +1,8 @@
 // Waits on PersistentVolumes, claims and StorageClasses.
-import { fieldManager, type Api } from "../api/client.js";
-import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from "../api/kinds.js";
-import { met, notYet, onList, onObject, show, refTo, type Ref } from "./conditions.js";
-import type { Condition } from "./wait.js";
+import { fieldManager, type Api } from "../api/client.ts";
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from "../api/kinds.ts";
+import { met, notYet, onList, onObject, show, refTo, type Ref } from "./conditions.ts";
+import type { Condition } from "./wait.ts";
 
 type PVPhase = "Pending" | "Available" | "Bound" | "Released" | "Failed";
 

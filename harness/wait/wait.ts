@@ -3,11 +3,11 @@
 // so a wait costs one list and one watch request however long it lasts. The one exception is a
 // resource the apiserver cannot watch (metrics.k8s.io is served by metrics-server through the
 // aggregator, list and get only): such a condition carries `poll`, says why, and is sampled.
-import { ApiError, type Api, type KubeObject } from "../api/client.js";
-import { suiteBlind, clusterFailed } from "../failures.js";
-import { deadlineReasons, timeoutFor, type TimeoutKind } from "../timeouts.js";
-import { blindSpots, sight, type Evidence } from "./observability.js";
-import { observe, type Selection } from "./watch.js";
+import { ApiError, type Api, type KubeObject } from "../api/client.ts";
+import { suiteBlind, clusterFailed } from "../failures.ts";
+import { deadlineReasons, timeoutFor, type TimeoutKind } from "../timeouts.ts";
+import { blindSpots, sight, type Evidence } from "./observability.ts";
+import { observe, type Selection } from "./watch.ts";
 
 export type Judgement<R> = { met: true; value: R } | { met: false; failFast?: string };
 
@@ -40,14 +40,14 @@ export function timeoutOf(cond: Pick<Condition<unknown>, "timeout" | "deadline">
 }
 
 export class WaitError extends Error {
-  constructor(
-    message: string,
-    readonly lastObserved: KubeObject[],
-    /** timeout: the suite could not tell; deadline: the cluster did not act in time while the suite watched. */
-    readonly category: "timeout" | "deadline" | "terminal-state" | "unexpected-change" | "lost-watch",
-  ) {
+  readonly lastObserved: KubeObject[];
+  /** timeout: the suite could not tell; deadline: the cluster did not act in time while the suite watched. */
+  readonly category: "timeout" | "deadline" | "terminal-state" | "unexpected-change" | "lost-watch";
+  constructor(message: string, lastObserved: KubeObject[], category: WaitError["category"]) {
     super(message);
     this.name = "WaitError";
+    this.lastObserved = lastObserved;
+    this.category = category;
   }
 }
 

@@ -1,7 +1,7 @@
 // List-then-watch over one collection: the current objects, then every change from the list's
 // resourceVersion. A 410 Gone (history compacted) re-lists. This is the only place that talks to
 // the watch API; waits and the flight recorder both stand on it.
-import { retryDelayMs, type Api, type KubeObject } from "../api/client.js";
+import { retryDelayMs, type Api, type KubeObject } from "../api/client.ts";
 
 export interface Selection {
   apiVersion: string;

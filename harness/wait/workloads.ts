@@ -1,8 +1,8 @@
 // Waits on Jobs, Pods and other workloads.
 import type { V1Job, V1Pod, V1DaemonSet } from "@kubernetes/client-node";
-import type { KubeObject } from "../api/client.js";
-import { controlledBy } from "../api/ownership.js";
-import { conditionOf, met, notYet, onList, onObject, type Ref } from "./conditions.js";
+import type { KubeObject } from "../api/client.ts";
+import { controlledBy } from "../api/ownership.ts";
+import { conditionOf, met, notYet, onList, onObject, type Ref } from "./conditions.ts";
 
 type Job = V1Job & KubeObject;
 type Pod = V1Pod & KubeObject;

@@ -4,8 +4,8 @@
 // versions; test/integration/component-flags.itest.ts holds each against the binaries).
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { repoRoot } from "../../harness/cluster/paths.js";
-import type { FaultRow } from "../../harness/report/selftest-verdicts.js";
+import { repoRoot } from "../../harness/cluster/paths.ts";
+import type { FaultRow } from "../../harness/report/selftest-verdicts.ts";
 
 export interface Fault extends FaultRow {
   what: string;

@@ -1,9 +1,9 @@
 import { describe, expect } from "vitest";
-import { test, type Kube } from "../../harness/test.js";
-import { deploymentReady, deploymentReplicas, hpaCondition, hpaMetricWrites, matches, intervalsOf, periods, periodToleranceMs, scaledAbove, type Ref } from "../../harness/wait/index.js";
-import type { ConfigMap, Deployment, HPA } from "../../harness/api/kinds.js";
-import { customMetricsServed, resourceMetricsServed } from "../../harness/ops/metrics-apis.js";
-import { customMetricAnnotation, replicasHistory, reportObjectMetric, reportPodMetric, tickObjectMetric, withTemplateMetric } from "../../harness/ops/load.js";
+import { test, type Kube } from "../../harness/test.ts";
+import { deploymentReady, deploymentReplicas, hpaCondition, hpaMetricWrites, matches, intervalsOf, periods, periodToleranceMs, scaledAbove, type Ref } from "../../harness/wait/index.ts";
+import type { ConfigMap, Deployment, HPA } from "../../harness/api/kinds.ts";
+import { customMetricsServed, resourceMetricsServed } from "../../harness/ops/metrics-apis.ts";
+import { customMetricAnnotation, replicasHistory, reportObjectMetric, reportPodMetric, tickObjectMetric, withTemplateMetric } from "../../harness/ops/load.ts";
 
 // HPA-3: besides resource metrics, an HPA scales on per-pod custom metrics taken as raw values,
 // on a metric of another object, and on several metrics at once (the largest count wins). The

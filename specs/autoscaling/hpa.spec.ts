@@ -1,5 +1,5 @@
 import { describe, expect } from "vitest";
-import { test, type Kube } from "../../harness/test.js";
+import { test, type Kube } from "../../harness/test.ts";
 import {
   conditionOf,
   deploymentReady,
@@ -14,12 +14,12 @@ import {
   periods,
   periodToleranceMs,
   intervalsOf,
-} from "../../harness/wait/index.js";
-import type { Deployment, HPA, Service } from "../../harness/api/kinds.js";
-import { parseQuantity } from "../../harness/api/quantity.js";
-import { maxConcurrent } from "../../harness/record/timeline.js";
-import { replicasHistory, simulateUsage, withTemplateUsage } from "../../harness/ops/load.js";
-import { resourceMetricsServed } from "../../harness/ops/metrics-apis.js";
+} from "../../harness/wait/index.ts";
+import type { Deployment, HPA, Service } from "../../harness/api/kinds.ts";
+import { parseQuantity } from "../../harness/api/quantity.ts";
+import { maxConcurrent } from "../../harness/record/timeline.ts";
+import { replicasHistory, simulateUsage, withTemplateUsage } from "../../harness/ops/load.ts";
+import { resourceMetricsServed } from "../../harness/ops/metrics-apis.ts";
 
 /** The CPU-utilisation HPA of the tutorial over a Deployment whose pods request no CPU. */
 async function cpuHpaOnPodsWithoutRequests(k: Kube) {

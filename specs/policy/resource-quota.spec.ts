@@ -1,5 +1,5 @@
 import { describe, expect } from "vitest";
-import { test } from "../../harness/test.js";
+import { test } from "../../harness/test.ts";
 import {
   atLeast,
   containerKilled,
@@ -17,12 +17,12 @@ import {
   replicaFailure,
   schedulableNodes,
   type Ref,
-} from "../../harness/wait/index.js";
-import type { Deployment, PersistentVolumeClaim, Pod, ResourceQuota, Service } from "../../harness/api/kinds.js";
-import { maxConcurrent } from "../../harness/record/timeline.js";
-import { unreserved } from "../../harness/ops/capacity.js";
-import { mebibytes, parseQuantity } from "../../harness/api/quantity.js";
-import { oomKillEvidence } from "../../harness/ops/oom.js";
+} from "../../harness/wait/index.ts";
+import type { Deployment, PersistentVolumeClaim, Pod, ResourceQuota, Service } from "../../harness/api/kinds.ts";
+import { maxConcurrent } from "../../harness/record/timeline.ts";
+import { unreserved } from "../../harness/ops/capacity.ts";
+import { mebibytes, parseQuantity } from "../../harness/api/quantity.ts";
+import { oomKillEvidence } from "../../harness/ops/oom.ts";
 
 const forbidden = (message: RegExp) => ({ code: 403, reason: "Forbidden", message });
 const pod = (name: string, namespace: string): Ref => ({ apiVersion: "v1", kind: "Pod", name, namespace });

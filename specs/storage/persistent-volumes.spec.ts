@@ -1,9 +1,9 @@
 import { describe, expect } from "vitest";
-import { test } from "../../harness/test.js";
-import { deleted, eventAbout, matches, podPhase, podReady, pvcBound, pvcPhase, pvPhase, schedulableNodes } from "../../harness/wait/index.js";
-import type { KubeObject } from "../../harness/api/kinds.js";
-import type { PersistentVolume, PersistentVolumeClaim, Pod } from "../../harness/api/kinds.js";
-import { controllerManagerFiles, nodeFiles } from "../../harness/ops/node-files.js";
+import { test } from "../../harness/test.ts";
+import { deleted, eventAbout, matches, podPhase, podReady, pvcBound, pvcPhase, pvPhase, schedulableNodes } from "../../harness/wait/index.ts";
+import type { KubeObject } from "../../harness/api/kinds.ts";
+import type { PersistentVolume, PersistentVolumeClaim, Pod } from "../../harness/api/kinds.ts";
+import { controllerManagerFiles, nodeFiles } from "../../harness/ops/node-files.ts";
 
 // Every static PV here has a StorageClass of its own fixture (renamed per test), so claims of
 // tests running beside it cannot bind it, and its claims cannot bind theirs.

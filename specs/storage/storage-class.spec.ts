@@ -1,5 +1,5 @@
 import { describe, expect } from "vitest";
-import { test, type Kube } from "../../harness/test.js";
+import { test, type Kube } from "../../harness/test.ts";
 import {
   admissionGivesClass,
   defaultClassAnnotation,
@@ -11,10 +11,10 @@ import {
   pvcBound,
   pvcClassAssigned,
   pvcPhase,
-} from "../../harness/wait/index.js";
-import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from "../../harness/api/kinds.js";
-import { controllerManagerFiles } from "../../harness/ops/node-files.js";
-import { printedNames } from "../../harness/ops/printed-columns.js";
+} from "../../harness/wait/index.ts";
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from "../../harness/api/kinds.ts";
+import { controllerManagerFiles } from "../../harness/ops/node-files.ts";
+import { printedNames } from "../../harness/ops/printed-columns.ts";
 
 // Serial group (vitest.config.ts): some tests change which class is the cluster's default. The
 // group's sequence.concurrent=false is not applied per project by vitest (it reads the root

@@ -1,8 +1,8 @@
 import { describe, expect } from "vitest";
-import { test } from "../../harness/test.js";
-import { deleted, podReady } from "../../harness/wait/index.js";
-import type { ConfigMap, Pod } from "../../harness/api/kinds.js";
-import { nodeFiles } from "../../harness/ops/node-files.js";
+import { test } from "../../harness/test.ts";
+import { deleted, podReady } from "../../harness/wait/index.ts";
+import type { ConfigMap, Pod } from "../../harness/api/kinds.ts";
+import { nodeFiles } from "../../harness/ops/node-files.ts";
 
 const noRuntime = "an emptyDir is a directory a real kubelet creates on the node; the local provider simulates the kubelet";
 

@@ -1,6 +1,6 @@
 import { describe, expect } from "vitest";
-import { test } from "../../harness/test.js";
-import { printedColumns } from "../../harness/ops/printed-columns.js";
+import { test } from "../../harness/test.ts";
+import { printedColumns } from "../../harness/ops/printed-columns.ts";
 
 // The headers the tutorial shows for `kubectl get` (2019, Kubernetes 1.15), and which of its
 // columns today's apiserver no longer prints: kubectl's header is the apiserver's Table (server-side

@@ -1,5 +1,5 @@
 import { describe, expect } from "vitest";
-import { test } from "../../harness/test.js";
+import { test } from "../../harness/test.ts";
 import {
   anotherJobOwnedBy,
   atLeast,
@@ -16,10 +16,10 @@ import {
   pastNextMinute,
   podsOwnedBy,
   refTo,
-} from "../../harness/wait/index.js";
-import type { CronJob, Job } from "../../harness/api/kinds.js";
-import { maxConcurrent } from "../../harness/record/timeline.js";
-import { createAsVersion, servedVersions } from "../../harness/ops/api-versions.js";
+} from "../../harness/wait/index.ts";
+import type { CronJob, Job } from "../../harness/api/kinds.ts";
+import { maxConcurrent } from "../../harness/record/timeline.ts";
+import { createAsVersion, servedVersions } from "../../harness/ops/api-versions.ts";
 
 const scheduledAt = "batch.kubernetes.io/cronjob-scheduled-timestamp";
 

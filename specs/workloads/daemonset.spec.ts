@@ -1,7 +1,7 @@
 // These tests add, cordon and label nodes, one at a time; each change undoes itself
 // (harness/ops/nodes.ts). Nodes a test adds carry a taint only its pods tolerate.
 import { describe, expect } from "vitest";
-import { test } from "../../harness/test.js";
+import { test } from "../../harness/test.ts";
 import {
   daemonSetReady,
   deleted,
@@ -13,14 +13,14 @@ import {
   podsOwnedBy,
   podScheduledOn,
   readyPodOn,
-} from "../../harness/wait/index.js";
-import { unreserved } from "../../harness/ops/capacity.js";
-import { mebibytes } from "../../harness/api/quantity.js";
-import { addNode, cordon, labelNode, toleratingAddedNode } from "../../harness/ops/nodes.js";
-import { nodeCoverage } from "../../harness/ops/rollout.js";
-import { ownedBy } from "../../harness/record/timeline.js";
-import { createAsVersion, servedVersions } from "../../harness/ops/api-versions.js";
-import type { DaemonSet, Node, Pod, Toleration } from "../../harness/api/kinds.js";
+} from "../../harness/wait/index.ts";
+import { unreserved } from "../../harness/ops/capacity.ts";
+import { mebibytes } from "../../harness/api/quantity.ts";
+import { addNode, cordon, labelNode, toleratingAddedNode } from "../../harness/ops/nodes.ts";
+import { nodeCoverage } from "../../harness/ops/rollout.ts";
+import { ownedBy } from "../../harness/record/timeline.ts";
+import { createAsVersion, servedVersions } from "../../harness/ops/api-versions.ts";
+import type { DaemonSet, Node, Pod, Toleration } from "../../harness/api/kinds.ts";
 
 const names = (nodes: Node[]) => nodes.map((n) => n.metadata.name!);
 /** The DaemonSet's pods also tolerate this (the taint of a node the test added). */

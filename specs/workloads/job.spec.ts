@@ -1,5 +1,5 @@
 import { describe, expect } from "vitest";
-import { test } from "../../harness/test.js";
+import { test } from "../../harness/test.ts";
 import {
   countWhere,
   deleted,
@@ -14,9 +14,9 @@ import {
   podsOwnedBy,
   podsReleasedOrDeleted,
   refTo,
-} from "../../harness/wait/index.js";
-import type { Job } from "../../harness/api/kinds.js";
-import { maxConcurrent, ownedBy, strictlySequential } from "../../harness/record/timeline.js";
+} from "../../harness/wait/index.ts";
+import type { Job } from "../../harness/api/kinds.ts";
+import { maxConcurrent, ownedBy, strictlySequential } from "../../harness/record/timeline.ts";
 
 describe("Job", () => {
   test(

@@ -2,8 +2,8 @@
 // outlive it on a cluster that outlives the run: the next run removes those earlier runs left,
 // and nothing else.
 import { describe, expect } from "vitest";
-import { test } from "../../harness/test.js";
-import { earlierRunsPolicies, policyLabel, removeAdmissionPolicies } from "../../harness/cluster/admission-policies.js";
+import { test } from "../../harness/test.ts";
+import { earlierRunsPolicies, policyLabel, removeAdmissionPolicies } from "../../harness/cluster/admission-policies.ts";
 
 const group = "admissionregistration.k8s.io/v1";
 

@@ -2,9 +2,9 @@
 // connection for every request and its Watch one for every watch, a handshake in the worker and
 // in the apiserver under test each time (harness/api/transport.ts).
 import { describe, expect, inject } from "vitest";
-import { test } from "../../harness/test.js";
-import { Api } from "../../harness/api/client.js";
-import { observe } from "../../harness/wait/watch.js";
+import { test } from "../../harness/test.ts";
+import { Api } from "../../harness/api/client.ts";
+import { observe } from "../../harness/wait/watch.ts";
 
 describe("the API client", () => {
   test("sends twenty requests in a row over one connection", async () => {

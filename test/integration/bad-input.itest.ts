@@ -1,8 +1,8 @@
 // Bad fixtures are refused before anything is created, with one error naming the file, the
 // document, the object and what is wrong.
 import { describe, expect } from "vitest";
-import { test } from "../../harness/test.js";
-import { FixtureError } from "../../harness/fixtures.js";
+import { test } from "../../harness/test.ts";
+import { FixtureError } from "../../harness/fixtures.ts";
 
 const bad = (name: string) => `../test/bad-fixtures/${name}`;
 

@@ -5,12 +5,12 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { describe, expect } from "vitest";
-import { test } from "../../harness/test.js";
-import { cacheDir } from "../../harness/cluster/paths.js";
-import { argProblems, kubeComponents } from "../../harness/cluster/component-flags.js";
-import { parseExtraArgs } from "../../harness/cluster/extra-args.js";
-import { version } from "../../harness/versions.js";
-import { faultsFor } from "../../scripts/faults/faults.js";
+import { test } from "../../harness/test.ts";
+import { cacheDir } from "../../harness/cluster/paths.ts";
+import { argProblems, kubeComponents } from "../../harness/cluster/component-flags.ts";
+import { parseExtraArgs } from "../../harness/cluster/extra-args.ts";
+import { version } from "../../harness/versions.ts";
+import { faultsFor } from "../../scripts/faults/faults.ts";
 
 const kubeVersion = version("KUBE_VERSION");
 const bin = path.join(cacheDir, `bin-${kubeVersion}`);

@@ -2,15 +2,15 @@
 // (constant cost), time out with the last observed object, fail fast on terminal wrong states;
 // `never` catches what it must; the recorder sees every transition in order.
 import { describe, expect } from "vitest";
-import { test } from "../../harness/test.js";
-import { waitFor, never, WaitError } from "../../harness/wait/wait.js";
-import { count, exists, jobComplete, matches, noPodsOwnedBy, ownedPodsDeleted, podsOwnedBy } from "../../harness/wait/index.js";
-import type { ConfigMap, Job } from "../../harness/api/kinds.js";
-import { Api, type KubeObject } from "../../harness/api/client.js";
-import { Recorder } from "../../harness/record/recorder.js";
-import { timeoutFor } from "../../harness/timeouts.js";
-import { InfrastructureError } from "../../harness/record/image-trouble.js";
-import { ownedBy } from "../../harness/record/timeline.js";
+import { test } from "../../harness/test.ts";
+import { waitFor, never, WaitError } from "../../harness/wait/wait.ts";
+import { count, exists, jobComplete, matches, noPodsOwnedBy, ownedPodsDeleted, podsOwnedBy } from "../../harness/wait/index.ts";
+import type { ConfigMap, Job } from "../../harness/api/kinds.ts";
+import { Api, type KubeObject } from "../../harness/api/client.ts";
+import { Recorder } from "../../harness/record/recorder.ts";
+import { timeoutFor } from "../../harness/timeouts.ts";
+import { InfrastructureError } from "../../harness/record/image-trouble.ts";
+import { ownedBy } from "../../harness/record/timeline.ts";
 
 describe("named waits", () => {
   test("a wait costs one list and one watch however long it waits", async ({ k }) => {

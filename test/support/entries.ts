@@ -1,5 +1,5 @@
 // Timeline entries from plain data, for the unit tests of timeline analysis.
-import { render, type Facts, type OwnerRef, type TimelineEntry } from "../../harness/record/timeline.js";
+import { render, type Facts, type OwnerRef, type TimelineEntry } from "../../harness/record/timeline.ts";
 
 /**
  * Makes pod entries in order: `entry("a", "Running terminating on n1")` is pod a, phase Running,

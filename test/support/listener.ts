@@ -4,8 +4,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach } from "vitest";
 import { KubeConfig } from "@kubernetes/client-node";
-import { Api } from "../../harness/api/client.js";
-import { fromKubeConfig } from "../../harness/api/kubeconfig.js";
+import { Api } from "../../harness/api/client.ts";
+import { fromKubeConfig } from "../../harness/api/kubeconfig.ts";
 
 const servers: http.Server[] = [];
 afterEach(() => {
