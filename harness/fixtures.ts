@@ -4,7 +4,7 @@
 import { readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseAllDocuments } from "yaml";
+import { parseAllDocuments } from "./deps/yaml.ts";
 import type { KubeObject } from "./api/client.ts";
 import { containersOf, imagesFile, parseMirrors, rewriteImage, testImages } from "./images.ts";
 import { refTo, type Ref } from "./wait/conditions.ts";

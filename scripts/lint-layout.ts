@@ -4,8 +4,9 @@
 //                  and record/timeline.ts (pure analysis of a recorded timeline); of packages, vitest
 //   harness/ops/   of harness/cluster/ only node-ops.ts (the node operations), types.ts and paths.ts
 //   harness/report/ of harness/cluster/ only types.ts and paths.ts (no provider)
-//   harness/wait/  only harness/api/, harness/timeouts.ts, harness/failures.ts and itself
-//   harness/api/   only itself and harness/failures.ts (the beginnings of failure messages)
+//   harness/wait/  only harness/api/, harness/deps/, harness/timeouts.ts, harness/failures.ts and itself
+//   harness/api/   only itself, harness/deps/ and harness/failures.ts (the beginnings of failure messages)
+//   harness/deps/  only itself (packages, bundled; nothing of the harness)
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
@@ -45,13 +46,18 @@ const rules: Rule[] = [
   },
   {
     applies: (f) => under(f, "harness/wait"),
-    allowed: (i) => !i.target || under(i.target, "harness/api") || under(i.target, "harness/wait") || i.target === "harness/timeouts.ts" || i.target === "harness/failures.ts",
-    why: "waits are built on the API client, the timeout table and the failure beginnings only",
+    allowed: (i) => !i.target || under(i.target, "harness/api") || under(i.target, "harness/deps") || under(i.target, "harness/wait") || i.target === "harness/timeouts.ts" || i.target === "harness/failures.ts",
+    why: "waits are built on the API client, packages, the timeout table and the failure beginnings only",
   },
   {
     applies: (f) => under(f, "harness/api"),
-    allowed: (i) => !i.target || under(i.target, "harness/api") || i.target === "harness/failures.ts",
-    why: "the API layer depends on nothing else of the harness but the failure beginnings",
+    allowed: (i) => !i.target || under(i.target, "harness/api") || under(i.target, "harness/deps") || i.target === "harness/failures.ts",
+    why: "the API layer depends on nothing else of the harness but packages and the failure beginnings",
+  },
+  {
+    applies: (f) => under(f, "harness/deps"),
+    allowed: (i) => !i.target || under(i.target, "harness/deps"),
+    why: "packages, bundled: nothing of the harness",
   },
 ];
 

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import type https from "node:https";
 import path from "node:path";
-import { parse } from "yaml";
+import { parse } from "../deps/yaml.ts";
 
 export interface Kubeconfig {
   /** The current context's name. */
@@ -26,14 +26,14 @@ export async function loadKubeconfig(file: string): Promise<Kubeconfig> {
 
 /** client-node's reading of a kubeconfig file. */
 async function clientNodeKubeconfig(file: string): Promise<Kubeconfig> {
-  const { KubeConfig } = await import("./client-node.ts");
+  const { KubeConfig } = await import("../deps/client-node.ts");
   const kc = new KubeConfig();
   kc.loadFromFile(file);
   return fromKubeConfig(kc);
 }
 
 /** A kubeconfig client-node has read (or built: unit tests' listeners). */
-export function fromKubeConfig(kc: import("./client-node.ts").KubeConfig): Kubeconfig {
+export function fromKubeConfig(kc: import("../deps/client-node.ts").KubeConfig): Kubeconfig {
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error("kubeconfig has no current cluster");
   return { context: kc.getCurrentContext(), server: cluster.server, proxied: Boolean(cluster.proxyUrl), apply: (opts) => kc.applyToHTTPSOptions(opts) };

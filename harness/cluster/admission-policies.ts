@@ -3,7 +3,7 @@
 // of the run right after it comes up, before any test. The self-test breaks claims no component
 // flag can break this way (scripts/faults/): the apiserver itself refuses or rewrites requests.
 import { readFileSync } from "node:fs";
-import { parseAllDocuments } from "yaml";
+import { parseAllDocuments } from "../deps/yaml.ts";
 import { Api, ApiError, type KubeObject } from "../api/client.ts";
 import { progress } from "../progress.ts";
 

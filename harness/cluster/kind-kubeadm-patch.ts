@@ -3,7 +3,7 @@
 // ClusterConfiguration patch's extraArgs into its own by name (kind's enable-hostpath-provisioner
 // and runtime-config stay unless a flag of the same name replaces them). The patch is one of the
 // cluster config's kubeadmConfigPatches (scripts/kind/lib.sh kind_config).
-import { stringify } from "yaml";
+import { stringify } from "../deps/yaml.ts";
 import type { ExtraArg } from "./extra-args.ts";
 
 /** Where each component's flags live in kubeadm's ClusterConfiguration. */

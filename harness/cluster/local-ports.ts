@@ -9,7 +9,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
-import { parseAllDocuments } from "yaml";
+import { parseAllDocuments } from "../deps/yaml.ts";
 
 /** The KwokctlConfiguration options naming a port of the binary runtime. */
 export const portOptions = ["etcdPeerPort", "etcdPort", "kubeApiserverPort", "kwokControllerPort", "kubeControllerManagerPort", "kubeSchedulerPort", "metricsServerPort"] as const;

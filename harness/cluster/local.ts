@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { shell } from "../shell.ts";
-import { stringify } from "yaml";
+import { stringify } from "../deps/yaml.ts";
 import { Api } from "../api/client.ts";
 import { waitFor } from "../wait/wait.ts";
 import { onList, met, notYet, conditionOf } from "../wait/conditions.ts";

@@ -4,7 +4,7 @@
 // leave the NodeResourcesFit plugin out.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { parse } from "yaml";
+import { parse } from "../deps/yaml.ts";
 
 const apiVersion = "kubescheduler.config.k8s.io/v1";
 

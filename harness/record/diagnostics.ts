@@ -3,7 +3,7 @@
 // the timeline as text, and logs (harness/record/logs.ts: the pods' containers, or the local control plane's components), and a
 // script that does again what the test did (harness/record/repro.ts).
 import { attachment, step } from "allure-js-commons";
-import { stringify } from "yaml";
+import { stringify } from "../deps/yaml.ts";
 import type { Recorder } from "./recorder.ts";
 import type { Transcript } from "./repro.ts";
 import { timelineSvg } from "./timeline.ts";

@@ -3,7 +3,7 @@
 // applied (fixture, namespace, mutations), patches and deletes as sent, and the waits in between
 // as comments saying what the test waited for and how long it allowed. The script makes its own
 // namespace and suffix, so it runs beside the original objects (KUBEPROOF_KEEP_ON_FAILURE=1).
-import { stringify } from "yaml";
+import { stringify } from "../deps/yaml.ts";
 import type { KubeObject } from "../api/client.ts";
 import type { Ref } from "../wait/conditions.ts";
 
