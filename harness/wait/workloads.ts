@@ -49,18 +49,34 @@ export function podsOwnedBy(owner: Ref, n: number) {
 }
 
 /**
- * The pods (as seen owned by `owner` before it was deleted) are gone from the API: deleted, not
- * orphaned. Fails fast when one of them is still there without its owner reference (the garbage
- * collector orphaned it instead), which `noPodsOwnedBy` alone would count as gone.
+ * The garbage collector's part of deleting the pods (as seen owned by `owner` before it was
+ * deleted): each is deleted, gone or on its way out (a deletion timestamp, its kubelet now
+ * stopping it: `podsGone` waits for that part), not orphaned. Fails fast when one of them is still
+ * there without its owner reference (the garbage collector orphaned it instead), which
+ * `noPodsOwnedBy` alone would count as gone.
  */
 export function ownedPodsDeleted(owner: Ref, pods: Pod[]) {
   const uids = new Set(pods.map((p) => p.metadata.uid));
   return onList<Pod>({ apiVersion: "v1", kind: "Pod", namespace: owner.namespace }, `the ${pods.length} pods of ${owner.kind} ${owner.name} to be deleted`, "garbageCollection", (all) => {
-    const left = all.filter((p) => uids.has(p.metadata.uid));
-    const orphaned = left.filter((p) => !p.metadata.deletionTimestamp && ownedPods([p], owner).length === 0);
+    const left = all.filter((p) => uids.has(p.metadata.uid) && !p.metadata.deletionTimestamp);
+    const orphaned = left.filter((p) => ownedPods([p], owner).length === 0);
     if (orphaned.length) return notYet(`${orphaned.map((p) => p.metadata.name).join(", ")} lost ${owner.kind} ${owner.name} as owner but was not deleted (orphaned)`);
     return left.length === 0 ? met([]) : notYet();
   });
+}
+
+/**
+ * Deleted pods are gone from the API: their kubelets stopped their containers and removed them.
+ * Its own wait, on the pod termination row (stretched by the run's measured pod starts, as a pod
+ * start is on a loaded node), because how long it takes is the nodes', not the garbage collector's.
+ */
+export function podsGone(pods: Pod[]) {
+  const uids = new Set(pods.map((p) => p.metadata.uid));
+  const namespaces = new Set(pods.map((p) => p.metadata.namespace));
+  if (pods.length === 0 || namespaces.size !== 1) throw new Error(`podsGone: ${pods.length} pods in ${namespaces.size} namespaces; give it the pods of one namespace`);
+  return onList<Pod>({ apiVersion: "v1", kind: "Pod", namespace: pods[0]!.metadata.namespace }, `the ${pods.length} deleted pods ${pods.map((p) => p.metadata.name).join(", ")} to be gone`, "podTermination", (all) =>
+    all.some((p) => uids.has(p.metadata.uid)) ? notYet() : met([]),
+  );
 }
 
 /** No pod owned by the object is left. */

@@ -13,6 +13,7 @@ import {
   jobsOwnedBy,
   matches,
   ownedPodsDeleted,
+  podsGone,
   pastNextMinute,
   podsOwnedBy,
   refTo,
@@ -99,14 +100,16 @@ describe("CronJob", { concurrent: true }, () => {
       const cj = await k.applyOne<CronJob>("workloads/cronjob.yaml");
       const [job] = await k.wait(jobsOwnedBy(cj.ref, 1));
       await k.wait(jobComplete(refTo(job!)));
-      await k.wait(podsOwnedBy(refTo(job!), 1));
+      const pods = await k.wait(podsOwnedBy(refTo(job!), 1));
 
       // No propagation policy: the apiserver's default for batch/v1 CronJobs is background.
       await k.delete(cj);
       await k.wait(deleted(cj.ref));
 
       await k.wait(allDeleted({ apiVersion: "batch/v1", kind: "Job", namespace: k.ns }, `the Jobs of CronJob ${cj.metadata.name}`));
-      await k.wait(allDeleted({ apiVersion: "v1", kind: "Pod", namespace: k.ns }, `the pods of CronJob ${cj.metadata.name}'s Jobs`));
+      await k.wait(ownedPodsDeleted(refTo(job!), pods));
+      // Then gone, every pod of the namespace (a later tick's Job's too): their kubelets' part.
+      await k.wait(allDeleted({ apiVersion: "v1", kind: "Pod", namespace: k.ns }, `the pods of CronJob ${cj.metadata.name}'s Jobs`, "podTermination"));
       await k.never(atLeast({ apiVersion: "batch/v1", kind: "Job", namespace: k.ns }, 1), pastNextMinute());
     },
   );
@@ -141,6 +144,7 @@ describe("CronJob", { concurrent: true }, () => {
       const second = await k.wait(anotherJobOwnedBy(cj.ref, [first!.metadata.name!]));
       await k.wait(deleted(refTo(first!)));
       await k.wait(ownedPodsDeleted(refTo(first!), firstPods));
+      await k.wait(podsGone(firstPods));
       await k.timeline.caughtUp(await k.wait(jobActive(refTo(second), 1)));
 
       expect(minuteOf(second)).toBe(minuteOf(first!) + 1);
@@ -165,6 +169,7 @@ describe("CronJob", { concurrent: true }, () => {
 
       await k.wait(deleted(refTo(first!)));
       await k.wait(ownedPodsDeleted(refTo(first!), firstPods));
+      await k.wait(podsGone(firstPods));
       // What the controller guarantees: one finished Job kept, the newest. On a slow machine the
       // schedule may tick again before this look, so the newest may be a later one than the second.
       const left = await k.wait(countWhere<Job>({ apiVersion: "batch/v1", kind: "Job", namespace: k.ns }, 1, "finished (Complete)", (j) => conditionOf(j, "Complete")?.status === "True"));

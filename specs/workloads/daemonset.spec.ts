@@ -10,6 +10,7 @@ import {
   matches,
   noPodOn,
   ownedPodsDeleted,
+  podsGone,
   podsOwnedBy,
   podScheduledOn,
   readyPodOn,
@@ -111,6 +112,7 @@ describe("DaemonSet", { concurrent: false }, () => {
       await k.wait(deleted(ds.ref));
 
       await k.wait(ownedPodsDeleted(ds.ref, pods));
+      await k.wait(podsGone(pods));
     },
   );
 

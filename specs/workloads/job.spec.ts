@@ -10,6 +10,7 @@ import {
   jobSuspended,
   noPodsOwnedBy,
   ownedPodsDeleted,
+  podsGone,
   podOnNode,
   podsOwnedBy,
   podsReleasedOrDeleted,
@@ -107,6 +108,7 @@ describe("Job", () => {
       await k.delete(job, "Background");
 
       await k.wait(ownedPodsDeleted(job.ref, pods));
+      await k.wait(podsGone(pods));
     },
   );
 
