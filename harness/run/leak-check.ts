@@ -98,12 +98,15 @@ afterAll(async ({}, suite) => {
         const claimNs = (o as PersistentVolume).spec?.claimRef?.namespace;
         return kind === "PersistentVolume" && !!claimNs && namespaces.has(claimNs);
       };
+      // The apiserver picks out what the harness labelled (a cluster's ClusterRoles alone are some
+      // 200 KB to read and parse); a PV a provisioner made for a claim carries no label of ours.
+      const labelSelector = kind === "PersistentVolume" ? undefined : `${runLabel}=${info.runId},${fileLabel}=${file}`;
       try {
         // Deletions already issued (namespace teardown, reclaim) get the volume row to finish.
-        await waitFor(api, onList({ apiVersion, kind }, `no ${kind} left by ${file}`, "volume", (objs) => (objs.some(mine) ? notYet() : met(undefined))));
+        await waitFor(api, onList({ apiVersion, kind, labelSelector }, `no ${kind} left by ${file}`, "volume", (objs) => (objs.some(mine) ? notYet() : met(undefined))));
         return [];
       } catch {
-        const left = (await api.list(apiVersion, kind)).items.filter(mine);
+        const left = (await api.list(apiVersion, kind, { labelSelector })).items.filter(mine);
         return left.map((o) => `${kind} ${o.metadata.name} (${JSON.stringify((o as { status?: unknown }).status ?? {})})`);
       }
     }),
