@@ -6,6 +6,7 @@ import { defineConfig } from "vitest/config";
 // so it imports only modules that import nothing of the project's.
 import { repoRoot } from "./harness/cluster/paths.ts";
 import { sharedStateBesideOthers, sharedStateProjects } from "./harness/run/projects.ts";
+import { vitestTimeouts } from "./harness/timeouts.ts";
 
 // Policy only: which files are unit tests (no cluster) and which are conformance specs (one
 // cluster per run, from harness/run/global-setup.ts), and where reports go.
@@ -24,18 +25,21 @@ enableCompileCache(process.env.NODE_COMPILE_CACHE);
 const ownProjectSpecs = Object.values(sharedStateProjects);
 const beside = sharedStateBesideOthers();
 
+// From the timeout table under this run's KUBEPROOF_TIMEOUT_SCALE: a named wait always ends, and
+// says why, before vitest gives up on a test or a hook (harness/timeouts.ts).
+const { testTimeout, hookTimeout } = vitestTimeouts();
+
 const conformance = {
   // One cluster per run, shared by both conformance groups (see harness/run/global-setup.ts).
   globalSetup: ["harness/run/global-setup.ts"],
   // allure runtime, the per-file leak check of cluster-scoped state, workers ending with the run.
   setupFiles: ["allure-vitest/setup", "harness/run/leak-check.ts", "harness/run/worker-exit.ts"],
-  // A last resort behind the named waits: it also covers a start paced to the nodes (up to 180 s,
-  // harness/k/pace.ts) and a wait for the CPU budget.
-  testTimeout: 600_000,
+  // A last resort behind the named waits: a start paced to the nodes and the longest waits.
+  testTimeout,
   // Retries only for infrastructure trouble (image pulls, a dropped apiserver connection), never
   // for behaviour; the summary counts them.
   retry: { count: 1, condition: /ErrImagePull|ImagePullBackOff|ECONNRESET|socket hang up/ },
-  hookTimeout: 120_000,
+  hookTimeout,
 };
 
 /** Where results go; the self-test points each of its runs elsewhere. */

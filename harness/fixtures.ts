@@ -6,6 +6,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "./deps/yaml.ts";
 import type { KubeObject } from "./api/client.ts";
+import type { Blame } from "./failures.ts";
 import { containersOf, imagesFile, parseMirrors, rewriteImage, testImages } from "./images.ts";
 import { refTo, type Ref } from "./wait/conditions.ts";
 
@@ -16,13 +17,16 @@ export class FixtureError extends Error {
   readonly doc: number | undefined;
   readonly object: string | undefined;
   readonly problem: string;
-  constructor(file: string, doc: number | undefined, object: string | undefined, problem: string) {
+  /** A fixture the suite could not read or the apiserver found invalid is the suite's; one refused by admission is the cluster's answer. */
+  readonly blame: Blame;
+  constructor(file: string, doc: number | undefined, object: string | undefined, problem: string, blame: Blame = { on: "suite", failure: "fixture" }) {
     super(`${file}${doc !== undefined ? `, document ${doc + 1}` : ""}${object ? ` (${object})` : ""}: ${problem}`);
     this.name = "FixtureError";
     this.file = file;
     this.doc = doc;
     this.object = object;
     this.problem = problem;
+    this.blame = blame;
   }
 }
 

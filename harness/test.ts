@@ -26,6 +26,7 @@ import { podStarts, recordPodStarts } from "./record/pod-starts.ts";
 import { objectsOf } from "./k/objects.ts";
 import { waitsOf } from "./k/waits.ts";
 import { step } from "./k/step.ts";
+import { blameOf, blameToLabels } from "./failures.ts";
 import type { Kube } from "./k/kube.ts";
 import { cpuBudget, loadShare, takeCpu } from "./run/cpu-budget.ts";
 import { backlogLimit, machineCores, queuedPerCore, recordPaced, whenNodesHaveRoom } from "./k/pace.ts";
@@ -112,6 +113,7 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
       ...waitsOf({ api, rec, backlog: feed.backlog, transcript, test: task.name, suffix }),
       expectApiError: (op, expected, what) => step(`expect ${what ?? "the request"} to be refused with ${expected.code}${expected.reason ? ` ${expected.reason}` : ""}`, () => expectApiError(op, expected, what)),
       observed: async (what, value) => void (await allure.parameter(what, value)),
+      noted: async (finding) => void (await allure.label("noted", finding)),
       kubectl: (...args) =>
         step(`kubectl ${args.join(" ")}`, async () => {
           transcript.ranKubectl(args);
@@ -154,6 +156,9 @@ export const test = base.extend<{ k: Kube; feed: Feed }>({
     // vitest runs fixture teardown before onTestFailed hooks, but the test's failure is already
     // in its result: diagnostics are taken here, while the namespace and its pods still exist.
     const failed = task.result?.state === "fail";
+    // Who failed travels to the ledger as labels, read from the error the test ended with: the
+    // cluster only where that error carries evidence (harness/failures.ts).
+    if (failed) for (const l of blameToLabels(blameOf(task.result?.errors?.[0]))) await allure.label(l.name, l.value);
     if (failed) await attachDiagnostics(rec, `${feature}: ${task.name}`, () => collectLogs(api, info, [...rec.last.values()]), transcript);
     else if (rec.entries.some((e) => e.kind !== "Event" && e.kind !== "Node")) await attachTimeline(rec, `${feature}: ${task.name}`).catch(() => undefined);
     if (failed && keepOnFailure) {

@@ -150,3 +150,42 @@ function scaled(ms: number): number {
   }
   return Math.round(ms * scale);
 }
+
+/** The longest a test waits for room on the nodes: past it the test starts anyway and its waits name the slowness (harness/k/pace.ts). */
+export const maxPaceMs = 180_000;
+
+/** The most a wait on pod starts is stretched: beyond it the nodes are too slow, and the wait says so (harness/record/pod-starts.ts). */
+export const maxPodStartScale = 3;
+
+/**
+ * Rows whose waits stand on pods starting (or stopping) on their nodes: stretched by the measured
+ * pod starts, up to maxPodStartScale. volume too: a dynamic provisioner such as kind's local-path
+ * makes and removes a volume's directory with a helper pod of its own.
+ */
+export const podBoundRows: ReadonlySet<TimeoutKind> = new Set(["podStart", "jobCompletion", "podTermination", "volume"]);
+
+/** A row's longest wait: its timeout at the largest stretch it can get. */
+export function longestWaitFor(kind: TimeoutKind): number {
+  return timeoutFor(kind) * (podBoundRows.has(kind) ? maxPodStartScale : 1);
+}
+
+/**
+ * How many waits of a test may each run to their longest one after another before vitest's own
+ * timeout: a setup wait, the claim's own wait and a teardown wait (a pod's deletion). A test's
+ * other waits end in seconds on any cluster on which these do not run out.
+ */
+export const waitsAtFullLength = 3;
+
+/**
+ * vitest's test and hook timeouts, from the table under this run's scale, so that a named wait
+ * always ends (and says why) before vitest gives up on the test: a test gets the paced start and
+ * waitsAtFullLength of the longest waits; a hook (the leak check after a spec file) the volume
+ * row's wait for what its tests left to go, and the reads after it.
+ */
+export function vitestTimeouts(): { testTimeout: number; hookTimeout: number } {
+  const longest = Math.max(...(Object.keys(timeouts) as TimeoutKind[]).map(longestWaitFor));
+  return {
+    testTimeout: maxPaceMs + waitsAtFullLength * longest + 30_000,
+    hookTimeout: Math.max(120_000, timeoutFor("volume") + 60_000),
+  };
+}

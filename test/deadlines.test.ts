@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { blindSpots, type Evidence } from "../harness/wait/observability.ts";
 import { waitFor, WaitError } from "../harness/wait/wait.ts";
 import { count } from "../harness/wait/objects.ts";
-import { suiteFailure } from "../harness/failures.ts";
+import { blameOf } from "../harness/failures.ts";
 import { listen } from "./support/listener.ts";
 
 const seeing: Evidence = { gaps: [], nodes: { ms: 12, count: 1, notReady: [] }, infrastructure: [] };
@@ -50,7 +50,7 @@ describe("a wait that runs out", { concurrent: false }, () => {
     expect(err.category).toBe("deadline");
     expect(err.message).toMatch(/^Deadline passed: waited 0\.5 s for 1 ConfigMap in ns; it had not happened \(timeout row "controller": a controller acts within seconds/);
     expect(err.message).toContain("a node list in 12 ms), 1 node Ready");
-    expect(suiteFailure(err.message)).toBe(false);
+    expect(blameOf(err)).toEqual({ on: "cluster", evidence: "deadline" });
   });
 
   it("is the suite's when it could not see, and says why; and when nothing checked, it says so", async () => {
@@ -58,9 +58,9 @@ describe("a wait that runs out", { concurrent: false }, () => {
     const blind = (await waitFor(api, count(configMaps, 1), { timeoutMs: 500, evidence: async () => ({ ...seeing, nodes: { error: "503" } }) }).catch((e: unknown) => e)) as WaitError;
     expect(blind.category).toBe("timeout");
     expect(blind.message).toMatch(/^Timed out after 0\.5 s waiting for 1 ConfigMap in ns .*could not tell whether the cluster acted: the apiserver did not answer a node list at the deadline \(503\)/);
-    expect(suiteFailure(blind.message)).toBe(true);
+    expect(blameOf(blind)).toEqual({ on: "suite", failure: "blind" });
     const unchecked = (await waitFor(api, count(configMaps, 1), { timeoutMs: 500 }).catch((e: unknown) => e)) as WaitError;
     expect(unchecked.message).toMatch(/nothing checked what the suite could see/);
-    expect(suiteFailure(unchecked.message)).toBe(true);
+    expect(blameOf(unchecked)).toEqual({ on: "suite", failure: "blind" });
   });
 });

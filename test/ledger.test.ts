@@ -1,8 +1,16 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { claims } from "../harness/report/claims.ts";
-import { clusterFailed, suiteBlind } from "../harness/failures.ts";
+import { blameOf, blameToLabels, clusterFailed, suiteBlind, type Blame } from "../harness/failures.ts";
 import { beyondMarkdown, beyondTutorial, buildLedger, byVersionMarkdown, byVersionText, claimsByVersion, latest, ledgerHtml, ledgerMarkdown, recordVerdicts, regressions, regressionText, type ResultLike } from "../harness/report/ledger.ts";
+
+// The blame a failed result carries, as the emitters would set it: a wait's beginnings, vitest's
+// AssertionError for "expected ...", else what blameOf makes of the message alone.
+const blameFor = (message: string): Blame =>
+  message.startsWith(clusterFailed.deadline) ? { on: "cluster", evidence: "deadline" }
+  : message.startsWith(clusterFailed.gaveUp) ? { on: "cluster", evidence: "terminal-state" }
+  : message.startsWith(clusterFailed.measured) ? { on: "cluster", evidence: "measured" }
+  : blameOf({ name: /^expected /.test(message) ? "AssertionError" : "Error", message });
 
 const r = (name: string, status: ResultLike["status"], claim: string, provider = "local", stop = 1, message?: string): ResultLike => ({
   name,
@@ -10,7 +18,7 @@ const r = (name: string, status: ResultLike["status"], claim: string, provider =
   status,
   stop,
   statusDetails: { message },
-  labels: [{ name: "claim", value: claim }],
+  labels: [{ name: "claim", value: claim }, ...(status === "failed" ? blameToLabels(blameFor(message ?? "")) : [])],
   parameters: [{ name: "provider", value: provider }],
 });
 
@@ -33,7 +41,7 @@ describe("claims ledger", () => {
     ]);
     const v = (id: string) => rows.find((x) => x.claim === id && x.provider === "local")!;
     expect(v("JOB-2")).toMatchObject({ verdict: "confirmed" });
-    expect(v("JOB-4")).toMatchObject({ verdict: "contradicted", detail: "observed: gc: Gave up waiting for no pods after 3 s: pods orphaned" });
+    expect(v("JOB-4")).toMatchObject({ verdict: "contradicted", detail: "observed: gc: Gave up waiting for no pods after 3 s: pods orphaned [a wait saw a wrong state the cluster does not leave]" });
     expect(v("JOB-3")).toMatchObject({ verdict: "inconclusive", detail: expect.stringContaining("cannot get its image") });
     expect(v("JOB-1")).toMatchObject({ verdict: "inconclusive", detail: expect.stringContaining("Timed out after") });
     expect(v("PV-7")).toMatchObject({ verdict: "tutorial outdated", detail: expect.stringContaining("Kubernetes does now") });
@@ -93,7 +101,7 @@ describe("claims ledger", () => {
 
   it("gives each provider and Kubernetes version its own column", () => {
     const at = (provider: string, v: string) => ({ ...r("seq", "passed", "JOB-2", provider), parameters: [{ name: "provider", value: provider }, { name: "kubernetes", value: v }] });
-    const rows = buildLedger([at("existing", "v1.37.0"), { ...at("existing", "v1.35.1"), status: "failed" as const, statusDetails: { message: "expected 2 to be 1" } }, at("local", "v1.34.4")]);
+    const rows = buildLedger([at("existing", "v1.37.0"), { ...at("existing", "v1.35.1"), status: "failed" as const, statusDetails: { message: "expected 2 to be 1" }, labels: r("seq", "failed", "JOB-2", "existing", 1, "expected 2 to be 1").labels }, at("local", "v1.34.4")]);
     const job2 = rows.filter((x) => x.claim === "JOB-2").map((x) => [x.provider, x.verdict]);
     expect(job2).toEqual([["existing v1.35.1", "contradicted"], ["existing v1.37.0", "confirmed"], ["local v1.34.4", "confirmed"]]);
     // a claim declared not checkable on a provider stays so in each of its columns
@@ -108,7 +116,7 @@ describe("claims ledger", () => {
     // v1.37.2 does not hold: one of its columns contradicts the claim
     expect(job2).toMatchObject({ held: ["v1.35.4", "v1.36.3"], differs: true, notHeld: [{ version: "v1.37.2", provider: "local v1.37.2", verdict: "contradicted" }] });
     expect(byVersionText(claimsByVersion(rows))).toContain("JOB-2: held on v1.35.4, v1.36.3; contradicted on local v1.37.2 (differs between versions)");
-    expect(byVersionMarkdown(claimsByVersion(rows))).toContain("- JOB-2 on local v1.37.2: observed: seq: expected 2 to be 1");
+    expect(byVersionMarkdown(claimsByVersion(rows))).toContain("- JOB-2 on local v1.37.2: observed: seq: expected 2 to be 1 [an assertion on what the cluster showed]");
     // claims no test ran say nothing per version
     expect(claimsByVersion(rows).find((b) => b.claim === "VOL-2")).toMatchObject({ held: [], notHeld: [], differs: false });
   });
@@ -123,7 +131,7 @@ describe("claims ledger", () => {
       ["JOB-2", "confirmed", "contradicted"],
       ["JOB-4", "confirmed", "inconclusive"],
     ]);
-    expect(regressionText(found[0]!)).toBe("JOB-2 on local: contradicted (was confirmed on 2026-11-25T10:00:00Z): observed: seq: expected 2 to be 1");
+    expect(regressionText(found[0]!)).toBe("JOB-2 on local: contradicted (was confirmed on 2026-11-25T10:00:00Z): observed: seq: expected 2 to be 1 [an assertion on what the cluster showed]");
     // the history keeps JOB-3's last verdict, which this run said nothing about
     const after = recordVerdicts(before, now, "2026-11-26T10:00:00Z");
     expect(after.local?.["JOB-3"]?.verdict).toBe("confirmed");
@@ -155,13 +163,21 @@ describe("claims ledger", () => {
     expect(again.local?.["JOB-4"]).toEqual({ verdict: "confirmed", at: "day 5" });
   });
 
-  it("reads who failed from how the message begins: the emitters' own beginnings (harness/failures.ts)", () => {
-    const verdictOf = (message: string) => buildLedger([r("t", "failed", "JOB-1", "local", 1, message)]).find((x) => x.claim === "JOB-1")!.verdict;
-    for (const [name, prefix] of Object.entries(suiteBlind)) expect(verdictOf(`${prefix} something`), name).toBe("inconclusive");
-    for (const [name, prefix] of Object.entries(clusterFailed)) expect(verdictOf(`${prefix} something`), name).toBe("contradicted");
-    // the flight recorder's hole, as it is worded (it used to read as the cluster's fault)
-    expect(verdictOf("Lost the watch: the flight recorder's timeline has a hole")).toBe("inconclusive");
-    expect(verdictOf("expected 2 to be 1")).toBe("contradicted");
+  it("reads who failed from the blame the result carries, never from the message alone", () => {
+    const withBlame = (message: string, blame?: Blame): ResultLike => ({ ...r("t", "failed", "JOB-1", "local", 1, message), labels: [{ name: "claim", value: "JOB-1" }, ...(blame ? blameToLabels(blame) : [])] });
+    const verdictOf = (res: ResultLike) => buildLedger([res]).find((x) => x.claim === "JOB-1")!;
+    for (const [name, prefix] of Object.entries(suiteBlind)) expect(verdictOf(r("t", "failed", "JOB-1", "local", 1, `${prefix} something`)).verdict, name).toBe("inconclusive");
+    for (const [name, prefix] of Object.entries(clusterFailed)) expect(verdictOf(r("t", "failed", "JOB-1", "local", 1, `${prefix} something`)).verdict, name).toBe("contradicted");
+    // A failure that carries no blame at all (an older result, a crash before the labels) is the suite's.
+    expect(verdictOf(withBlame("Deadline passed: waited 60.0 s"))).toMatchObject({ verdict: "inconclusive", detail: expect.stringMatching(/^the suite failed: t: Deadline passed.*\[an exception of the suite's own\]$/) });
+    // The suite's own exception reads as such, saying what failed.
+    expect(verdictOf(withBlame("Cannot read properties of undefined (reading 'spec')", { on: "suite", failure: "exception" }))).toMatchObject({
+      verdict: "inconclusive",
+      detail: "the suite failed: t: Cannot read properties of undefined (reading 'spec') [an exception of the suite's own]",
+    });
+    expect(verdictOf(withBlame("scripts/kind/join-node.sh failed (exit 1)", { on: "suite", failure: "tool" })).detail).toContain("[a tool or process of the suite's failed]");
+    expect(verdictOf(withBlame("Timed out after 1.0 s", { on: "suite", failure: "blind" })).detail).toMatch(/^the suite could not tell: /);
+    expect(verdictOf(withBlame("ConfigMap x: rejected by the apiserver (422 Invalid): ValidatingAdmissionPolicy 'p' with binding 'b' denied request", { on: "cluster", evidence: "admission" })).verdict).toBe("contradicted");
   });
 
   it("draws the ledger as a matrix: a row per claim, a column per cluster, the gate's findings first", () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { hpaReactionBound, timeoutFor } from "../harness/timeouts.ts";
+import { hpaReactionBound, longestWaitFor, maxPaceMs, podBoundRows, timeoutFor, timeouts, vitestTimeouts, type TimeoutKind } from "../harness/timeouts.ts";
 
 describe("the timeout table", () => {
   afterEach(() => {
@@ -39,4 +39,18 @@ describe("the timeout table", () => {
     process.env.KUBEPROOF_TIMEOUT_SCALE = "fast";
     expect(() => timeoutFor("api")).toThrow('KUBEPROOF_TIMEOUT_SCALE must be a positive number, got "fast"');
   });
+
+  it.each(["1", "2", "4"])("lets a named wait end before vitest does, at scale %s: the worst test and the leak check", (scale) => {
+    process.env.KUBEPROOF_TIMEOUT_SCALE = scale;
+    const { testTimeout, hookTimeout } = vitestTimeouts();
+    const rows = Object.keys(timeouts) as TimeoutKind[];
+    const podWaits = rows.filter((r) => podBoundRows.has(r)).map(longestWaitFor);
+    // The worst case the table allows one test: a start paced to the full, two pod-bound waits
+    // stretched to the full (the case that ran past a fixed 600 s), and the longest wait of any row.
+    const worst = maxPaceMs + 2 * Math.max(...podWaits) + Math.max(...rows.map(longestWaitFor));
+    expect(testTimeout).toBeGreaterThan(worst);
+    // The leak check waits on the volume row for what a file left, then reads what is still there.
+    expect(hookTimeout).toBeGreaterThan(timeoutFor("volume") + 30_000);
+  });
 });
+

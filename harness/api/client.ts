@@ -2,7 +2,7 @@
 // failed request; conformance checks need it exactly (code, reason, message), so every call goes
 // through here and failures become ApiError with the parsed Status.
 import type https from "node:https";
-import { suiteBlind } from "../failures.ts";
+import { admissionRefusal, suiteBlind, type Blame } from "../failures.ts";
 import { plainKubeconfig, loadKubeconfig, type Kubeconfig } from "./kubeconfig.ts";
 import { Transport, type Opened, type Prepared } from "./transport.ts";
 
@@ -48,6 +48,8 @@ export class ApiError extends Error {
   readonly path: string;
   readonly code: number;
   readonly status: Status;
+  /** Who failed where it is known from the answer alone (an uncaught refusal of another kind is the suite's). */
+  readonly blame?: Blame;
   constructor(method: string, path: string, code: number, status: Status) {
     // A 5xx is an API that did not serve the request (an aggregated API whose server is down
     // answers 503): what the suite could not read, never what the cluster answered about a claim.
@@ -61,6 +63,9 @@ export class ApiError extends Error {
     this.path = path;
     this.code = code;
     this.status = status;
+    if (unserved) this.blame = { on: "suite", failure: "blind" };
+    else if (denied) this.blame = { on: "suite", failure: "permission" };
+    else if (admissionRefusal(code, status.message)) this.blame = { on: "cluster", evidence: "admission" };
   }
   get reason(): string | undefined {
     return this.status.reason;

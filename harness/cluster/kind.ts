@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { shell } from "../shell.ts";
+import { blamed } from "../failures.ts";
 import { Api } from "../api/client.ts";
 import { cacheDir, repoRoot } from "./paths.ts";
 import type { ClusterInfo, NodeTaint, Provider } from "./types.ts";
@@ -33,7 +34,7 @@ async function step(...call: [env: Record<string, string>, script: string, ...ar
   const p = $({ quiet: true, nothrow: true, env: { ...process.env, ...env } })`bash ${path.join(scripts, script!)} ${args}`;
   p.stderr.on("data", (d: Buffer) => process.stderr.write(d));
   const r = await p;
-  if (r.exitCode !== 0) throw new Error(`scripts/kind/${script} failed (exit ${r.exitCode}):\n${r.stderr.split("\n").slice(-25).join("\n")}`);
+  if (r.exitCode !== 0) throw blamed(new Error(`scripts/kind/${script} failed (exit ${r.exitCode}):\n${r.stderr.split("\n").slice(-25).join("\n")}`), { on: "suite", failure: "tool" });
   return r.stdout.trim().split("\n").pop() ?? "";
 }
 
@@ -46,7 +47,7 @@ export async function kindBinary(): Promise<string> {
 export async function nodeExec(node: string, command: string[], input?: string): Promise<string> {
   const $ = await shell();
   const r = await $({ quiet: true, nothrow: true, input })`docker exec -i ${node} ${command}`;
-  if (r.exitCode !== 0) throw new Error(`docker exec ${node} ${command.join(" ")} failed (exit ${r.exitCode}): ${r.stderr.trim()}`);
+  if (r.exitCode !== 0) throw blamed(new Error(`docker exec ${node} ${command.join(" ")} failed (exit ${r.exitCode}): ${r.stderr.trim()}`), { on: "suite", failure: "tool" });
   return r.stdout;
 }
 

@@ -3,6 +3,7 @@
 import { ApiError, fieldManager, type Api, type KubeObject } from "../api/client.ts";
 import { addressable, FixtureError, place, readFixture, type Applied } from "../fixtures.ts";
 import type { Transcript } from "../record/repro.ts";
+import { admissionRefusal, type Blame } from "../failures.ts";
 import { waitFor } from "../wait/wait.ts";
 import { deleted, refTo, show } from "../wait/index.ts";
 import { ignoreNotFound, type Cleanup } from "./cleanup.ts";
@@ -44,7 +45,8 @@ export function fixtureApplier(c: ApplyContext) {
         if (e instanceof ApiError && ((e.code < 500 && e.code !== 403) || /typed patch object|not declared in schema/.test(e.status.message ?? ""))) {
           const causes = (e.status.details as { causes?: { field?: string; message?: string }[] } | undefined)?.causes ?? [];
           const detail = causes.length ? causes.map((x) => `${x.field ?? ""}: ${x.message ?? ""}`).join("; ") : (e.status.message ?? "");
-          throw new FixtureError(d.file, d.index, `${d.obj.kind} ${d.obj.metadata.name}`, `rejected by the apiserver (${e.code}${e.status.reason ? ` ${e.status.reason}` : ""}): ${detail}`);
+          const blame: Blame = admissionRefusal(e.code, e.status.message) ? { on: "cluster", evidence: "admission" } : { on: "suite", failure: "fixture" };
+          throw new FixtureError(d.file, d.index, `${d.obj.kind} ${d.obj.metadata.name}`, `rejected by the apiserver (${e.code}${e.status.reason ? ` ${e.status.reason}` : ""}): ${detail}`, blame);
         }
         throw e;
       }

@@ -30,6 +30,8 @@ export interface Kube {
   expectApiError(op: Promise<unknown>, expected: ExpectedError, what?: string): Promise<ApiError>;
   /** Records what the cluster did, beside the test's result in the report (an Allure parameter). */
   observed(what: string, value: string): Promise<void>;
+  /** What the claim's verdict should say besides pass or fail (which component did it, and when): shown in the ledger's detail. */
+  noted(finding: string): Promise<void>;
   /** Runs kubectl as a user types it, in the test's namespace; resolves with its output. */
   kubectl(...args: string[]): Promise<string>;
   /** Registers a cleanup step (run in reverse order after the test). */

@@ -6,11 +6,10 @@
 // nothing waits; on a slow one tests start as the nodes catch up, and the wait is reported.
 import type { KubeObject } from "../api/client.ts";
 import type { PodBacklog } from "../record/pod-backlog.ts";
+import { maxPaceMs } from "../timeouts.ts";
 
 /** Pods a core's worth of kubelet and runtime can have starting at once and still start each in seconds. */
 export const queuedPerCore = 2;
-/** The longest a test waits for room: past it the test starts anyway and its waits name the slowness. */
-export const maxPaceMs = 180_000;
 /** Between two starts of one worker: its last test's pods reach the backlog before the next test looks. */
 const settleMs = 1_000;
 

@@ -7,7 +7,7 @@ import type { PodBacklog } from "../record/pod-backlog.ts";
 import type { Recorder } from "../record/recorder.ts";
 import type { Transcript } from "../record/repro.ts";
 import { recordWait } from "../report/wait-times.ts";
-import { timeoutFor, type TimeoutKind } from "../timeouts.ts";
+import { podBoundRows, timeoutFor, type TimeoutKind } from "../timeouts.ts";
 import { never, timeoutOf, waitFor, WaitError } from "../wait/wait.ts";
 import type { Evidence } from "../wait/observability.ts";
 import type { Node } from "../api/kinds.ts";
@@ -17,12 +17,9 @@ import { suiteBlind } from "../failures.ts";
 import type { Kube } from "./kube.ts";
 import { step } from "./step.ts";
 
-/**
- * Rows whose waits stand on pods starting (or stopping) on their nodes: stretched by the measured
- * pod starts. volume too: a dynamic provisioner such as kind's local-path makes and removes a
- * volume's directory with a helper pod of its own (98% of its 90 s on kind pinned to one core).
- */
-const podBound: ReadonlySet<TimeoutKind> = new Set(["podStart", "jobCompletion", "podTermination", "volume"]);
+// Rows whose waits stand on pods starting or stopping (harness/timeouts.ts); volume too, for a
+// provisioner's helper pods (98% of its 90 s on kind pinned to one core).
+const podBound = podBoundRows;
 
 /**
  * What the suite could see of the cluster while a wait ran (since `since`): the flight recorder's

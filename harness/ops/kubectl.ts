@@ -4,6 +4,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { shell } from "../shell.ts";
+import type { Blame } from "../failures.ts";
 import { cacheDir } from "../cluster/paths.ts";
 import { version } from "../versions.ts";
 
@@ -21,6 +22,8 @@ function kubectlBinary(): string {
 }
 
 export class KubectlError extends Error {
+  /** kubectl is a tool of the suite's: its failure says nothing of the claim. */
+  readonly blame: Blame = { on: "suite", failure: "tool" };
   constructor(args: string[], exitCode: number | null, stderr: string) {
     super(`kubectl ${args.join(" ")} failed (exit ${exitCode}): ${stderr.trim()}`);
     this.name = "KubectlError";

@@ -4,6 +4,7 @@
 // present"), to the container started, to the Running phase reaching the apiserver (the kubelet's
 // status report). Only pods a real kubelet started have every step; simulated ones have none.
 import type { TimelineEntry } from "./timeline.ts";
+import { maxPodStartScale } from "../timeouts.ts";
 
 export const podStartPhases = ["schedule", "sandbox", "image", "start", "status"] as const;
 export type PodStartPhase = (typeof podStartPhases)[number];
@@ -102,8 +103,8 @@ export function slowStarts(entries: readonly TimelineEntry[], from: number, to: 
 
 /** A pod start on a healthy node with its image there, under a full run (kind, 2 cores): the reference the scale is taken against. */
 export const healthyPodStartMs = 5_000;
-/** The most a wait on pod starts is stretched: beyond it the nodes are too slow, and the wait says so (slowStarts). */
-export const maxPodStartScale = 3;
+// The most a wait on pod starts is stretched lives in the timeout table, which vitest's timeouts come from.
+export { maxPodStartScale };
 
 /**
  * How much the waits that stand on pod starts (podStart, jobCompletion, podTermination, volume) are

@@ -74,8 +74,14 @@ export const claims = {
   "PV-9": { title: "An administrator can delete a PV by hand; the data behind it stays" },
   "SC-1": { title: "A PVC naming a StorageClass gets a PV from that class's provisioner" },
   "SC-2": { title: "A dynamically provisioned PV has reclaim policy Delete; deleting the PVC deletes it" },
-  "SC-3": { title: "One default StorageClass; a PVC without storageClassName gets it" },
-  "SC-4": { title: "Without its provisioner running, a class provisions nothing" },
+  "SC-3": {
+    title: "One default StorageClass; a PVC without storageClassName gets it",
+    tutorialDiffers: "the tutorial says a cluster has one default class; Kubernetes allows several (1.26 on) and gives a claim without a class the newest of them",
+  },
+  "SC-4": {
+    title: "Without its provisioner running, a class provisions nothing",
+    checked: "with a class naming a provisioner nobody runs (example.com/not-running): its claim stays Pending past the PV binder's period and the controller records ExternalProvisioning, naming the provisioner it waits for",
+  },
   "EX-1": { title: "Exercise: scale on memory or custom metrics" },
   "EX-2": {
     title: "Exercise: NFS server, StorageClass and PV/PVC over NFS",

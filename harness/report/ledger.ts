@@ -1,7 +1,7 @@
 // The claims ledger: for every claim of the tutorial and every provider that ran, a verdict
 // drawn from the test results (Allure result files), never typed by hand.
 import { claims, type ClaimId } from "./claims.ts";
-import { suiteFailure } from "../failures.ts";
+import { blameFromLabels, blameWords, type Blame } from "../failures.ts";
 
 export interface ResultLike {
   /** The result file's uuid; the Allure report addresses the test as md5(uuid). */
@@ -18,10 +18,10 @@ export interface ResultLike {
 
 /**
  * confirmed: every test passed. tutorial outdated: they passed, asserting what Kubernetes does
- * now where the tutorial says otherwise. contradicted: the cluster did something else (an
- * assertion, a terminal wrong state, a deadline it let pass while the suite watched).
- * inconclusive: the suite could not tell (a wait that ran out while it could not observe, an
- * infrastructure problem, a lost watch, a failed cleanup or recorder: harness/failures.ts).
+ * now where the tutorial says otherwise. contradicted: a failed test carries evidence that the
+ * cluster did something else (an assertion on what it showed, a terminal wrong state, a deadline
+ * it let pass while the suite watched: its blame, harness/failures.ts). inconclusive: every
+ * failure is the suite's (it could not see, a tool or exception of its own, vitest's timeout).
  */
 export type Verdict = "confirmed" | "tutorial outdated" | "partly confirmed" | "contradicted" | "inconclusive" | "incomplete" | "not checkable here" | "not covered yet";
 export const verdictOrder: Verdict[] = ["confirmed", "tutorial outdated", "partly confirmed", "contradicted", "inconclusive", "incomplete", "not checkable here", "not covered yet"];
@@ -33,7 +33,7 @@ export interface LedgerRow {
   provider: string;
   verdict: Verdict;
   detail: string;
-  tests: { name: string; status: string; uuid?: string }[];
+  tests: { name: string; status: string; uuid?: string; message?: string; blame?: Blame }[];
 }
 
 const param = (r: ResultLike, name: string) => r.parameters?.find((p) => p.name === name)?.value;
@@ -54,6 +54,8 @@ function firstLine(s: string | undefined): string {
   return (s ?? "").split("\n").find((l) => l.trim() !== "")?.trim().slice(0, 300) ?? "";
 }
 
+const kindOf = (b: Blame) => (b.on === "cluster" ? b.evidence : b.failure);
+
 const reasonOf = (t: ResultLike) => t.labels.find((l) => l.name === "skip-reason")?.value ?? firstLine(t.statusDetails?.message);
 
 /**
@@ -73,28 +75,33 @@ export function buildLedger(all: ResultLike[], providers?: string[], expected?: 
       const differs = (claim as { tutorialDiffers?: string }).tutorialDiffers;
       const failed = tests.filter((t) => t.status === "failed" || t.status === "broken");
       const passed = tests.filter((t) => t.status === "passed");
+      const clusters = failed.filter((f) => blameFromLabels(f.labels).on === "cluster");
+      const said = (f: ResultLike) => `${f.name}: ${firstLine(f.statusDetails?.message) || "(no message)"} [${blameWords[kindOf(blameFromLabels(f.labels))]}]`;
+      const skipped = tests.filter((t) => t.status !== "passed" && t.status !== "failed" && t.status !== "broken");
+      const notHere = () => [...new Set(skipped.map((t) => `${t.name} (${reasonOf(t) || "skipped without a reason"})`))].join(" | ");
       let verdict: Verdict;
       let detail: string;
       if (tests.length === 0) {
         verdict = notCheckable ? "not checkable here" : "not covered yet";
         detail = notCheckable ?? "no test checks this claim yet";
-      } else if (failed.some((f) => !suiteFailure(f.statusDetails?.message))) {
+      } else if (clusters.length) {
         verdict = "contradicted";
-        detail = `observed: ${failed.filter((f) => !suiteFailure(f.statusDetails?.message)).map((f) => `${f.name}: ${firstLine(f.statusDetails?.message)}`).join(" | ")}`;
+        detail = `observed: ${clusters.map(said).join(" | ")}`;
       } else if (failed.length > 0) {
         verdict = "inconclusive";
-        detail = `the suite could not tell: ${failed.map((f) => `${f.name}: ${firstLine(f.statusDetails?.message)}`).join(" | ")}`;
+        const blind = failed.every((f) => blameFromLabels(f.labels).on === "suite" && kindOf(blameFromLabels(f.labels)) === "blind");
+        detail = `${blind ? "the suite could not tell" : "the suite failed"}: ${failed.map(said).join(" | ")}`;
       } else if (passed.length === 0) {
         verdict = "not checkable here";
         detail = [...new Set(tests.map((t) => reasonOf(t) || "skipped without a reason"))].join(" | ");
+      } else if (differs) {
+        // The passing tests are the evidence of what Kubernetes does now, whatever could not run here.
+        verdict = "tutorial outdated";
+        detail = `${differs}; the passing tests show what Kubernetes does now${skipped.length ? `; not checkable here: ${notHere()}` : ""}`;
       } else if (passed.length < tests.length) {
         // Part of the claim held, the rest could not be run here (e.g. what needs real processes).
         verdict = "partly confirmed";
-        const skipped = tests.filter((t) => t.status !== "passed");
-        detail = `${passed.length} passed; not checkable here: ${[...new Set(skipped.map((t) => `${t.name} (${reasonOf(t) || "skipped without a reason"})`))].join(" | ")}`;
-      } else if (differs) {
-        verdict = "tutorial outdated";
-        detail = `${differs}; the passing tests show what Kubernetes does now`;
+        detail = `${passed.length} passed; not checkable here: ${notHere()}`;
       } else {
         verdict = "confirmed";
         detail = `${passed.length} test${passed.length > 1 ? "s" : ""} passed`;
@@ -104,13 +111,23 @@ export function buildLedger(all: ResultLike[], providers?: string[], expected?: 
       // What a test expected of this column's Kubernetes version where upstream changed the behaviour.
       const versioned = [...new Set(tests.flatMap((t) => t.labels.filter((l) => l.name === "version-specific").map((l) => l.value)))];
       if (versioned.length) detail += `; version-specific: ${versioned.join(" | ")}`;
+      // What the passing tests noted of how the cluster did it (which component, when).
+      const noted = [...new Set(passed.flatMap((t) => t.labels.filter((l) => l.name === "noted").map((l) => l.value)))];
+      if (noted.length && heldAsFarAsRun.has(verdict)) detail += `; noted: ${noted.join(" | ")}`;
       const missing = (expected?.get(id) ?? []).map((e) => e.test).filter((name) => !tests.some((t) => t.name === name));
       if (missing.length && verdict !== "contradicted" && verdict !== "inconclusive" && !(tests.length === 0 && notCheckable)) {
         const wanted = expected!.get(id)!.length;
         detail = `${wanted - missing.length} of ${wanted} tests reported (${verdict === "not covered yet" ? "none" : `so far: ${verdict}`}); no result from: ${missing.join(" | ")}`;
         verdict = "incomplete";
       }
-      rows.push({ claim: id, title: claim.title, provider, verdict, detail, tests: tests.map((t) => ({ name: t.name, status: t.status, uuid: t.uuid })) });
+      rows.push({
+        claim: id,
+        title: claim.title,
+        provider,
+        verdict,
+        detail,
+        tests: tests.map((t) => ({ name: t.name, status: t.status, uuid: t.uuid, ...(failed.includes(t) ? { message: t.statusDetails?.message, blame: blameFromLabels(t.labels) } : {}) })),
+      });
     }
   }
   return rows;
@@ -179,6 +196,8 @@ export function ledgerMarkdown(rows: LedgerRow[]): string {
 const held = new Set<Verdict>(["confirmed", "tutorial outdated"]);
 /** Verdicts that say tests ran and did not all pass (incomplete and not covered say nothing of the cluster). */
 const fellShort = new Set<Verdict>(["partly confirmed", "contradicted", "inconclusive", "not checkable here"]);
+/** What ran held, and the rest could not run there (a capability the provider lacks): the version is not at fault. */
+const heldAsFarAsRun = new Set<Verdict>([...held, "partly confirmed"]);
 
 /** One claim across Kubernetes versions: where it held, where it did not (with why), and whether the versions disagree. */
 export interface ByVersion {
@@ -208,8 +227,8 @@ export function claimsByVersion(rows: LedgerRow[]): ByVersion[] {
       versions.set(v, [...(versions.get(v) ?? []), r]);
     }
     const sorted = [...versions].sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }));
-    const heldOn = sorted.filter(([, rs]) => rs.every((r) => held.has(r.verdict))).map(([v]) => v);
-    const notHeld = sorted.flatMap(([version, rs]) => rs.filter((r) => !held.has(r.verdict)).map((r) => ({ version, provider: r.provider, verdict: r.verdict, detail: r.detail })));
+    const heldOn = sorted.filter(([, rs]) => rs.every((r) => heldAsFarAsRun.has(r.verdict))).map(([v]) => v);
+    const notHeld = sorted.flatMap(([version, rs]) => rs.filter((r) => !heldAsFarAsRun.has(r.verdict)).map((r) => ({ version, provider: r.provider, verdict: r.verdict, detail: r.detail })));
     return { claim, held: heldOn, notHeld, differs: heldOn.length > 0 && notHeld.length > 0 };
   });
 }
@@ -250,12 +269,14 @@ export interface Regression {
 
 /**
  * The quality gate: a claim that held on a column in the last recorded run and whose tests ran
- * this time without all passing. A claim with no result this time (a filtered run) is no regression.
+ * this time without all passing; or that held in part there (some tests cannot run on that
+ * provider) and now fell further. A claim with no result this time (a filtered run) is no regression.
  */
 export function regressions(previous: VerdictHistory, rows: LedgerRow[]): Regression[] {
   return rows.flatMap((r) => {
     const before = previous[r.provider]?.[r.claim];
-    return before && held.has(before.verdict) && fellShort.has(r.verdict) ? [{ claim: r.claim, provider: r.provider, was: before.verdict, since: before.at, now: r.verdict, detail: r.detail }] : [];
+    const fell = before && ((held.has(before.verdict) && fellShort.has(r.verdict)) || (before.verdict === "partly confirmed" && fellShort.has(r.verdict) && r.verdict !== "partly confirmed"));
+    return fell ? [{ claim: r.claim, provider: r.provider, was: before.verdict, since: before.at, now: r.verdict, detail: r.detail }] : [];
   });
 }
 
@@ -273,6 +294,7 @@ export function recordVerdicts(previous: VerdictHistory, rows: LedgerRow[], at: 
     const column = (next[r.provider] ??= {});
     const before = column[r.claim];
     if (before && held.has(before.verdict) && !held.has(r.verdict)) continue;
+    if (before?.verdict === "partly confirmed" && !heldAsFarAsRun.has(r.verdict)) continue;
     column[r.claim] = { verdict: r.verdict, at };
   }
   return next;

@@ -37,15 +37,16 @@ export function pvcClassAssigned(pvc: Ref, className: string) {
 }
 
 /**
- * A claim created now would be given storageClassName className by admission. The
- * DefaultStorageClass plugin reads classes from the apiserver's own informer, which can trail the
- * suite's watch by a moment after a class is marked default: sampled with a server-side dry run of
- * the claim (nothing is created) until admission picks the class, within the api row.
+ * Admission has settled for a claim created now: it would give storageClassName className, or no
+ * class at all (a cluster without the DefaultStorageClass plugin, where the PV controller assigns
+ * the default afterwards). The plugin reads classes from the apiserver's own informer, which can
+ * trail the suite's watch by a moment after a class is marked default, and meanwhile gives the
+ * old default: sampled with a server-side dry run of the claim (nothing is created), within the api row.
  */
-export function admissionGivesClass(claim: PersistentVolumeClaim, className: string): Condition<PersistentVolumeClaim> {
+export function admissionSettled(claim: PersistentVolumeClaim, className: string): Condition<PersistentVolumeClaim> {
   const ref = refTo(claim);
   return {
-    description: `${show(ref)} to be given storageClassName ${className} by the storageClassName admission (server-side dry run)`,
+    description: `${show(ref)} to be given storageClassName ${className} by the storageClassName admission, or no class (server-side dry run)`,
     timeout: "api",
     selection: { apiVersion: ref.apiVersion, kind: ref.kind, namespace: ref.namespace, fieldSelector: `metadata.name=${ref.name}` },
     poll: {
@@ -55,7 +56,7 @@ export function admissionGivesClass(claim: PersistentVolumeClaim, className: str
     },
     check(objs) {
       const c = objs[0] as PersistentVolumeClaim | undefined;
-      return c?.spec?.storageClassName === className ? met(c) : notYet();
+      return c && (c.spec?.storageClassName === className || !c.spec?.storageClassName) ? met(c) : notYet();
     },
   };
 }
@@ -68,6 +69,11 @@ export function isDefaultClass(sc: StorageClass): boolean {
 }
 
 /** Exactly n StorageClasses are marked default; returns them. */
+/** The StorageClasses marked default as the list shows them now, however many (none included): met at once. */
+export function currentDefaultClasses() {
+  return onList<StorageClass>({ apiVersion: "storage.k8s.io/v1", kind: "StorageClass" }, `the StorageClasses marked ${defaultClassAnnotation}=true`, "api", (all) => met(all.filter(isDefaultClass)));
+}
+
 export function defaultStorageClasses(n: number) {
   return onList<StorageClass>({ apiVersion: "storage.k8s.io/v1", kind: "StorageClass" }, `${n} StorageClass(es) marked ${defaultClassAnnotation}=true`, "api", (all) => {
     const defaults = all.filter(isDefaultClass);

@@ -4,12 +4,17 @@
 // resource the apiserver cannot watch (metrics.k8s.io is served by metrics-server through the
 // aggregator, list and get only): such a condition carries `poll`, says why, and is sampled.
 import { ApiError, type Api, type KubeObject } from "../api/client.ts";
-import { suiteBlind, clusterFailed } from "../failures.ts";
+import { suiteBlind, clusterFailed, type Blame } from "../failures.ts";
 import { deadlineReasons, timeoutFor, type TimeoutKind } from "../timeouts.ts";
 import { blindSpots, sight, type Evidence } from "./observability.ts";
 import { observe, type Selection } from "./watch.ts";
 
-export type Judgement<R> = { met: true; value: R } | { met: false; failFast?: string };
+/**
+ * failFast: a wrong state the cluster does not leave, the cluster's at once. measuredOtherwise: a
+ * measurement over the watch (intervals between evaluations) that cannot come out as the claim
+ * says any more; the cluster's only once the suite shows it could see throughout, like a deadline.
+ */
+export type Judgement<R> = { met: true; value: R } | { met: false; failFast?: string; measuredOtherwise?: string };
 
 export interface Condition<R = KubeObject[]> {
   /** Reads as the end of "waiting for ...", e.g. "Job ns/pi to be Complete". */
@@ -42,12 +47,15 @@ export function timeoutOf(cond: Pick<Condition<unknown>, "timeout" | "deadline">
 export class WaitError extends Error {
   readonly lastObserved: KubeObject[];
   /** timeout: the suite could not tell; deadline: the cluster did not act in time while the suite watched. */
-  readonly category: "timeout" | "deadline" | "terminal-state" | "unexpected-change" | "lost-watch";
+  readonly category: "timeout" | "deadline" | "terminal-state" | "unexpected-change" | "measured" | "lost-watch";
+  /** Who failed, as data for the report (harness/failures.ts). */
+  readonly blame: Blame;
   constructor(message: string, lastObserved: KubeObject[], category: WaitError["category"]) {
     super(message);
     this.name = "WaitError";
     this.lastObserved = lastObserved;
     this.category = category;
+    this.blame = category === "timeout" || category === "lost-watch" ? { on: "suite", failure: "blind" } : { on: "cluster", evidence: category };
   }
 }
 
@@ -140,7 +148,8 @@ function watchUntil<T>(
   windowMs: number,
   signal: AbortSignal | undefined,
   on: {
-    judge(objs: KubeObject[]): Outcome<T> | undefined;
+    /** An outcome, or one to be had by asking the cluster more (is it observable?); the wait settles on it. */
+    judge(objs: KubeObject[]): Outcome<T> | Promise<Outcome<T>> | undefined;
     expire(objs: KubeObject[]): Outcome<T> | Promise<Outcome<T>>;
     /** Ends the wait on a gap in its watch; without it a gap is only noted (`gaps`). */
     gap?(why: string, objs: KubeObject[]): Error;
@@ -160,15 +169,20 @@ function watchUntil<T>(
       else resolve(o.value);
     };
     const onAbort = () => finish({ error: signal!.reason as Error });
+    let judging = false;
     const judge = (objs: KubeObject[]) => {
-      if (!listed) return;
-      let o: Outcome<T> | undefined;
+      if (!listed || judging) return;
+      let o: Outcome<T> | Promise<Outcome<T>> | undefined;
       try {
         o = on.judge(objs);
       } catch (e) {
         o = { error: e as Error };
       }
-      if (o) finish(o);
+      if (o instanceof Promise) {
+        judging = true;
+        clearTimeout(timer);
+        void o.then(finish, (e: unknown) => finish({ error: e as Error }));
+      } else if (o) finish(o);
     };
     const t = track(
       api,
@@ -205,6 +219,7 @@ export function waitFor<R>(api: Api, cond: Condition<R>, opts: WaitOptions = {})
       const v = cond.check(objs);
       if (v.met) return { value: v.value };
       if (v.failFast) return { error: new WaitError(`${clusterFailed.gaveUp}${cond.description} after ${secs(Date.now() - started)}: ${v.failFast}.\n${seen(objs)}`, objs, "terminal-state") };
+      if (v.measuredOtherwise) return measuredOtherwise(cond, opts, started, gaps, v.measuredOtherwise, seen(objs), objs).then((error) => ({ error }));
       return undefined;
     },
     expire: async (objs) => ({ error: await ranOut(cond, opts, started, timeoutMs, gaps, seen(objs), objs, "") }),
@@ -294,6 +309,24 @@ async function ranOut(cond: Condition<unknown>, opts: WaitOptions, started: numb
     return new WaitError(`${clusterFailed.deadline} waited ${secs(timeoutMs)} for ${cond.description}; it had not happened${sofar} (${row}: ${reason}), and the suite could see the cluster throughout (${sight(evidence)}).\n${seen}`, objs, "deadline");
   }
   return new WaitError(`${suiteBlind.timedOut}${secs(timeoutMs)} waiting for ${cond.description} (${row}), and the suite could not tell whether the cluster acted: ${blind.join("; ")}${sofar}.\n${seen}`, objs, "timeout");
+}
+
+/**
+ * A measurement that cannot come out as the claim says, judged like a deadline: the cluster's
+ * ("Measured otherwise:") only when the suite could see throughout (its watch whole, the API
+ * answering, nodes Ready, nothing of its own missing), else the suite's, saying what it could not see.
+ */
+async function measuredOtherwise(cond: Condition<unknown>, opts: WaitOptions, started: number, gaps: string[], what: string, seen: string, objs: KubeObject[]): Promise<WaitError> {
+  let evidence: Evidence | undefined;
+  try {
+    evidence = opts.evidence && { ...(await opts.evidence(started)), suiteNeeds: cond.suiteNeeds };
+    if (evidence) evidence.gaps = [...gaps, ...evidence.gaps];
+  } catch (e) {
+    gaps.push(`the check of what the suite could see failed: ${(e as Error).message}`);
+  }
+  const blind = evidence ? blindSpots(evidence) : [gaps.length ? gaps.join("; ") : "nothing checked what the suite could see of the cluster"];
+  if (evidence && blind.length === 0) return new WaitError(`${clusterFailed.measured} ${what}, while waiting for ${cond.description} after ${secs(Date.now() - started)}, and the suite could see the cluster throughout (${sight(evidence)}).\n${seen}`, objs, "measured");
+  return new WaitError(`${suiteBlind.timedOut}${secs(Date.now() - started)} waiting for ${cond.description}: ${what}, but the suite could not tell whether the cluster did so: ${blind.join("; ")}.\n${seen}`, objs, "timeout");
 }
 
 function secs(ms: number): string {

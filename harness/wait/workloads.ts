@@ -3,6 +3,7 @@ import type { V1Job, V1Pod, V1DaemonSet } from "@kubernetes/client-node";
 import type { KubeObject } from "../api/client.ts";
 import { controlledBy } from "../api/ownership.ts";
 import { conditionOf, met, notYet, onList, onObject, type Ref } from "./conditions.ts";
+import { clockFloors, deadlineReasons, timeoutFor } from "../timeouts.ts";
 
 type Job = V1Job & KubeObject;
 type Pod = V1Pod & KubeObject;
@@ -188,6 +189,16 @@ export function podsReleasedOrDeleted(namespace: string, names: string[]) {
  * Milliseconds from now until `slackMs` past the next minute boundary: the window of a negative
  * that must span a CronJob's next tick ("no Job appears at the next minute").
  */
+/**
+ * How soon after its scheduled minute a CronJob's Job must exist: the cronMinute row past its
+ * clock (the controller's reaction), scaled like every row, and under a minute, so that a Job a
+ * tick late never passes for the tick's own.
+ */
+export function cronReaction(): { ms: number; why: string } {
+  const ms = Math.min(timeoutFor("cronMinute") - (clockFloors.cronMinute ?? 0), 59_000);
+  return { ms, why: `timeout row "cronMinute" past its minute clock: ${deadlineReasons.cronMinute}` };
+}
+
 export function pastNextMinute(slackMs = 15_000): number {
   return 60_000 - (Date.now() % 60_000) + slackMs;
 }
