@@ -7,6 +7,7 @@ import { defineConfig } from "vitest/config";
 import { repoRoot } from "./harness/cluster/paths.ts";
 import { sharedStateBesideOthers, sharedStateProjects } from "./harness/run/projects.ts";
 import { vitestTimeouts } from "./harness/timeouts.ts";
+import { allureCategories } from "./harness/failures.ts";
 
 // Policy only: which files are unit tests (no cluster) and which are conformance specs (one
 // cluster per run, from harness/run/global-setup.ts), and where reports go.
@@ -66,16 +67,7 @@ export default defineConfig({
         "allure-vitest/reporter",
         {
           resultsDir: `${reports}/allure-results`,
-          categories: [
-            { name: "Image pull", messageRegex: ".*(ErrImagePull|ImagePullBackOff).*" },
-            { name: "Scheduling", messageRegex: ".*(FailedScheduling|Unschedulable).*" },
-            { name: "Missing metrics API", messageRegex: ".*metrics.k8s.io.*" },
-            { name: "Deadline passed (the cluster did not act in time)", messageRegex: "(?s)^Deadline passed:.*" },
-            { name: "The suite could not see (a wait ran out, an API answered 5xx, a watch lost events)", messageRegex: "(?s)^(Timed out after|API unavailable:|Lost the watch).*" },
-            { name: "Terminal wrong state", messageRegex: "(?s).*Gave up waiting for.*" },
-            { name: "API contract", messageRegex: "(?s).*to be refused with.*" },
-            { name: "Assertion mismatch", matchedStatuses: ["failed"] },
-          ],
+          categories: allureCategories,
         },
       ],
       "./harness/report/summary-reporter.ts",
@@ -105,6 +97,11 @@ export default defineConfig({
         // The harness's own promises (waits, recorder), checked against the run's cluster.
         extends: true,
         test: { ...conformance, name: "integration", include: ["test/integration/**/*.itest.ts"], sequence: { groupOrder: 0 } },
+      },
+      {
+        // A spec that fails on purpose with a bug of its own, for the self-test only (never in `npm test`).
+        extends: true,
+        test: { ...conformance, name: "suite-failure", include: ["test/suite-failure/*.spec.ts"] },
       },
       // Spec files that change nodes: one test at a time (their describe blocks say
       // { concurrent: false }; vitest takes `concurrent` only from the root config).

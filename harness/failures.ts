@@ -137,3 +137,21 @@ export const blameWords: Record<ClusterEvidence | SuiteFailure, string> = {
   "test-timeout": "vitest's timeout ended the test before any named wait did",
   exception: "an exception of the suite's own",
 };
+
+/**
+ * Allure's categories, from the same beginnings: a person's grouping of failures in the report
+ * (first match wins). The verdict itself is read from the blame labels, never from these.
+ */
+export const allureCategories = [
+  { name: "Image pull", messageRegex: ".*(ErrImagePull|ImagePullBackOff).*" },
+  { name: "Scheduling", messageRegex: ".*(FailedScheduling|Unschedulable).*" },
+  { name: "Missing metrics API", messageRegex: ".*metrics.k8s.io.*" },
+  { name: "Deadline passed (the cluster did not act in time)", messageRegex: `(?s)^${clusterFailed.deadline}.*` },
+  { name: "Measured otherwise (a period or interval the claim does not allow)", messageRegex: `(?s)^${clusterFailed.measured}.*` },
+  { name: "The suite could not see (a wait ran out, an API answered 5xx, a watch lost events)", messageRegex: `(?s)^(${suiteBlind.timedOut}|${suiteBlind.apiUnavailable}|${suiteBlind.lostWatch}).*` },
+  { name: "Terminal wrong state", messageRegex: `(?s).*${clusterFailed.gaveUp}.*` },
+  { name: "API contract", messageRegex: "(?s).*to be refused with.*" },
+  { name: "Admission refusal (a quota, policy or webhook)", messageRegex: "(?s).*(exceeded quota|ValidatingAdmissionPolicy .* denied request|admission webhook .* denied the request).*" },
+  { name: "Assertion mismatch", matchedStatuses: ["failed"] },
+  { name: "The suite failed (an exception, a tool, a fixture refused as invalid, vitest's timeout)", matchedStatuses: ["broken"] },
+];

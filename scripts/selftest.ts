@@ -21,7 +21,7 @@ import { claims, type ClaimId } from "../harness/report/claims.ts";
 import { expectedTests } from "../harness/report/spec-claims.ts";
 import { readRunSummary } from "../harness/report/run-summary.ts";
 import { buildLedger, type LedgerRow } from "../harness/report/ledger.ts";
-import { judgeFault, type CellJudgement } from "../harness/report/selftest-verdicts.ts";
+import { judgeFault, judgeSuiteBug, type CellJudgement } from "../harness/report/selftest-verdicts.ts";
 import { readResults } from "./ledger.ts";
 import { version } from "../harness/versions.ts";
 import { faultsFor, policyFile, type Fault } from "./faults/faults.ts";
@@ -34,15 +34,17 @@ const noFault: Record<string, string> = {
   "PV-6": "needs a container runtime (kind)",
   "PV-9": "a deleter acting on a PV deleted by hand would be a new behaviour, not a component to switch off",
   "EX-2": "no NFS client in this machine's kernel",
+  "SC-2": "the in-tree deleter has no switch, and a fault that moves a provisioned PV's path breaks the test's look at its directory before the deletion",
   "SC-4": "no fault makes the provisioner a class names run; its test checks a class whose provisioner nobody runs",
 };
 
 const faults = faultsFor(version("KUBE_VERSION"));
 
+const suiteBugId = "suite-typeerror";
 const only = process.argv.slice(2);
 const chosen = only.length ? faults.filter((f) => only.includes(f.id)) : faults.filter((f) => !f.onDemand);
-if (only.length && chosen.length !== only.length) {
-  console.error(`unknown fault(s): ${only.filter((o) => !faults.some((f) => f.id === o)).join(", ")}; known: ${faults.map((f) => f.id).join(", ")}`);
+if (only.length && chosen.length !== only.filter((o) => o !== suiteBugId).length) {
+  console.error(`unknown fault(s): ${only.filter((o) => o !== suiteBugId && !faults.some((f) => f.id === o)).join(", ")}; known: ${[...faults.map((f) => f.id), suiteBugId].join(", ")}`);
   process.exit(2);
 }
 
@@ -72,18 +74,21 @@ interface Run {
   policies: string[];
   schedulerConfig?: string;
   claims: ClaimId[];
+  /** Another project's spec files than the claims' own (the suite's deliberate bug). */
+  project?: { name: string; files: string[] };
 }
 
 /** One vitest run of the tests of `run.claims` on a cluster of its own; its output goes to output.log; returns its ledger, or undefined if no test reached a result. */
 async function runOnce(run: Run, dir: string): Promise<LedgerRow[] | undefined> {
   const tests = run.claims.flatMap((c) => expected.get(c) ?? []);
-  const files = [...new Set(tests.map((t) => t.file))];
+  const files = run.project?.files ?? [...new Set(tests.map((t) => t.file))];
   const pattern = [...new Set(tests.map((t) => t.test))].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+  const select = run.project ? ["--project", run.project.name, ...files] : ["--project", "conformance*", ...files, "-t", `^(.* )?(${pattern})$`];
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   // The run's own output (failures are expected here) goes to a file, not the terminal.
   const out = await new Promise<string>((resolve) => {
-    const child = spawn("npx", ["vitest", "run", "--project", "conformance*", ...files, "-t", `^(.* )?(${pattern})$`], {
+    const child = spawn("npx", ["vitest", "run", ...select], {
       cwd: repoRoot,
       env: {
         ...process.env,
@@ -103,7 +108,7 @@ async function runOnce(run: Run, dir: string): Promise<LedgerRow[] | undefined> 
     child.on("close", () => resolve(text));
   });
   writeFileSync(path.join(dir, "output.log"), out);
-  const summary = readRunSummary(path.join(dir, "summary-conformance.json"));
+  const summary = readRunSummary(path.join(dir, `summary-${run.project?.name ?? "conformance"}.json`));
   const states = Object.values(summary?.topics ?? {}).flatMap((t) => t.tests.map((x) => x.state));
   // No test reached a result: the cluster or the run itself failed, which says nothing about the fault.
   if (!states.some((s) => s === "passed" || s === "failed")) {
@@ -111,7 +116,7 @@ async function runOnce(run: Run, dir: string): Promise<LedgerRow[] | undefined> 
     process.stderr.write(`[selftest] ${run.id}: no test reached a result (the run failed, not the tests); the end of its output:\n${tail}\n`);
     return undefined;
   }
-  return buildLedger(readResults(path.join(dir, "allure-results")), undefined, expected);
+  return buildLedger(readResults(path.join(dir, "allure-results")), undefined, run.project ? undefined : expected);
 }
 
 async function execute(run: Run): Promise<LedgerRow[] | undefined> {
@@ -139,7 +144,12 @@ for (const f of chosen) {
   twin.claims = [...new Set([...twin.claims, ...f.breaks, ...f.controls])];
   twins.set(key, twin);
 }
+// The suite's own bug must not accuse the cluster: a spec that throws a TypeError in JOB-3's test,
+// on a healthy cluster of its own (with the full self-test, and on local only: it proves the ledger, not a cluster).
+const suiteBug: Run | undefined =
+  onKind || (only.length && !only.includes(suiteBugId)) ? undefined : { id: suiteBugId, what: "a spec with a TypeError of its own in JOB-3's test", args: "", policies: [], claims: ["JOB-3"], project: { name: "suite-failure", files: ["test/suite-failure/suite-exception.spec.ts"] } };
 const runs: Run[] = [
+  ...(suiteBug ? [suiteBug] : []),
   ...twins.values(),
   ...chosen.map((f) => ({ id: f.id, what: f.what, args: f.args, policies: f.policies ?? [], schedulerConfig: f.schedulerConfig, claims: [...f.breaks, ...f.controls] })),
 ];
@@ -151,12 +161,16 @@ await Promise.all(
   }),
 );
 
-const cells: CellJudgement[] = chosen.flatMap((f) => judgeFault(f, ledgers.get(twins.get(twinKey(f))!.id), ledgers.get(f.id)));
+const cells: CellJudgement[] = [
+  ...chosen.flatMap((f) => judgeFault(f, ledgers.get(twins.get(twinKey(f))!.id), ledgers.get(f.id))),
+  ...(suiteBug ? [judgeSuiteBug("JOB-3", ledgers.get(suiteBug.id))] : []),
+];
 const nodeThrottle = onKind ? nodeThrottleFromEnv() : undefined;
 const throttle = nodeThrottle ? `, nodes throttled ${describeThrottle(nodeThrottle)}` : "";
 console.log(`\nself-test matrix (${provider}${throttle}, timeout scale ${scale}): per claim, its verdict on the healthy twin and on the broken cluster; a broken claim is caught when a test of it failed there on the claim's own step with the cluster's evidence, and it holds on its twin`);
 console.log(`${"fault".padEnd(26)} ${"claim".padEnd(8)} ${"role".padEnd(8)} ${"healthy".padEnd(18)} ${"broken".padEnd(18)} result`);
-const result = (c: CellJudgement) => (!c.ok ? `MISMATCH: ${c.why.slice(0, 400)}` : c.role === "control" ? "ok" : c.precondition ? "precondition (not counted)" : `caught: ${c.why.slice(0, 160)}`);
+const result = (c: CellJudgement) =>
+  !c.ok ? `MISMATCH: ${c.why.slice(0, 400)}` : c.role === "control" ? "ok" : c.role === "suite bug" ? `the suite's: ${c.why.slice(0, 160)}` : c.precondition ? "precondition (not counted)" : `caught: ${c.why.slice(0, 160)}`;
 for (const c of cells) console.log(`${c.fault.padEnd(26)} ${c.claim.padEnd(8)} ${c.role.padEnd(8)} ${c.healthy.padEnd(18)} ${c.broken.padEnd(18)} ${result(c)}`);
 const withFault = new Set(cells.filter((c) => c.role === "breaks").map((c) => c.claim));
 const caught = new Set(cells.filter((c) => c.role === "breaks" && c.ok && !c.precondition).map((c) => c.claim));

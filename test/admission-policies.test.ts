@@ -8,12 +8,12 @@ const faults = path.resolve(import.meta.dirname, "..", "scripts", "faults");
 
 describe("KUBEPROOF_ADMISSION_POLICIES", () => {
   it("reads the self-test's fault policies, each with its binding", () => {
-    const got = admissionPolicies(["configmaps-refused.yaml", "provisioner-rewritten.yaml"].map((f) => path.join(faults, f)).join(" "));
+    const got = admissionPolicies(["configmaps-refused.yaml", "hpa-scale-down-disabled.yaml"].map((f) => path.join(faults, f)).join(" "));
     expect(got.map((p) => `${p.obj.kind} ${p.obj.metadata.name}`)).toEqual([
       "ValidatingAdmissionPolicy kubeproof-fault-configmaps-refused",
       "ValidatingAdmissionPolicyBinding kubeproof-fault-configmaps-refused",
-      "MutatingAdmissionPolicy kubeproof-fault-provisioner-rewritten",
-      "MutatingAdmissionPolicyBinding kubeproof-fault-provisioner-rewritten",
+      "MutatingAdmissionPolicy kubeproof-fault-hpa-scale-down-disabled",
+      "MutatingAdmissionPolicyBinding kubeproof-fault-hpa-scale-down-disabled",
     ]);
     expect(admissionPolicies("")).toEqual([]);
   });

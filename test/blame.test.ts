@@ -78,3 +78,16 @@ describe("the blame as report labels", () => {
     expect(blameFromLabels([{ name: "blame", value: "cluster" }, { name: "blame-kind", value: "because" }])).toEqual({ on: "suite", failure: "exception" });
   });
 });
+
+describe("an expected refusal", () => {
+  it("that the apiserver answered otherwise is the cluster's; one that failed before any answer is the suite's", async () => {
+    const { expectApiError } = await import("../harness/api/expected-error.ts");
+    const refusal = { code: 403, reason: "Forbidden", message: /exceeded quota/ };
+    const succeeded = await expectApiError(Promise.resolve({ kind: "Pod" }), refusal, "the third pod").catch((e: unknown) => e);
+    expect(asReported(succeeded)).toEqual({ on: "cluster", evidence: "assertion" });
+    const otherCode = await expectApiError(Promise.reject(new ApiError("POST", "/p", 422, { reason: "Invalid", message: "nope" })), refusal).catch((e: unknown) => e);
+    expect(asReported(otherCode)).toEqual({ on: "cluster", evidence: "assertion" });
+    const noAnswer = await expectApiError(Promise.reject(new Error("connect ECONNREFUSED 127.0.0.1:6443")), refusal).catch((e: unknown) => e);
+    expect(asReported(noAnswer)).toEqual({ on: "suite", failure: "exception" });
+  });
+});

@@ -180,6 +180,34 @@ describe("claims ledger", () => {
     expect(verdictOf(withBlame("ConfigMap x: rejected by the apiserver (422 Invalid): ValidatingAdmissionPolicy 'p' with binding 'b' denied request", { on: "cluster", evidence: "admission" })).verdict).toBe("contradicted");
   });
 
+  it("puts tutorial outdated before partly confirmed: the passing tests are the evidence", () => {
+    const skippedWith = (name: string, claim: string, reason: string): ResultLike => ({ ...r(name, "skipped", claim), labels: [{ name: "claim", value: claim }, { name: "skip-reason", value: reason }] });
+    const rows = buildLedger([r("recycle", "passed", "PV-7"), skippedWith("scrub", "PV-7", "needs a container runtime")]);
+    expect(rows.find((x) => x.claim === "PV-7")).toMatchObject({ verdict: "tutorial outdated", detail: expect.stringContaining("not checkable here: scrub (needs a container runtime)") });
+  });
+
+  it("takes a capability skip for no fault of the version, and still gates a partial column", () => {
+    const at = (v: string, ...results: ResultLike[]) => results.map((x) => ({ ...x, parameters: [...(x.parameters ?? []), { name: "kubernetes", value: v }] }));
+    const skipped: ResultLike = { ...r("burn", "skipped", "QUOTA-5"), labels: [{ name: "claim", value: "QUOTA-5" }, { name: "skip-reason", value: "needs a container runtime" }] };
+    const kindSide = { ...r("reserve", "passed", "QUOTA-5", "kind"), parameters: [{ name: "provider", value: "kind" }] };
+    const rows = buildLedger([...at("v1.37.2", r("reserve", "passed", "QUOTA-5"), skipped), ...at("v1.37.2", kindSide)]);
+    const quota5 = claimsByVersion(rows).find((b) => b.claim === "QUOTA-5")!;
+    expect(quota5).toMatchObject({ held: ["v1.37.2"], notHeld: [] });
+    expect(byVersionText([quota5])).toEqual(["QUOTA-5: held on v1.37.2"]);
+    // partly confirmed before, contradicted now: a regression; partly confirmed again: none
+    const before = recordVerdicts({}, buildLedger([r("reserve", "passed", "QUOTA-5"), skipped]), "day 1");
+    expect(before.local?.["QUOTA-5"]?.verdict).toBe("partly confirmed");
+    const fell = buildLedger([r("reserve", "failed", "QUOTA-5", "local", 2, "expected 1 to be 2"), skipped]);
+    expect(regressions(before, fell).map((g) => [g.claim, g.was, g.now])).toEqual([["QUOTA-5", "partly confirmed", "contradicted"]]);
+    expect(regressions(before, buildLedger([r("reserve", "passed", "QUOTA-5", "local", 3), skipped]))).toEqual([]);
+    expect(recordVerdicts(before, fell, "day 2").local?.["QUOTA-5"]).toEqual({ verdict: "partly confirmed", at: "day 1" });
+  });
+
+  it("adds what the passing tests noted to a verdict that held", () => {
+    const noted = { ...r("default", "passed", "SC-3"), labels: [{ name: "claim", value: "SC-3" }, { name: "noted", value: "the class was assigned by the PV controller 0.4 s after creation (admission gave none)" }] };
+    expect(buildLedger([noted]).find((x) => x.claim === "SC-3")?.detail).toContain("noted: the class was assigned by the PV controller");
+  });
+
   it("draws the ledger as a matrix: a row per claim, a column per cluster, the gate's findings first", () => {
     const rows = buildLedger([{ ...r("seq", "passed", "JOB-2"), uuid: "u-1" }, r("seq", "failed", "JOB-2", "kind", 1, "expected 2 to be 1")]);
     const html = ledgerHtml(rows, { reportHref: "report.html", md5: (s) => `md5(${s})`, regressions: [{ claim: "JOB-2", provider: "kind", was: "confirmed", since: "yesterday", now: "contradicted", detail: "observed: x" }] });

@@ -1,5 +1,9 @@
 // Expected API errors are first-class: an operation that must be refused, and exactly how.
 import { ApiError } from "./client.ts";
+import { blamed, type Blame } from "../failures.ts";
+
+/** The apiserver answered, otherwise than the claim says: an assertion on the cluster's answer. */
+const answered: Blame = { on: "cluster", evidence: "assertion" };
 
 export interface ExpectedError {
   code: number;
@@ -18,10 +22,10 @@ export async function expectApiError(op: Promise<unknown>, expected: ExpectedErr
     if (e.code !== expected.code) problems.push(`HTTP ${e.code} instead of ${expected.code}`);
     if (expected.reason !== undefined && e.status.reason !== expected.reason) problems.push(`reason ${e.status.reason ?? "(none)"} instead of ${expected.reason}`);
     if (expected.message && !expected.message.test(e.status.message ?? "")) problems.push(`message ${JSON.stringify(e.status.message ?? "")} does not match ${expected.message}`);
-    if (problems.length) throw new Error(`Expected ${what} to be refused with ${describeRefusal(expected)}, but: ${problems.join("; ")}.\nStatus: ${JSON.stringify(e.status, null, 2)}`, { cause: e });
+    if (problems.length) throw blamed(new Error(`Expected ${what} to be refused with ${describeRefusal(expected)}, but: ${problems.join("; ")}.\nStatus: ${JSON.stringify(e.status, null, 2)}`, { cause: e }), answered);
     return e;
   }
-  throw new Error(`Expected ${what} to be refused with ${describeRefusal(expected)}, but it succeeded:\n${JSON.stringify(result, null, 2).slice(0, 2000)}`);
+  throw blamed(new Error(`Expected ${what} to be refused with ${describeRefusal(expected)}, but it succeeded:\n${JSON.stringify(result, null, 2).slice(0, 2000)}`), answered);
 }
 
 function describeRefusal(e: ExpectedError): string {

@@ -62,8 +62,8 @@ export const ownSteps: Partial<Record<ClaimId, RegExp>> = {
 export interface CellJudgement {
   fault: string;
   claim: ClaimId;
-  role: "breaks" | "control";
-  healthy: Verdict | "no run";
+  role: "breaks" | "control" | "suite bug";
+  healthy: Verdict | "no run" | "n/a";
   broken: Verdict | "no run";
   ok: boolean;
   /** Contradicted only by a step before the claim's own (a setup wait the fault stops too): not counted as caught. */
@@ -101,4 +101,16 @@ export function judgeFault(f: FaultRow, healthy: LedgerRow[] | undefined, broken
     return { ...base, ok: true, precondition: true, why: `contradicted only before its own step (${own}): ${evidence.map((t) => `${t.name}: ${firstLine(t.message)}`).join(" | ")}` };
   };
   return [...f.breaks.map((c) => cell(c, "breaks")), ...f.controls.map((c) => cell(c, "control"))];
+}
+
+/**
+ * A claim's test that failed on a bug of the suite's own (a TypeError after the cluster did its
+ * part, test/suite-failure/): the claim must read inconclusive, saying the suite failed, never contradicted.
+ */
+export function judgeSuiteBug(claim: ClaimId, rows: LedgerRow[] | undefined): CellJudgement {
+  const r = rows?.find((x) => x.claim === claim);
+  const base = { fault: "suite-typeerror", claim, role: "suite bug" as const, healthy: "n/a" as const, broken: r?.verdict ?? ("no run" as const) };
+  if (!r) return { ...base, ok: false, why: "no run reached results" };
+  if (r.verdict !== "inconclusive" || !r.detail.startsWith("the suite failed:")) return { ...base, ok: false, why: `a bug of the suite's read ${r.verdict}: ${r.detail}` };
+  return { ...base, ok: true, why: r.detail };
 }

@@ -13,6 +13,12 @@ export function exists<T extends KubeObject = KubeObject>(ref: Ref, timeout: Tim
   return onObject<T>(ref, "to exist", timeout, (o) => (o ? met(o) : notYet()));
 }
 
+/** What matches the selection now, however much (nothing included): met at once, for a precondition read before a test's steps. */
+export function listedNow<T extends KubeObject = KubeObject>(sel: { apiVersion: string; kind: string; namespace?: string; labelSelector?: string }) {
+  const what = `${sel.kind}${sel.labelSelector ? ` (${sel.labelSelector})` : ""}${sel.namespace ? ` in ${sel.namespace}` : ""}`;
+  return onList<T>(sel, `the ${what} there are now`, "api", (objs) => met(objs));
+}
+
 /** Exactly n objects of a kind match the selection (e.g. all dependents removed: n = 0). */
 export function count<T extends KubeObject = KubeObject>(
   sel: { apiVersion: string; kind: string; namespace?: string; labelSelector?: string },

@@ -58,7 +58,17 @@ export function faultsFor(kubeVersion: string): Fault[] {
     // A longer period, not a component off: HPA-2's measured sync period must notice it.
     { id: "hpa-sync-30s", what: "HPA sync period 30 s instead of 15 s", args: "kube-controller-manager=horizontal-pod-autoscaler-sync-period=30s", breaks: ["HPA-2"], controls: ["JOB-2"], catches: /measured 3\d\.\d s between evaluations/ },
     // The flag turns off the in-tree hostPath plugin's provisioner and its deleter alike.
-    { id: "hostpath-provisioner-off", what: "hostPath provisioner (and deleter) off", args: "kube-controller-manager=enable-hostpath-provisioner=false", breaks: ["SC-1", "SC-2", "PV-8"], controls: ["JOB-2"] },
+    { id: "hostpath-provisioner-off", what: "hostPath provisioner off", args: "kube-controller-manager=enable-hostpath-provisioner=false", breaks: ["SC-1"], controls: ["JOB-2"] },
+    // No flag stops the in-tree deleter: a mutating policy moves test PVs out of /tmp, where it refuses to delete.
+    {
+      id: "pv-path-moved",
+      what: "a mutating admission policy moving test hostPath PVs out of /tmp, where the deleter refuses",
+      args: mutatingPolicyArgs,
+      policies: ["pv-path-moved.yaml"],
+      ...(mutatingPolicyArgs ? { twinArgs: mutatingPolicyArgs } : {}),
+      breaks: ["PV-8"],
+      controls: ["PV-4"],
+    },
     { id: "pv-binder-off", what: "PV binder off", args: kcm("persistentvolume-binder-controller"), breaks: ["PV-2", "PV-3", "PV-4"], controls: ["JOB-2"] },
     // The recycler is a pod from a template the controller manager reads: one that fails scrubs nothing.
     {

@@ -5,6 +5,7 @@ import {
   containerKilled,
   containerUsage,
   count,
+  listedNow,
   deleted,
   eventAbout,
   metricsApiAvailable,
@@ -32,7 +33,9 @@ describe("ResourceQuota", () => {
     "a namespace without a quota takes many pods and ConfigMaps",
     { meta: { claims: ["QUOTA-1"], upstream: [] } },
     async ({ k }) => {
-      await k.wait(count({ apiVersion: "v1", kind: "ResourceQuota", namespace: k.ns }, 0, "api"));
+      // A platform may put a quota into every new namespace: then no namespace here is without one.
+      const injected = await k.wait(listedNow({ apiVersion: "v1", kind: "ResourceQuota", namespace: k.ns }));
+      k.skipIf(injected.length ? `this cluster puts a ResourceQuota into every new namespace (${injected.map((q) => q.metadata.name).join(", ")}): a namespace without one cannot be had here` : undefined);
 
       await k.apply("policy/many-objects.yaml");
 
