@@ -1,13 +1,30 @@
 // Bad configuration fails within seconds, with one clear error and a non-zero exit. These run
 // the real entry points (no cluster is brought up: each fails before that).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ExistingProvider } from "../harness/cluster/existing.ts";
 
 const repo = path.resolve(import.meta.dirname, "..");
+
+/**
+ * A PATH of one folder holding the system's own tools (/usr/bin, /bin) but the named ones: a
+ * machine without them, whatever this one has (GitHub's runner image links its Go into /usr/bin).
+ */
+function pathWithout(tools: string[]): string {
+  const dir = path.join(mkdtempSync(path.join(os.tmpdir(), "kp-path-")), "bin");
+  mkdirSync(dir);
+  for (const from of ["/usr/bin", "/bin"]) {
+    if (!existsSync(from)) continue;
+    for (const name of readdirSync(from)) {
+      if (tools.includes(name) || existsSync(path.join(dir, name))) continue;
+      symlinkSync(path.join(from, name), path.join(dir, name));
+    }
+  }
+  return dir;
+}
 
 function runSuite(env: Record<string, string>) {
   const t = Date.now();
@@ -55,7 +72,7 @@ describe("bad configuration", { timeout: 60_000 }, () => {
   it("missing binaries with no way to get them say what to install", () => {
     const cache = mkdtempSync(path.join(os.tmpdir(), "kp-cache-"));
     const r = spawnSync("bash", [path.join(repo, "scripts", "toolchain.sh")], {
-      env: { PATH: "/usr/bin:/bin", HOME: os.tmpdir(), KUBEPROOF_CACHE: cache, KUBEPROOF_NO_DOWNLOAD: "1" },
+      env: { PATH: pathWithout(["go", "gofmt"]), HOME: os.tmpdir(), KUBEPROOF_CACHE: cache, KUBEPROOF_NO_DOWNLOAD: "1" },
       encoding: "utf8",
       timeout: 30_000,
     });

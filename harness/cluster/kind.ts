@@ -191,6 +191,13 @@ export class KindProvider implements Provider {
   async down(): Promise<void> {
     const $ = await shell();
     if (this.keep || !this.created) return;
+    // The nodes' logs (kubelet, containerd, the control plane's pods) outlive the cluster where asked: a CI job keeps them.
+    const logs = process.env.KUBEPROOF_KIND_LOGS;
+    if (logs) {
+      progress(`kind: exporting the nodes' logs of ${this.name} to ${logs}`);
+      const r = await $({ quiet: true, nothrow: true, timeout: "120s" })`${this.kind} export logs ${logs} --name ${this.name}`;
+      if (r.exitCode !== 0) progress(`kind: the nodes' logs could not be exported: ${r.stderr.trim()}`);
+    }
     progress(`kind: deleting cluster ${this.name}`);
     await $({ quiet: true, nothrow: true })`${this.kind} delete cluster --name ${this.name}`;
     this.created = false;

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# The kind CLI, the way its users get it: `kind` on PATH (kind $KIND_VERSION expected; another
-# version is used with a warning), else the cache, else kind's release download, else `go install`
-# from the Go module proxy (what works on a machine with no download site). Prints its path.
+# The kind CLI, the way its users get it: `kind` on PATH when it is kind $KIND_VERSION (the
+# version whose node images the run names; another, such as a CI runner image's own, is passed
+# over with a note), else the cache, else kind's release download, else `go install` from the Go
+# module proxy (what works on a machine with no download site). Prints its path.
 STEP=kind-cli
 . "$(dirname "$0")/lib.sh"
 if [ -z "${KUBEPROOF_KIND_NO_PATH:-}" ] && path_kind=$(command -v kind 2>/dev/null); then
   v=$("$path_kind" version 2>/dev/null | awk '{print $2}')
-  [ "$v" = "$KIND_VERSION" ] || log "warning: $path_kind is kind ${v:-of unknown version}; kubeproof is tested with $KIND_VERSION"
-  echo "$path_kind"; exit 0
+  if [ "$v" = "$KIND_VERSION" ]; then echo "$path_kind"; exit 0; fi
+  log "$path_kind is kind ${v:-of unknown version}, not $KIND_VERSION (whose node images the run names): using kind $KIND_VERSION instead"
 fi
 if [ ! -x "$KIND_BIN" ]; then
   mkdir -p "$KIND_DIR"
