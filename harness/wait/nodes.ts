@@ -18,12 +18,11 @@ function eligible(n: Node): boolean {
   return (n.spec?.taints ?? []).every((t) => t.effect === "PreferNoSchedule" || daemonTolerated.has(t.key));
 }
 
-/** The nodes a DaemonSet without selector or tolerations should cover (at least one); sorted by name. */
-export function eligibleNodes() {
-  return onList<Node, Node[]>({ apiVersion: "v1", kind: "Node" }, "at least one Ready node without a taint a DaemonSet pod does not tolerate", "api", (nodes) => {
-    const ok = nodes.filter(eligible).sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
-    return ok.length > 0 ? met(ok) : notYet();
-  });
+/** The nodes a DaemonSet without selector or tolerations covers, as they are now (none included): met at once. */
+export function eligibleNodesNow() {
+  return onList<Node, Node[]>({ apiVersion: "v1", kind: "Node" }, "the Ready nodes without a taint a DaemonSet pod does not tolerate", "api", (nodes) =>
+    met(nodes.filter(eligible).sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!))),
+  );
 }
 
 /** Nodes a plain pod may land on (Ready, not cordoned, no NoSchedule/NoExecute taint); sorted by name. */

@@ -1,11 +1,11 @@
 // These tests add, cordon and label nodes, one at a time; each change undoes itself
 // (harness/ops/nodes.ts). Nodes a test adds carry a taint only its pods tolerate.
 import { describe, expect } from "vitest";
-import { test } from "../../harness/test.ts";
+import { test, type Kube } from "../../harness/test.ts";
 import {
   daemonSetReady,
   deleted,
-  eligibleNodes,
+  eligibleNodesNow,
   eventAbout,
   matches,
   noPodOn,
@@ -24,6 +24,13 @@ import { createAsVersion, servedVersions } from "../../harness/ops/api-versions.
 import type { DaemonSet, Node, Pod, Toleration } from "../../harness/api/kinds.ts";
 
 const names = (nodes: Node[]) => nodes.map((n) => n.metadata.name!);
+
+/** The nodes a plain DaemonSet covers; a cluster whose every node has a taint its pods do not tolerate cannot show the claims (a precondition). */
+async function eligibleOrSkip(k: Kube): Promise<Node[]> {
+  const nodes = await k.wait(eligibleNodesNow());
+  k.skipIf(nodes.length ? undefined : "every node of this cluster is not Ready or has a taint a DaemonSet pod without tolerations does not tolerate");
+  return nodes;
+}
 /** The DaemonSet's pods also tolerate this (the taint of a node the test added). */
 const tolerating = (t: Toleration) => (d: DaemonSet) => {
   const spec = d.spec!.template.spec!;
@@ -52,7 +59,7 @@ describe("DaemonSet", { concurrent: false }, () => {
     "runs one pod on every eligible node; desired = current = ready = node count",
     { meta: { claims: ["DS-1"], upstream: ["[sig-apps] Daemon set [Serial] should run and stop simple daemon"] } },
     async ({ k }) => {
-      const nodes = await k.wait(eligibleNodes());
+      const nodes = await eligibleOrSkip(k);
       const ds = await k.applyOne<DaemonSet>("workloads/daemonset.yaml");
 
       const ready = await k.wait(daemonSetReady(ds.ref, nodes.length));
@@ -77,7 +84,7 @@ describe("DaemonSet", { concurrent: false }, () => {
     { meta: { claims: ["DS-2"], upstream: [] } },
     async ({ k }) => {
       k.requires("addNodes", "adds a node to the cluster and removes it");
-      const nodes = await k.wait(eligibleNodes());
+      const nodes = await eligibleOrSkip(k);
       // The added node carries a taint of this test's own, which the DaemonSet tolerates.
       const ds = await k.applyOne<DaemonSet>("workloads/daemonset.yaml", tolerating(toleratingAddedNode(k)));
       await k.wait(daemonSetReady(ds.ref, nodes.length));
@@ -102,7 +109,7 @@ describe("DaemonSet", { concurrent: false }, () => {
     "deleting a DaemonSet deletes its pods",
     { meta: { claims: ["DS-3"], upstream: ["[sig-apps] Daemon set [Serial] should run and stop simple daemon"] } },
     async ({ k }) => {
-      const nodes = await k.wait(eligibleNodes());
+      const nodes = await eligibleOrSkip(k);
       const ds = await k.applyOne<DaemonSet>("workloads/daemonset.yaml");
       await k.wait(daemonSetReady(ds.ref, nodes.length));
       const pods = await k.wait(podsOwnedBy(ds.ref, nodes.length));
@@ -120,7 +127,7 @@ describe("DaemonSet", { concurrent: false }, () => {
     "the default scheduler binds each pod through a required node affinity on metadata.name",
     { meta: { claims: ["DS-4"], upstream: [] } },
     async ({ k }) => {
-      const nodes = await k.wait(eligibleNodes());
+      const nodes = await eligibleOrSkip(k);
       const ds = await k.applyOne<DaemonSet>("workloads/daemonset.yaml");
       await k.wait(daemonSetReady(ds.ref, nodes.length));
       const pods = await k.wait(podsOwnedBy(ds.ref, nodes.length));
@@ -156,7 +163,7 @@ describe("DaemonSet", { concurrent: false }, () => {
       // run beside it and schedule on the shared nodes); elsewhere it is the first eligible node,
       // and this file runs alone (harness/run/projects.ts).
       const own = k.cluster.capabilities.addNodes !== "none" ? await addNode(k) : undefined;
-      const nodes = [...(await k.wait(eligibleNodes())), ...(own ? [own] : [])];
+      const nodes = [...(await eligibleOrSkip(k)), ...(own ? [own] : [])];
       const target = own?.metadata.name ?? nodes[0]!.metadata.name!;
       const tolerateOwn = tolerating(toleratingAddedNode(k));
       const before = await k.applyOne<DaemonSet>("workloads/daemonset.yaml", tolerateOwn);
@@ -186,7 +193,7 @@ describe("DaemonSet", { concurrent: false }, () => {
     "pods of a DaemonSet with a priorityClassName carry that class's priority",
     { meta: { claims: ["DS-6"], upstream: [] } },
     async ({ k }) => {
-      const nodes = await k.wait(eligibleNodes());
+      const nodes = await eligibleOrSkip(k);
       const fx = await k.apply("workloads/daemonset-priority.yaml");
       const pc = fx.get("PriorityClass");
       const ref = fx.get<DaemonSet>("DaemonSet").ref;
@@ -233,7 +240,7 @@ describe("DaemonSet", { concurrent: false }, () => {
     "pods leave nodes that no longer match the nodeSelector",
     { meta: { claims: [], beyond: ["DS-1"], upstream: ["[sig-apps] Daemon set [Serial] should run and stop complex daemon"] } },
     async ({ k }) => {
-      const nodes = await k.wait(eligibleNodes());
+      const nodes = await eligibleOrSkip(k);
       expect(nodes.length, "needs two eligible nodes").toBeGreaterThanOrEqual(2);
       const [keep, drop] = names(nodes) as [string, string];
       const label = `kubeproof.dev/agent-${k.suffix}`;
@@ -258,7 +265,7 @@ describe("DaemonSet", { concurrent: false }, () => {
     "a template change replaces the pods one node at a time with maxUnavailable 1",
     { meta: { claims: [], beyond: ["DS-1"], upstream: ["[sig-apps] Daemon set [Serial] should update pod when spec was updated and update strategy is RollingUpdate"] } },
     async ({ k }) => {
-      const nodes = await k.wait(eligibleNodes());
+      const nodes = await eligibleOrSkip(k);
       const ds = await k.applyOne<DaemonSet>("workloads/daemonset.yaml"); // RollingUpdate, maxUnavailable 1
       await k.wait(daemonSetReady(ds.ref, nodes.length));
       const old = (await k.wait(podsOwnedBy(ds.ref, nodes.length))).map((p) => p.metadata.name);

@@ -1,0 +1,30 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, symlinkSync, rmSync } from "node:fs";
+import path from "node:path";
+import { addPath, fail, input, log, rehearsalDir, resolvePath, runDir, saveState } from "../../lib.mjs";
+
+const kindVersion = input("version", "v0.33.0");
+const kubectlVersion = input("kubectl_version", "v1.35.0");
+const minor = /^v?(\d+\.\d+)/.exec(kubectlVersion)?.[1];
+const kind = rehearsalDir("tools", `kind-${kindVersion}`, "kind");
+const kubectl = rehearsalDir("tools", `kubectl-v${minor}`, "kubectl");
+for (const [what, p] of [["kind", kind], ["kubectl", kubectl]]) if (!existsSync(p)) fail("kind-action", `no ${what} at ${p}: npm run rehearse prepares the versions the workflow names`);
+const bin = runDir("kind-action", `${kindVersion}-${kubectlVersion}`);
+rmSync(bin, { recursive: true, force: true });
+mkdirSync(bin, { recursive: true });
+symlinkSync(kind, path.join(bin, "kind"));
+symlinkSync(kubectl, path.join(bin, "kubectl"));
+addPath(bin);
+const said = (cmd) => execFileSync(cmd, ["version", ...(cmd === kubectl ? ["--client"] : [])], { encoding: "utf8" }).split("\n")[0];
+log("kind-action", `first on PATH: ${said(kind)}; ${said(kubectl)} (for ${kubectlVersion})`);
+if (input("install_only", "false") === "true") process.exit(0);
+
+const name = input("cluster_name", "chart-testing");
+const asked = input("node_image");
+const images = JSON.parse(process.env.KUBEPROOF_REHEARSAL_NODE_IMAGES ?? "{}");
+const image = asked ? (images[asked] ?? asked) : "";
+if (asked && image !== asked) log("kind-action", `node image ${asked} is served here as ${image} (assembled here; its digest differs)`);
+const args = ["create", "cluster", "--name", name, "--wait", input("wait", "60s"), ...(image ? ["--image", image] : []), ...(input("config") ? ["--config", resolvePath(input("config"))] : [])];
+log("kind-action", `kind ${args.join(" ")}`);
+saveState("cluster", name);
+execFileSync(kind, args, { stdio: "inherit" });

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The machine a rehearsal's jobs run on, made like GitHub's ubuntu-24.04 runner where it matters to
+# the workflow: a non-root user `runner` with passwordless sudo and Docker without sudo, and the
+# image's own tools on PATH (tools/image-bin: kind v0.32.0; a Go linked into /usr/bin, as the
+# image's Configure-Toolset does). Needs root. Idempotent. Prints nothing but progress on stderr.
+set -euo pipefail
+dir=${1:?usage: runner.sh <rehearsal dir>}
+log() { echo "[rehearse] $*" >&2; }
+[ "$(id -u)" = 0 ] || { log "error: making the runner user needs root (sudo npm run rehearse)"; exit 1; }
+if ! command -v sudo >/dev/null; then
+  log "apt-get install sudo"
+  apt-get install -y -qq sudo >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq sudo >/dev/null; }
+fi
+if ! id runner >/dev/null 2>&1; then
+  log "user runner (uid 1001 on GitHub's image), with passwordless sudo"
+  useradd -m -s /bin/bash runner
+fi
+mkdir -p /etc/sudoers.d
+echo "runner ALL=(ALL) NOPASSWD:ALL" >/etc/sudoers.d/runner && chmod 440 /etc/sudoers.d/runner
+getent group docker >/dev/null && usermod -aG docker runner
+mkdir -p "$dir/tools" "$dir/runs" "$dir/cache" "$dir/node"
+chown runner:runner "$dir" "$dir/runs" "$dir/cache" "$dir/node"
+chmod 755 "$dir" "$dir/tools"
