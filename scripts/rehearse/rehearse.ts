@@ -7,7 +7,7 @@
 // the rehearsal's folders in place of GitHub's services. The workflow runs on a clone of the
 // committed HEAD. Ends with each job's result and time; exits 1 if a job failed. Needs root.
 import { execFileSync, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { repoRoot } from "../../harness/cluster/paths.ts";
 import { version } from "../../harness/versions.ts";
@@ -36,8 +36,13 @@ if (madeGoLink) symlinkSync(execFileSync("bash", ["-c", "command -v go"], { enco
 mkdirSync(runDir, { recursive: true });
 const repo = path.join(runDir, "repo");
 execFileSync("git", ["clone", "--quiet", "--no-hardlinks", repoRoot, repo]);
+// act copies each action's repository folder alone: the modules the stand-ins share go into each.
 const actions = path.join(runDir, "actions");
-cpSync(path.join(repoRoot, "scripts", "rehearse", "actions"), actions, { recursive: true });
+const standIns = path.join(repoRoot, "scripts", "rehearse", "actions");
+cpSync(standIns, actions, { recursive: true });
+for (const owner of readdirSync(actions, { withFileTypes: true }).filter((d) => d.isDirectory())) {
+  for (const repo of readdirSync(path.join(actions, owner.name))) for (const shared of ["lib.mjs", "cache-store.mjs"]) cpSync(path.join(standIns, shared), path.join(actions, owner.name, repo, shared));
+}
 const eventFile = path.join(runDir, "event.json");
 writeFileSync(eventFile, JSON.stringify(event === "push" ? { ref: "refs/heads/main", repository: { default_branch: "main" } } : { number: 1, pull_request: { number: 1, head: { ref: "rehearsal" }, base: { ref: "main" } }, repository: { default_branch: "main" } }));
 execFileSync("chown", ["-R", "runner:runner", runDir]);

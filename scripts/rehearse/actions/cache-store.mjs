@@ -1,3 +1,5 @@
+// Copied into each action folder by scripts/rehearse/rehearse.ts (act runs an action from a copy of
+// its folder alone), so the stand-ins import it as ./ (../ from a sub-action).
 // actions/cache's store, for the stand-ins: an entry per key under the rehearsal's cache folder,
 // each path of the entry kept as a folder of its own. A restore takes the exact key, else the
 // newest entry whose key starts with a restore key, as GitHub's cache service does.

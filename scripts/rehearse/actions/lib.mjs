@@ -1,3 +1,5 @@
+// Copied into each action folder by scripts/rehearse/rehearse.ts (act runs an action from a copy of
+// its folder alone), so the stand-ins import it as ./ (../ from a sub-action).
 // What every stand-in action shares: its inputs, outputs, state and PATH through the files and
 // variables the runner gives an action (GITHUB_PATH, GITHUB_OUTPUT, GITHUB_STATE, INPUT_*), and
 // the rehearsal's folders (KUBEPROOF_REHEARSAL_DIR: the caches, artifacts and tools the

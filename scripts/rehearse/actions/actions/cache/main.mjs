@@ -1,5 +1,5 @@
-import { restore } from "../../cache-store.mjs";
-import { input, lines, saveState, setOutput } from "../../lib.mjs";
+import { restore } from "./cache-store.mjs";
+import { input, lines, saveState, setOutput } from "./lib.mjs";
 
 const key = input("key");
 const found = restore("cache", key, lines(input("restore-keys")), lines(input("path")));

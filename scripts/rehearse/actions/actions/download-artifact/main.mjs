@@ -1,5 +1,5 @@
 import path from "node:path";
-import { copyInto, fail, input, list, log, resolvePath, runDir } from "../../lib.mjs";
+import { copyInto, fail, input, list, log, resolvePath, runDir } from "./lib.mjs";
 
 const into = resolvePath(input("path", "."));
 const all = list(runDir("artifacts"));

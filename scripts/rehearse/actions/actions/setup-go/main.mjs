@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { addPath, fail, input, log } from "../../lib.mjs";
+import { addPath, fail, input, log } from "./lib.mjs";
 
 const wanted = input("go-version");
 const goroot = process.env.KUBEPROOF_REHEARSAL_GOROOT ?? "/usr/local/go";

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { addPath, fail, input, log, rehearsalDir } from "../../lib.mjs";
+import { addPath, fail, input, log, rehearsalDir } from "./lib.mjs";
 
 const wanted = input("node-version");
 if (!wanted) fail("setup-node", "no node-version: the workflow names one for every job");

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { copyInto, fail, input, isDir, lines, log, resolvePath, runDir } from "../../lib.mjs";
+import { copyInto, fail, input, isDir, lines, log, resolvePath, runDir } from "./lib.mjs";
 
 const name = input("name", "artifact");
 const wanted = lines(input("path")).map(resolvePath);

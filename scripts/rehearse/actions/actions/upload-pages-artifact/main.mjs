@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { copyInto, fail, input, log, resolvePath, runDir } from "../../lib.mjs";
+import { copyInto, fail, input, log, resolvePath, runDir } from "./lib.mjs";
 
 const site = resolvePath(input("path"));
 if (!existsSync(site)) fail("upload-pages-artifact", `no site at ${site}`);

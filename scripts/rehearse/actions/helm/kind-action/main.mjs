@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, symlinkSync, rmSync } from "node:fs";
 import path from "node:path";
-import { addPath, fail, input, log, rehearsalDir, resolvePath, runDir, saveState } from "../../lib.mjs";
+import { addPath, fail, input, log, rehearsalDir, resolvePath, runDir, saveState } from "./lib.mjs";
 
 const kindVersion = input("version", "v0.33.0");
 const kubectlVersion = input("kubectl_version", "v1.35.0");

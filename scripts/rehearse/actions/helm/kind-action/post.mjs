@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { input, log, rehearsalDir, state } from "../../lib.mjs";
+import { input, log, rehearsalDir, state } from "./lib.mjs";
 
 const name = state("cluster");
 if (name) {
