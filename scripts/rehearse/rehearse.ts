@@ -67,7 +67,11 @@ const actArgs = [
 say(`run ${run}: act ${actArgs.join(" ")}`);
 const started = Date.now();
 const log: { t: number; line: string }[] = [];
-const child = spawn("sudo", ["-u", "runner", "-H", "env", `PATH=${[path.join(dir, "tools", "image-bin"), ...image].join(":")}`, path.join(dir, "tools", `act-${actVersion}`, "act"), ...actArgs], { cwd: repo, stdio: ["ignore", "pipe", "pipe"] });
+// How this machine reaches the network (its CA bundle, proxies, Go's module proxy settings) goes
+// to the runner user too, as a GitHub runner reaches its own: sudo would drop it.
+const network = /^(NODE_EXTRA_CA_CERTS|SSL_CERT_FILE|SSL_CERT_DIR|CURL_CA_BUNDLE|GIT_SSL_CAINFO|REQUESTS_CA_BUNDLE|https?_proxy|HTTPS?_PROXY|no_proxy|NO_PROXY|GOPROXY|GOSUMDB|GONOSUMDB|GOPRIVATE|GOFLAGS|GOTOOLCHAIN)$/;
+const passed = Object.entries(process.env).filter(([k, v]) => network.test(k) && v !== undefined).map(([k, v]) => `${k}=${v}`);
+const child = spawn("sudo", ["-u", "runner", "-H", "env", ...passed, `PATH=${[path.join(dir, "tools", "image-bin"), ...image].join(":")}`, path.join(dir, "tools", `act-${actVersion}`, "act"), ...actArgs], { cwd: repo, stdio: ["ignore", "pipe", "pipe"] });
 for (const stream of [child.stdout, child.stderr]) {
   let rest = "";
   stream.on("data", (d: Buffer) => {
