@@ -1,7 +1,7 @@
 // Allure 3 report config: one self-contained file that opens from disk, and a site for hosting,
 // both holding the tutorial's behaviours; the harness's own tests in a report of their own.
-// One environment per cluster a run used (the `cluster` label: provider and Kubernetes
-// version), so local and kind results of one run sit side by side, each with its facts
+// One environment per cluster a run used (the `cluster` label: provider, Kubernetes version and,
+// for a cluster of the user's, its name), so local and kind results of one run sit side by side, each with its facts
 // (readiness time, capabilities). History (trends across runs) is kept in reports/history.jsonl.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
@@ -24,7 +24,7 @@ for (const dir of [reports, ...(existsSync(reports) ? readdirSync(reports).map((
   const c = JSON.parse(readFileSync(file, "utf8"));
   const vars = { "cluster ready (s)": ((c.startMs ?? 0) / 1000).toFixed(1) };
   for (const [k, v] of Object.entries(c.capabilities ?? {})) vars[k] = String(v);
-  facts.set(`${c.provider} ${c.kubeVersion}`, vars);
+  facts.set([c.provider, c.kubeVersion, c.column].filter(Boolean).join(" "), vars);
 }
 
 const environments = Object.fromEntries(

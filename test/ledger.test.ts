@@ -208,6 +208,22 @@ describe("claims ledger", () => {
     expect(buildLedger([noted]).find((x) => x.claim === "SC-3")?.detail).toContain("noted: the class was assigned by the PV controller");
   });
 
+  it("gives each cluster its own column: two clusters of one version keep their own verdicts", () => {
+    const on = (cluster: string, server: string, status: ResultLike["status"], message?: string): ResultLike => {
+      const base = r("seq", status, "JOB-2", "existing", 1, message);
+      return { ...base, parameters: [{ name: "provider", value: "existing" }, { name: "kubernetes", value: "v1.36.4" }, { name: "cluster", value: cluster }, { name: "server", value: server }] };
+    };
+    const rows = buildLedger([on("staging", "https://staging:6443", "failed", "expected 2 to be 1"), on("prod", "https://prod:6443", "passed")]);
+    expect(rows.filter((x) => x.claim === "JOB-2").map((x) => [x.provider, x.verdict])).toEqual([
+      ["existing v1.36.4 prod", "confirmed"],
+      ["existing v1.36.4 staging", "contradicted"],
+    ]);
+    // two clusters that would share a column stop the merge, naming both
+    expect(() => buildLedger([on("kind-kubeproof", "https://127.0.0.1:40001", "passed"), on("kind-kubeproof", "https://127.0.0.1:40002", "failed", "expected 2 to be 1")])).toThrow(
+      'results of 2 clusters would read as one ledger column "existing v1.36.4 kind-kubeproof": https://127.0.0.1:40001 and https://127.0.0.1:40002',
+    );
+  });
+
   it("draws the ledger as a matrix: a row per claim, a column per cluster, the gate's findings first", () => {
     const rows = buildLedger([{ ...r("seq", "passed", "JOB-2"), uuid: "u-1" }, r("seq", "failed", "JOB-2", "kind", 1, "expected 2 to be 1")]);
     const html = ledgerHtml(rows, { reportHref: "report.html", md5: (s) => `md5(${s})`, regressions: [{ claim: "JOB-2", provider: "kind", was: "confirmed", since: "yesterday", now: "contradicted", detail: "observed: x" }] });

@@ -29,6 +29,7 @@ export class ExistingProvider implements Provider {
     return {
       provider: "existing",
       name: kubeconfig.context,
+      server: kubeconfig.server,
       kubeconfig: file,
       kubeVersion: version.gitVersion,
       owned: false,

@@ -35,6 +35,8 @@ export interface Capabilities {
 export interface ClusterInfo {
   provider: ProviderName;
   name: string;
+  /** The API server's address, for a cluster kubeproof did not make: it tells two clusters of one name apart. */
+  server?: string;
   kubeconfig: string;
   kubeVersion: string;
   capabilities: Capabilities;

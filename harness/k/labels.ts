@@ -3,6 +3,7 @@
 import * as allure from "allure-js-commons";
 import path from "node:path";
 import type { ClusterInfo } from "../cluster/types.ts";
+import { clusterColumn } from "../cluster/column.ts";
 import { claims as claimTable, type ClaimId } from "../report/claims.ts";
 
 export interface LabelledTask {
@@ -25,10 +26,14 @@ export async function labelTest(task: LabelledTask, info: ClusterInfo): Promise<
   await allure.story(claims[0] ? `${claims[0]}: ${claimTable[claims[0]].title}` : beyond[0] ? `beyond the tutorial, next to ${beyond[0]}` : task.name);
   await allure.parameter("provider", info.provider);
   await allure.parameter("kubernetes", info.kubeVersion);
+  // A cluster of the user's is a column of its own, by name (several on one version stay apart).
+  const column = clusterColumn(info);
+  if (column) await allure.parameter("cluster", column);
+  if (info.server) await allure.parameter("server", info.server);
   // The report's environments (allurerc.mjs) and sections: one per cluster; the tutorial's
   // behaviours apart from the harness's own tests; severity says what a failure would cost: a
   // tutorial claim (critical), a behaviour beyond the tutorial (normal), the harness (minor).
-  await allure.label("cluster", `${info.provider} ${info.kubeVersion}`);
+  await allure.label("cluster", [info.provider, info.kubeVersion, column].filter(Boolean).join(" "));
   const harnessTest = specFile.startsWith(`test${path.sep}`);
   await allure.label("layer", harnessTest ? "harness" : "conformance");
   await allure.severity(harnessTest ? "minor" : claims.length ? "critical" : "normal");
@@ -42,3 +47,4 @@ export async function labelTest(task: LabelledTask, info: ClusterInfo): Promise<
   for (const u of task.meta.upstream ?? []) await allure.label("upstream", u);
   return feature;
 }
+

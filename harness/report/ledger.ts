@@ -37,10 +37,29 @@ export interface LedgerRow {
 }
 
 const param = (r: ResultLike, name: string) => r.parameters?.find((p) => p.name === name)?.value;
-const providerOf = (r: ResultLike) => [param(r, "provider") ?? "unknown", param(r, "kubernetes")].filter(Boolean).join(" ");
+/** A result's column: its cluster, by provider, the Kubernetes version it reported, and its name where it has one (harness/k/labels.ts). */
+const providerOf = (r: ResultLike) => [param(r, "provider") ?? "unknown", param(r, "kubernetes"), param(r, "cluster")].filter(Boolean).join(" ");
 
-/** Keeps the newest result per test and provider (a results folder accumulates runs). */
+/**
+ * Two clusters that would read as one column (the same provider, version and name, different API
+ * servers) stop the merge: one's verdicts would silently replace the other's.
+ */
+export function checkColumns(results: ResultLike[]): void {
+  const servers = new Map<string, Set<string>>();
+  for (const r of results) {
+    const server = param(r, "server");
+    if (!server) continue;
+    const column = providerOf(r);
+    servers.set(column, (servers.get(column) ?? new Set()).add(server));
+  }
+  for (const [column, s] of servers) {
+    if (s.size > 1) throw new Error(`results of ${s.size} clusters would read as one ledger column "${column}": ${[...s].join(" and ")}; give each run its own KUBEPROOF_CLUSTER_NAME (or kubeconfig context name)`);
+  }
+}
+
+/** Keeps the newest result per test and column (a results folder accumulates runs); refuses clusters it cannot tell apart. */
 export function latest(results: ResultLike[]): ResultLike[] {
+  checkColumns(results);
   const m = new Map<string, ResultLike>();
   for (const r of results) {
     const key = `${providerOf(r)}\u0000${r.fullName ?? r.name}`;

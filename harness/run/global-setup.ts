@@ -19,6 +19,7 @@ import { clusterPart, sharedStateBesideOthers } from "./projects.ts";
 import { availableParallelism } from "node:os";
 import { cpuBudget, dropCpuBudget, loadShare } from "./cpu-budget.ts";
 import { queuedPerCore } from "../k/pace.ts";
+import { clusterColumn } from "../cluster/column.ts";
 import { maxPodStartScale } from "../record/pod-starts.ts";
 
 interface Shared {
@@ -62,7 +63,7 @@ async function bringUp(provider: Provider, runId: string, part?: string): Promis
   progress(`${info.provider} cluster ${info.name}${part ? ` (for the ${part} specs)` : ""} (Kubernetes ${info.kubeVersion}) ready in ${(total / 1000).toFixed(1)} s: ${Object.entries(info.phases).map(([k, v]) => `${k} ${(v / 1000).toFixed(v < 1000 ? 2 : 1)} s`).join(", ")}`);
   if (part && holder.__kubeproof?.has("main")) return info;
   mkdirSync(reportsDir, { recursive: true });
-  writeFileSync(path.join(reportsDir, "cluster.json"), JSON.stringify({ ...info, startMs: total, ownClustersForSharedState: ownClustersForSharedState(), sharedStateBeside: sharedStateBesideOthers() }, null, 2));
+  writeFileSync(path.join(reportsDir, "cluster.json"), JSON.stringify({ ...info, column: clusterColumn(info), startMs: total, ownClustersForSharedState: ownClustersForSharedState(), sharedStateBeside: sharedStateBesideOthers() }, null, 2));
   return info;
 }
 

@@ -48,6 +48,20 @@ writeFileSync(eventFile, JSON.stringify(event === "push" ? { ref: "refs/heads/ma
 execFileSync("chown", ["-R", "runner:runner", runDir]);
 
 const workflow = readFileSync(path.join(repo, workflowFile), "utf8");
+
+/**
+ * The node images the workflow pins by digest, mapped to one assembled here for the same
+ * Kubernetes minor where this machine has one: no registry here serves the stock digests.
+ */
+function nodeImages(text: string): Record<string, string> {
+  const here = execFileSync("docker", ["images", "kubeproof/node", "--format", "{{.Repository}}:{{.Tag}}"], { encoding: "utf8" }).split("\n").filter(Boolean);
+  const out: Record<string, string> = {};
+  for (const [ref, minor] of text.matchAll(/kindest\/node:v(\d+\.\d+)\.\d+@sha256:[0-9a-f]{64}/g)) {
+    const local = here.find((h) => h.startsWith(`kubeproof/node:v${minor}.`));
+    if (local) out[ref] = local;
+  }
+  return out;
+}
 const local = standInsFor(workflow, actions);
 const image = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
 const actArgs = [
@@ -61,6 +75,8 @@ const actArgs = [
   ...local.flatMap((l) => ["--local-repository", l]),
   "--env", `KUBEPROOF_REHEARSAL_DIR=${dir}`,
   "--env", `KUBEPROOF_REHEARSAL_RUN=${run}`,
+  "--env", `KUBEPROOF_REHEARSAL_GOROOT=${execFileSync("go", ["env", "GOROOT"], { encoding: "utf8" }).trim()}`,
+  "--env", `KUBEPROOF_REHEARSAL_NODE_IMAGES=${JSON.stringify(nodeImages(workflow))}`,
   ...flag("--job").flatMap((j) => ["-j", j]),
   ...flag("--matrix").flatMap((m) => ["--matrix", m]),
 ];
