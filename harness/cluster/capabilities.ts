@@ -15,7 +15,10 @@ export interface Detected {
 }
 
 /** Facts only the provider that made the cluster knows (the local control plane runs on this host). */
-export type Hints = Partial<Capabilities>;
+export type Hints = Partial<Capabilities> & {
+  /** Why the in-tree hostPath provisioner cannot work though its flag is on (a provider that knows its host). */
+  hostPathProvisionerMissing?: string;
+};
 
 const kwokAnnotation = "kwok.x-k8s.io/node";
 
@@ -64,9 +67,9 @@ export async function detectCapabilities(api: Api, hints: Hints = {}): Promise<D
   // The controller manager's flags are in its static pod where kubeadm runs it (kind, kubeadm).
   const cm = (await api.list<Pod>("v1", "Pod", { namespace: "kube-system", labelSelector: "component=kube-controller-manager" }).catch(() => ({ items: [] as Pod[] }))).items[0];
   const cmArgs = [...(cm?.spec?.containers?.[0]?.command ?? []), ...(cm?.spec?.containers?.[0]?.args ?? [])];
-  const hostPathProvisioner = hints.hostPathProvisioner ?? cmArgs.includes("--enable-hostpath-provisioner=true");
+  const hostPathProvisioner = !hints.hostPathProvisionerMissing && (hints.hostPathProvisioner ?? cmArgs.includes("--enable-hostpath-provisioner=true"));
   if (!hostPathProvisioner) {
-    missing.hostPathProvisioner = cm ? "its kube-controller-manager runs without --enable-hostpath-provisioner=true" : "its kube-controller-manager is not a pod of kube-system whose flags can be read, so the in-tree hostPath provisioner is not known to run";
+    missing.hostPathProvisioner = hints.hostPathProvisionerMissing ?? cm ? "its kube-controller-manager runs without --enable-hostpath-provisioner=true" : "its kube-controller-manager is not a pod of kube-system whose flags can be read, so the in-tree hostPath provisioner is not known to run";
   }
   const controllerManagerFiles = hints.controllerManagerFiles ?? (kindLocal && cm?.spec?.nodeName !== undefined && dockerHasContainer(cm.spec.nodeName));
   if (!controllerManagerFiles) missing.controllerManagerFiles = "its kube-controller-manager does not run on this machine or in a kind node container of it";

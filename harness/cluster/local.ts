@@ -2,7 +2,7 @@
 // kube-controller-manager, kube-scheduler and metrics-server run as local processes bound to
 // 127.0.0.1; kwok simulates the kubelet of three fake nodes (Stages in local/stages.yaml).
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync, rmSync } from "node:fs";
+import { accessSync, constants, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync, existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { shell } from "../shell.ts";
 import { stringify } from "../deps/yaml.ts";
@@ -194,7 +194,7 @@ export class LocalProvider implements Provider {
     const [capabilities] = await Promise.all([
       // The capabilities are read from the nodes, so after them.
       timed("nodesReady", () => ensureNodes(api)).then(() =>
-        timed("capabilities", () => detectCapabilities(api, { addNodes: "fake", hostPathProvisioner: true, controllerManagerFiles: true, nodeFilesystem: "host", customMetrics, resourceMetrics: true })),
+        timed("capabilities", () => detectCapabilities(api, { addNodes: "fake", hostPathProvisioner: true, hostPathProvisionerMissing: hostPathDirRefused(), controllerManagerFiles: true, nodeFilesystem: "host", customMetrics, resourceMetrics: true })),
       ),
       timed("defaultClass", () => ensureDefaultStorageClass(api)),
       customMetrics ? timed("customMetrics", () => startCustomMetrics(api, bin, this.clusterDir, kubeconfig, reused)) : undefined,
@@ -295,4 +295,20 @@ async function ensureDefaultStorageClass(api: Api): Promise<void> {
     reclaimPolicy: "Delete",
     volumeBindingMode: "Immediate",
   });
+}
+
+/**
+ * The in-tree hostPath provisioner of the local controller manager makes each volume under
+ * /tmp/hostpath_pv, a path fixed in Kubernetes: where another user's runs made it and this user
+ * cannot write it, nothing is provisioned, and the tests that need it skip with this reason.
+ */
+function hostPathDirRefused(dir = "/tmp/hostpath_pv"): string | undefined {
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK);
+    return undefined;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    const st = statSync(dir);
+    return `the in-tree hostPath provisioner makes its volumes under ${dir}, which this user (uid ${process.getuid?.()}) cannot write: it belongs to uid ${st.uid}, mode ${(st.mode & 0o777).toString(8)} (another user's runs made it; remove it or run as that user)`;
+  }
 }

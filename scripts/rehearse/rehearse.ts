@@ -1,4 +1,4 @@
-// npm run rehearse -- [--job ID] [--matrix KEY:VALUE]... [--event push|pull_request]
+// npm run rehearse -- [--job ID] [--matrix KEY:VALUE]... [--event push|pull_request] [--keep-home] [--keep]
 // Runs .github/workflows/conformance.yml as GitHub would, here, with an existing engine (nektos/act,
 // built from the Go module proxy) in its self-hosted mode: every job, matrix entry, `needs`, `if`
 // and env of the workflow as written, each `run:` step on this machine as a non-root user `runner`
@@ -24,7 +24,7 @@ const run = new Date().toISOString().replace(/[:.]/g, "-");
 const runDir = path.join(dir, "runs", run);
 const say = (m: string) => process.stderr.write(`[rehearse] ${m}\n`);
 
-execFileSync("bash", [path.join(repoRoot, "scripts", "rehearse", "runner.sh"), dir], { stdio: "inherit" });
+execFileSync("bash", [path.join(repoRoot, "scripts", "rehearse", "runner.sh"), dir, ...(args.includes("--keep-home") ? ["--keep-home"] : [])], { stdio: "inherit" });
 execFileSync("bash", [path.join(repoRoot, "scripts", "rehearse", "tools.sh"), dir, actVersion, version("KIND_VERSION")], { stdio: "inherit" });
 
 // The image links its default Go into /usr/bin: here the machine's Go stands in for it (a test that

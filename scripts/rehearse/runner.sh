@@ -5,7 +5,8 @@
 # image's Configure-Toolset does; Debian's Chromium for its Google Chrome). Needs root. Idempotent.
 # Prints nothing but progress on stderr.
 set -euo pipefail
-dir=${1:?usage: runner.sh <rehearsal dir>}
+dir=${1:?usage: runner.sh <rehearsal dir> [--keep-home]}
+keep_home=${2:-}
 log() { echo "[rehearse] $*" >&2; }
 [ "$(id -u)" = 0 ] || { log "error: making the runner user needs root (sudo npm run rehearse)"; exit 1; }
 if ! command -v sudo >/dev/null; then
@@ -21,6 +22,13 @@ fi
 if ! id runner >/dev/null 2>&1; then
   log "user runner (uid 1001 on GitHub's image), with passwordless sudo"
   useradd -m -s /bin/bash runner
+fi
+# A hosted runner starts from a fresh machine: the runner's home goes back to the skeleton (its
+# caches with it), unless asked to keep it for iterating. Jobs of one rehearsal share it.
+if [ "$keep_home" != --keep-home ]; then
+  log "a fresh home for runner"
+  find /home/runner -mindepth 1 -delete
+  cp -rT /etc/skel /home/runner && chown -R runner:runner /home/runner
 fi
 mkdir -p /etc/sudoers.d
 echo "runner ALL=(ALL) NOPASSWD:ALL" >/etc/sudoers.d/runner && chmod 440 /etc/sudoers.d/runner

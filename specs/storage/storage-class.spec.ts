@@ -93,6 +93,7 @@ describe("StorageClass", { concurrent: false }, () => {
       k.skipIf((await k.wait(currentDefaultClasses())).length === 0 ? noDefault : undefined);
       const [standard] = await k.wait(defaultStorageClasses(1));
       if (k.cluster.provider === "local") expect(standard!.metadata.name).toBe("standard");
+      if (standard!.provisioner === "kubernetes.io/host-path") k.requires("hostPathProvisioner", noHostPath);
 
       // The tutorial says only that the claim gets the default: at creation by the DefaultStorageClass
       // admission plugin, or, where admission did not, by the PV controller (retroactive assignment, 1.28 on).
