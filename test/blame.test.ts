@@ -67,6 +67,7 @@ describe("a failure is the cluster's with evidence", () => {
     const policy = "configmaps \"c\" is forbidden: ValidatingAdmissionPolicy 'p' with binding 'b' denied request: no ConfigMaps";
     expect(admissionRefusal(422, policy)).toBe(true);
     expect(admissionRefusal(400, 'admission webhook "deny.example.com" denied the request: no')).toBe(true);
+    expect(admissionRefusal(403, 'pods "p" is forbidden: unable to create new content in namespace kp-x because it is being terminated')).toBe(false);
     expect(asReported(new FixtureError("policy/configmaps-two.yaml", 0, "ConfigMap c", `rejected by the apiserver (422 Invalid): ${policy}`, { on: "cluster", evidence: "admission" }))).toEqual({ on: "cluster", evidence: "admission" });
   });
 });
