@@ -48,7 +48,8 @@ export const clusterFailed = {
  * - assertion: an expectation on what the suite read from the cluster failed;
  * - admission: the apiserver refused an object by a quota, policy or webhook.
  */
-export type ClusterEvidence = "deadline" | "terminal-state" | "unexpected-change" | "measured" | "assertion" | "admission";
+const clusterEvidence = ["deadline", "terminal-state", "unexpected-change", "measured", "assertion", "admission"] as const;
+export type ClusterEvidence = (typeof clusterEvidence)[number];
 
 /**
  * What of the suite's failed: it could not see (a wait ran out blind, a watch lost, the recorder
@@ -56,21 +57,19 @@ export type ClusterEvidence = "deadline" | "terminal-state" | "unexpected-change
  * fixture the apiserver refused as invalid, a tool or process of its own, vitest's timeout, or
  * any other exception (a TypeError in a spec or the harness).
  */
-export type SuiteFailure = "blind" | "permission" | "fixture" | "tool" | "cleanup" | "test-timeout" | "exception";
+const suiteFailures = ["blind", "permission", "fixture", "tool", "cleanup", "test-timeout", "exception"] as const;
+export type SuiteFailure = (typeof suiteFailures)[number];
 
 export type Blame = { on: "cluster"; evidence: ClusterEvidence } | { on: "suite"; failure: SuiteFailure };
 
 /** The Allure labels the blame travels in, from the test to the ledger. */
 export const blameLabels = { on: "blame", kind: "blame-kind" } as const;
 
-const clusterEvidence = new Set<string>(["deadline", "terminal-state", "unexpected-change", "measured", "assertion", "admission"]);
-const suiteFailures = new Set<string>(["blind", "permission", "fixture", "tool", "cleanup", "test-timeout", "exception"]);
-
 /** A blame as an error carries it (own property, so it survives vitest's serialisation). */
 export function isBlame(b: unknown): b is Blame {
   if (!b || typeof b !== "object") return false;
   const x = b as Record<string, unknown>;
-  return (x.on === "cluster" && clusterEvidence.has(String(x.evidence))) || (x.on === "suite" && suiteFailures.has(String(x.failure)));
+  return (x.on === "cluster" && (clusterEvidence as readonly unknown[]).includes(x.evidence)) || (x.on === "suite" && (suiteFailures as readonly unknown[]).includes(x.failure));
 }
 
 /** Puts a blame on an error where it is known; returns the error. */
@@ -82,9 +81,11 @@ export function blamed<E extends Error>(error: E, blame: Blame): E & { blame: Bl
  * An apiserver refusal by admission (a quota, a ValidatingAdmissionPolicy, a webhook): the
  * cluster's answer. A schema or validation refusal of the suite's own object is the suite's.
  */
+const admissionDenied = /\bexceeded quota\b|ValidatingAdmissionPolicy '[^']+' with binding '[^']+' denied request|admission webhook "[^"]+" denied the request/;
+
 export function admissionRefusal(code: number, message: string | undefined): boolean {
   const m = message ?? "";
-  if (/\bexceeded quota\b|ValidatingAdmissionPolicy '[^']+' with binding '[^']+' denied request|admission webhook "[^"]+" denied the request/.test(m)) return true;
+  if (admissionDenied.test(m)) return true;
   // A 403 that is neither RBAC's nor a namespace being deleted (the test's own teardown racing it) is a policy's.
   return code === 403 && !/\bcannot [a-z]+ resource\b|because it is being terminated/.test(m);
 }
@@ -107,11 +108,14 @@ export function blameOf(error: unknown): Blame {
   return { on: "suite", failure: "exception" };
 }
 
+/** The class within the side: the cluster's evidence, or what of the suite's failed. */
+export const blameKind = (b: Blame): ClusterEvidence | SuiteFailure => (b.on === "cluster" ? b.evidence : b.failure);
+
 /** The blame as report labels. */
 export function blameToLabels(b: Blame): { name: string; value: string }[] {
   return [
     { name: blameLabels.on, value: b.on },
-    { name: blameLabels.kind, value: b.on === "cluster" ? b.evidence : b.failure },
+    { name: blameLabels.kind, value: blameKind(b) },
   ];
 }
 
@@ -153,7 +157,7 @@ export const allureCategories = [
   { name: "The suite could not see (a wait ran out, an API answered 5xx, a watch lost events)", messageRegex: `(?s)^(${suiteBlind.timedOut}|${suiteBlind.apiUnavailable}|${suiteBlind.lostWatch}).*` },
   { name: "Terminal wrong state", messageRegex: `(?s).*${clusterFailed.gaveUp}.*` },
   { name: "API contract", messageRegex: "(?s).*to be refused with.*" },
-  { name: "Admission refusal (a quota, policy or webhook)", messageRegex: "(?s).*(exceeded quota|ValidatingAdmissionPolicy .* denied request|admission webhook .* denied the request).*" },
+  { name: "Admission refusal (a quota, policy or webhook)", messageRegex: `(?s).*(${admissionDenied.source}).*` },
   { name: "Assertion mismatch", matchedStatuses: ["failed"] },
   { name: "The suite failed (an exception, a tool, a fixture refused as invalid, vitest's timeout)", matchedStatuses: ["broken"] },
 ];

@@ -63,4 +63,17 @@ describe("a wait that runs out", { concurrent: false }, () => {
     expect(unchecked.message).toMatch(/nothing checked what the suite could see/);
     expect(blameOf(unchecked)).toEqual({ on: "suite", failure: "blind" });
   });
+
+  it("judges a measurement that cannot come out as claimed like a deadline: the cluster's only while the suite could see", async () => {
+    const api = await serveOne();
+    const cond = { ...count(configMaps, 1), check: () => ({ met: false as const, measuredOtherwise: "measured 30.0 s between evaluations on average" }) };
+    const seen = (await waitFor(api, cond, { timeoutMs: 5_000, evidence: async () => ({ ...seeing }) }).catch((e: unknown) => e)) as WaitError;
+    expect(seen.category).toBe("measured");
+    expect(seen.message).toMatch(/^Measured otherwise: measured 30\.0 s between evaluations on average, while waiting for 1 ConfigMap in ns after .*the suite could see the cluster throughout/);
+    expect(blameOf(seen)).toEqual({ on: "cluster", evidence: "measured" });
+    const blind = (await waitFor(api, cond, { timeoutMs: 5_000, evidence: async () => ({ ...seeing, gaps: ["410 Gone: re-listing"] }) }).catch((e: unknown) => e)) as WaitError;
+    expect(blind.category).toBe("timeout");
+    expect(blind.message).toMatch(/measured 30\.0 s .*but the suite could not tell whether the cluster did so: .*410 Gone/);
+    expect(blameOf(blind)).toEqual({ on: "suite", failure: "blind" });
+  });
 });

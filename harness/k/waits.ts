@@ -17,9 +17,6 @@ import { suiteBlind } from "../failures.ts";
 import type { Kube } from "./kube.ts";
 import { step } from "./step.ts";
 
-// Rows whose waits stand on pods starting or stopping (harness/timeouts.ts); volume too, for a
-// provisioner's helper pods (98% of its 90 s on kind pinned to one core).
-const podBound = podBoundRows;
 
 /**
  * What the suite could see of the cluster while a wait ran (since `since`): the flight recorder's
@@ -95,7 +92,9 @@ export function waitsOf(c: { api: Api; rec: Recorder; backlog: PodBacklog; trans
       // taken when the wait starts and again when it runs out blind, from the file's own pods or
       // every pod its feed saw start on the nodes (the run's other files', the cluster's own),
       // whichever is slower: a file's first tests would otherwise start from no figure at all.
-      const stretchable = podBound.has(cond.timeout) && !cond.deadline;
+      // Rows whose waits stand on pods starting or stopping (harness/timeouts.ts); volume too, for a
+      // provisioner's helper pods (98% of its 90 s on kind pinned to one core).
+      const stretchable = podBoundRows.has(cond.timeout) && !cond.deadline;
       const base = timeoutOf(cond);
       const evidence = helperPodRows.has(cond.timeout) ? helperEvidence : ownEvidence;
       const scaleNow = () => {

@@ -1,7 +1,7 @@
 // The claims ledger: for every claim of the tutorial and every provider that ran, a verdict
 // drawn from the test results (Allure result files), never typed by hand.
 import { claims, type ClaimId } from "./claims.ts";
-import { blameFromLabels, blameWords, type Blame } from "../failures.ts";
+import { blameFromLabels, blameKind, blameWords, type Blame } from "../failures.ts";
 
 export interface ResultLike {
   /** The result file's uuid; the Allure report addresses the test as md5(uuid). */
@@ -73,8 +73,6 @@ function firstLine(s: string | undefined): string {
   return (s ?? "").split("\n").find((l) => l.trim() !== "")?.trim().slice(0, 300) ?? "";
 }
 
-const kindOf = (b: Blame) => (b.on === "cluster" ? b.evidence : b.failure);
-
 const reasonOf = (t: ResultLike) => t.labels.find((l) => l.name === "skip-reason")?.value ?? firstLine(t.statusDetails?.message);
 
 /**
@@ -95,7 +93,7 @@ export function buildLedger(all: ResultLike[], providers?: string[], expected?: 
       const failed = tests.filter((t) => t.status === "failed" || t.status === "broken");
       const passed = tests.filter((t) => t.status === "passed");
       const clusters = failed.filter((f) => blameFromLabels(f.labels).on === "cluster");
-      const said = (f: ResultLike) => `${f.name}: ${firstLine(f.statusDetails?.message) || "(no message)"} [${blameWords[kindOf(blameFromLabels(f.labels))]}]`;
+      const said = (f: ResultLike) => `${f.name}: ${firstLine(f.statusDetails?.message) || "(no message)"} [${blameWords[blameKind(blameFromLabels(f.labels))]}]`;
       const skipped = tests.filter((t) => t.status !== "passed" && t.status !== "failed" && t.status !== "broken");
       const notHere = () => [...new Set(skipped.map((t) => `${t.name} (${reasonOf(t) || "skipped without a reason"})`))].join(" | ");
       let verdict: Verdict;
@@ -108,7 +106,7 @@ export function buildLedger(all: ResultLike[], providers?: string[], expected?: 
         detail = `observed: ${clusters.map(said).join(" | ")}`;
       } else if (failed.length > 0) {
         verdict = "inconclusive";
-        const blind = failed.every((f) => blameFromLabels(f.labels).on === "suite" && kindOf(blameFromLabels(f.labels)) === "blind");
+        const blind = failed.every((f) => blameFromLabels(f.labels).on === "suite" && blameKind(blameFromLabels(f.labels)) === "blind");
         detail = `${blind ? "the suite could not tell" : "the suite failed"}: ${failed.map(said).join(" | ")}`;
       } else if (passed.length === 0) {
         verdict = "not checkable here";

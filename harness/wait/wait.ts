@@ -295,6 +295,16 @@ async function pollFor<R>(api: Api, cond: Condition<R>, poll: NonNullable<Condit
 async function ranOut(cond: Condition<unknown>, opts: WaitOptions, started: number, timeoutMs: number, gaps: string[], seen: string, objs: KubeObject[], how: string, notServed?: string): Promise<WaitError> {
   const row = cond.deadline ? `its own deadline${how}` : `timeout row "${cond.timeout}"${how}`;
   const sofar = cond.progress ? `; so far: ${cond.progress()}` : "";
+  const { evidence, blind } = await whatTheSuiteSaw(cond, opts, started, gaps, notServed);
+  if (evidence && blind.length === 0) {
+    const reason = cond.deadline?.why ?? deadlineReasons[cond.timeout];
+    return new WaitError(`${clusterFailed.deadline} waited ${secs(timeoutMs)} for ${cond.description}; it had not happened${sofar} (${row}: ${reason}), and the suite could see the cluster throughout (${sight(evidence)}).\n${seen}`, objs, "deadline");
+  }
+  return new WaitError(`${suiteBlind.timedOut}${secs(timeoutMs)} waiting for ${cond.description} (${row}), and the suite could not tell whether the cluster acted: ${blind.join("; ")}${sofar}.\n${seen}`, objs, "timeout");
+}
+
+/** What the suite could see of the cluster since the wait started, and where it was blind (none: it saw throughout). */
+async function whatTheSuiteSaw(cond: Condition<unknown>, opts: WaitOptions, started: number, gaps: string[], notServed?: string): Promise<{ evidence?: Evidence; blind: string[] }> {
   let evidence: Evidence | undefined;
   try {
     evidence = opts.evidence && { ...(await opts.evidence(started)), suiteNeeds: cond.suiteNeeds, notServed };
@@ -303,12 +313,7 @@ async function ranOut(cond: Condition<unknown>, opts: WaitOptions, started: numb
     evidence = undefined;
     gaps.push(`the check of what the suite could see failed: ${(e as Error).message}`);
   }
-  const blind = evidence ? blindSpots(evidence) : [gaps.length ? gaps.join("; ") : "nothing checked what the suite could see of the cluster", ...(notServed ? [notServed] : [])];
-  if (evidence && blind.length === 0) {
-    const reason = cond.deadline?.why ?? deadlineReasons[cond.timeout];
-    return new WaitError(`${clusterFailed.deadline} waited ${secs(timeoutMs)} for ${cond.description}; it had not happened${sofar} (${row}: ${reason}), and the suite could see the cluster throughout (${sight(evidence)}).\n${seen}`, objs, "deadline");
-  }
-  return new WaitError(`${suiteBlind.timedOut}${secs(timeoutMs)} waiting for ${cond.description} (${row}), and the suite could not tell whether the cluster acted: ${blind.join("; ")}${sofar}.\n${seen}`, objs, "timeout");
+  return { evidence, blind: evidence ? blindSpots(evidence) : [gaps.length ? gaps.join("; ") : "nothing checked what the suite could see of the cluster", ...(notServed ? [notServed] : [])] };
 }
 
 /**
@@ -317,14 +322,7 @@ async function ranOut(cond: Condition<unknown>, opts: WaitOptions, started: numb
  * answering, nodes Ready, nothing of its own missing), else the suite's, saying what it could not see.
  */
 async function measuredOtherwise(cond: Condition<unknown>, opts: WaitOptions, started: number, gaps: string[], what: string, seen: string, objs: KubeObject[]): Promise<WaitError> {
-  let evidence: Evidence | undefined;
-  try {
-    evidence = opts.evidence && { ...(await opts.evidence(started)), suiteNeeds: cond.suiteNeeds };
-    if (evidence) evidence.gaps = [...gaps, ...evidence.gaps];
-  } catch (e) {
-    gaps.push(`the check of what the suite could see failed: ${(e as Error).message}`);
-  }
-  const blind = evidence ? blindSpots(evidence) : [gaps.length ? gaps.join("; ") : "nothing checked what the suite could see of the cluster"];
+  const { evidence, blind } = await whatTheSuiteSaw(cond, opts, started, gaps);
   if (evidence && blind.length === 0) return new WaitError(`${clusterFailed.measured} ${what}, while waiting for ${cond.description} after ${secs(Date.now() - started)}, and the suite could see the cluster throughout (${sight(evidence)}).\n${seen}`, objs, "measured");
   return new WaitError(`${suiteBlind.timedOut}${secs(Date.now() - started)} waiting for ${cond.description}: ${what}, but the suite could not tell whether the cluster did so: ${blind.join("; ")}.\n${seen}`, objs, "timeout");
 }
